@@ -1,0 +1,78 @@
+package dev.stagedoor.queue;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.stagedoor.web.Problem;
+import dev.stagedoor.web.ProblemException;
+
+@RestController
+@RequestMapping("/api/concerts/{concertId}/queue")
+class QueueController {
+
+	private final WaitingRoom room;
+
+	private final QueueStreams streams;
+
+	QueueController(WaitingRoom room, QueueStreams streams) {
+		this.room = room;
+		this.streams = streams;
+	}
+
+	@PostMapping
+	Mono<ResponseEntity<Object>> enter(@PathVariable long concertId, Authentication caller) {
+		return this.room.enter(concertId, caller.getName()).map(QueueController::toResponse);
+	}
+
+	@GetMapping
+	Mono<ResponseEntity<Object>> status(@PathVariable long concertId, Authentication caller) {
+		return this.room.status(concertId, caller.getName()).map(QueueController::toResponse);
+	}
+
+	@GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	Flux<ServerSentEvent<QueueView>> stream(@PathVariable long concertId, Authentication caller) {
+		String user = caller.getName();
+		return this.room.status(concertId, user).flatMapMany(outcome -> {
+			if (outcome instanceof QueueOutcome.Placed placed) {
+				return this.streams.follow(concertId, user, placed.view());
+			}
+			return Flux.error(new ProblemException(problem(outcome)));
+		});
+	}
+
+	@DeleteMapping
+	Mono<ResponseEntity<Object>> leave(@PathVariable long concertId, Authentication caller) {
+		return this.room.leave(concertId, caller.getName()).thenReturn(ResponseEntity.noContent().build());
+	}
+
+	static ResponseEntity<Object> toResponse(QueueOutcome outcome) {
+		if (outcome instanceof QueueOutcome.Placed placed) {
+			return ResponseEntity.status(placed.created() ? HttpStatus.CREATED : HttpStatus.OK).body(placed.view());
+		}
+		return Problem.response(problem(outcome));
+	}
+
+	private static ProblemDetail problem(QueueOutcome outcome) {
+		if (outcome instanceof QueueOutcome.NotInQueue) {
+			return Problem.of(HttpStatus.NOT_FOUND, "not-in-queue", "You have no place in this waiting room.");
+		}
+		return concertNotFound();
+	}
+
+	static ProblemDetail concertNotFound() {
+		return Problem.of(HttpStatus.NOT_FOUND, "concert-not-found", "There is no such concert.");
+	}
+
+}

@@ -1,0 +1,21 @@
+package dev.stagedoor.queue;
+
+import java.util.List;
+
+import dev.stagedoor.support.RedisKeyspace;
+
+/** The Redis keys of one concert's waiting room; all share the hash tag {@code {c:<id>}}. */
+record QueueKeys(String cfg, String waiting, String seen, String active, String sequence, String admits,
+		String admittedTotal) {
+
+	static QueueKeys of(RedisKeyspace keyspace, long concertId) {
+		String root = keyspace.root("c", concertId);
+		return new QueueKeys(root + ":cfg", root + ":waiting", root + ":seen", root + ":active", root + ":seq",
+				root + ":admits", root + ":admitted");
+	}
+
+	List<String> all() {
+		return List.of(this.cfg, this.waiting, this.seen, this.active, this.sequence, this.admits, this.admittedTotal);
+	}
+
+}

@@ -1,0 +1,55 @@
+package dev.stagedoor.queue;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code stagedoor.queue.*}: the waiting-room defaults (each concert can override the first
+ * three through the admin API) and the signing secret of admission tokens.
+ *
+ * @param maxActive most users admitted at once per concert
+ * @param admitPerSecond most admissions per concert in any one-second window, summed over
+ * all instances
+ * @param activeTtl how long an admitted user stays active
+ * @param idleTimeout a waiting user not seen (no status call, no open stream) for this long
+ * loses the place
+ * @param tokenSecret HS256 secret of admission tokens, at least 32 bytes, shared by every
+ * instance and by any service that verifies the tokens offline
+ * @param admissionInterval how often each instance runs the admission step
+ * @param pollInterval how often open status streams are refreshed (one Redis call per
+ * concert, whatever the number of streams)
+ * @param heartbeat how often an open stream sends a comment to keep proxies from closing it
+ */
+@Validated
+@ConfigurationProperties("stagedoor.queue")
+public record QueueProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) int maxActive,
+		@DefaultValue("100") @Min(1) @Max(100_000) int admitPerSecond,
+		@DefaultValue("10m") @NotNull Duration activeTtl, @DefaultValue("2m") @NotNull Duration idleTimeout,
+		@NotBlank @Size(min = 32, message = "must be at least 32 characters") String tokenSecret,
+		@DefaultValue("100ms") @NotNull Duration admissionInterval, @DefaultValue("500ms") @NotNull Duration pollInterval,
+		@DefaultValue("15s") @NotNull Duration heartbeat) {
+
+	@AssertTrue(message = "active-ttl, idle-timeout, admission-interval, poll-interval and heartbeat must be at least 1ms")
+	boolean isDurationsPositive() {
+		return positive(this.activeTtl) && positive(this.idleTimeout) && positive(this.admissionInterval)
+				&& positive(this.pollInterval) && positive(this.heartbeat);
+	}
+
+	private static boolean positive(Duration d) {
+		return d == null || d.toMillis() >= 1;
+	}
+
+	QueueSettings defaults() {
+		return new QueueSettings(this.maxActive, this.admitPerSecond, this.activeTtl);
+	}
+
+}

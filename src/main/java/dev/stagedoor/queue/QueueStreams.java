@@ -1,0 +1,130 @@
+package dev.stagedoor.queue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+import dev.stagedoor.support.Ticker;
+
+/**
+ * Status streams of waiting users. Open streams are refreshed together: one tick asks Redis
+ * about all users following a concert on this instance in one script call (in chunks), so
+ * thousands of open streams cost one round trip per concert per tick, not one per client.
+ * Following a stream keeps the waiting place alive.
+ */
+@Component
+class QueueStreams {
+
+	private static final int USERS_PER_CALL = 500;
+
+	private static final Object END = new Object();
+
+	private final Map<Long, Set<Follower>> followers = new ConcurrentHashMap<>();
+
+	private final WaitingRoom room;
+
+	private final QueueProperties properties;
+
+	QueueStreams(WaitingRoom room, QueueProperties properties) {
+		this.room = room;
+		this.properties = properties;
+	}
+
+	/**
+	 * {@code status} events, starting with {@code first}, on every change; a heartbeat comment
+	 * between them; completes after ADMITTED, or when the user is no longer in the queue.
+	 */
+	Flux<ServerSentEvent<QueueView>> follow(long concertId, String user, QueueView first) {
+		Flux<Object> statuses = Flux.defer(() -> {
+			Follower follower = new Follower(user, Sinks.many().replay().latest());
+			Set<Follower> set = this.followers.computeIfAbsent(concertId, id -> ConcurrentHashMap.newKeySet());
+			set.add(follower);
+			return Flux.concat(Mono.just(first), follower.sink.asFlux())
+				.distinctUntilChanged(QueueView::progress)
+				.takeUntil(QueueView::isAdmitted)
+				.<Object>map(view -> view)
+				.doFinally(signal -> set.remove(follower));
+		}).concatWith(Mono.just(END));
+		Flux<Object> heartbeats = Flux.interval(this.properties.heartbeat()).map(tick -> (Object) tick);
+		return Flux.merge(statuses, heartbeats).takeUntil(item -> item == END).filter(item -> item != END).map(item -> {
+			if (item instanceof QueueView view) {
+				return ServerSentEvent.builder(view).event("status").build();
+			}
+			return ServerSentEvent.<QueueView>builder().comment("heartbeat").build();
+		});
+	}
+
+	/** One refresh of every open stream on this instance. */
+	Mono<Void> refresh() {
+		return Flux.fromIterable(this.followers.entrySet())
+			.filter(entry -> !entry.getValue().isEmpty())
+			.flatMap(entry -> refresh(entry.getKey(), entry.getValue()), 8)
+			.then();
+	}
+
+	private Mono<Void> refresh(long concertId, Set<Follower> followers) {
+		List<String> users = followers.stream().map(Follower::user).distinct().toList();
+		return Flux.fromIterable(chunks(users))
+			.concatMap(chunk -> this.room.statusOf(concertId, chunk))
+			.doOnNext(statuses -> followers.forEach(follower -> {
+				QueueOutcome outcome = statuses.get(follower.user);
+				if (outcome instanceof QueueOutcome.Placed placed) {
+					follower.sink.tryEmitNext(placed.view());
+				}
+				else if (outcome != null) {
+					follower.sink.tryEmitComplete();
+				}
+			}))
+			.then();
+	}
+
+	private static List<List<String>> chunks(List<String> users) {
+		if (users.size() <= USERS_PER_CALL) {
+			return List.of(users);
+		}
+		List<List<String>> chunks = new java.util.ArrayList<>();
+		for (int i = 0; i < users.size(); i += USERS_PER_CALL) {
+			chunks.add(users.subList(i, Math.min(users.size(), i + USERS_PER_CALL)));
+		}
+		return chunks;
+	}
+
+	int followerCount() {
+		return this.followers.values().stream().mapToInt(Set::size).sum();
+	}
+
+	private record Follower(String user, Sinks.Many<QueueView> sink) {
+
+		@Override
+		public boolean equals(Object other) {
+			return this == other;
+		}
+
+		@Override
+		public int hashCode() {
+			return Objects.hashCode(System.identityHashCode(this));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Refreshing {
+
+		@Bean
+		Ticker queueStreamTicker(QueueStreams streams, QueueProperties properties) {
+			return new Ticker("queue streams", properties.pollInterval(), streams::refresh);
+		}
+
+	}
+
+}

@@ -1,0 +1,68 @@
+package dev.stagedoor.web;
+
+import java.net.URI;
+import java.util.Map;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+
+/**
+ * The one way Stagedoor answers with an error: RFC 9457 problem+json carrying a stable,
+ * kebab-case {@code code} member that clients switch on.
+ */
+public final class Problem {
+
+	private static final String TYPE_BASE = "https://stagedoor.dev/problems/";
+
+	private Problem() {
+	}
+
+	public static ProblemDetail of(HttpStatusCode status, String code, String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		problem.setType(URI.create(TYPE_BASE + code));
+		HttpStatus known = HttpStatus.resolve(status.value());
+		problem.setTitle(known != null ? known.getReasonPhrase() : "Error");
+		problem.setProperty("code", code);
+		return problem;
+	}
+
+	public static ResponseEntity<Object> response(HttpStatusCode status, String code, String detail) {
+		return response(of(status, code, detail));
+	}
+
+	public static ResponseEntity<Object> response(HttpStatusCode status, String code, String detail,
+			Map<String, Object> members) {
+		ProblemDetail problem = of(status, code, detail);
+		members.forEach(problem::setProperty);
+		return response(problem);
+	}
+
+	public static ResponseEntity<Object> response(ProblemDetail problem) {
+		return ResponseEntity.status(problem.getStatus())
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(problem);
+	}
+
+	/** The default code for a status that has no more specific one. */
+	public static String codeFor(HttpStatusCode status) {
+		return switch (status.value()) {
+			case 400 -> "bad-request";
+			case 401 -> "unauthorized";
+			case 403 -> "forbidden";
+			case 404 -> "not-found";
+			case 405 -> "method-not-allowed";
+			case 406 -> "not-acceptable";
+			case 409 -> "conflict";
+			case 413 -> "payload-too-large";
+			case 415 -> "unsupported-media-type";
+			case 422 -> "unprocessable";
+			case 429 -> "too-many-requests";
+			case 503 -> "unavailable";
+			default -> status.is5xxServerError() ? "internal-error" : "error";
+		};
+	}
+
+}

@@ -1,0 +1,88 @@
+package dev.stagedoor.web;
+
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.WebExceptionHandler;
+import reactor.core.publisher.Mono;
+
+/**
+ * Turns every exception that escapes a handler into problem+json with a stable code.
+ * Input errors become 4xx; anything unexpected becomes a 500 that reveals nothing.
+ */
+@Component
+@Order(-2)
+class ProblemExceptionHandler implements WebExceptionHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(ProblemExceptionHandler.class);
+
+	private final ProblemWriter writer;
+
+	ProblemExceptionHandler(ProblemWriter writer) {
+		this.writer = writer;
+	}
+
+	@Override
+	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+		ProblemDetail problem = toProblem(ex);
+		if (problem.getStatus() >= 500) {
+			log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(),
+					exchange.getRequest().getPath(), ex);
+		}
+		return this.writer.write(exchange.getResponse(), problem);
+	}
+
+	static ProblemDetail toProblem(Throwable ex) {
+		if (ex instanceof ProblemException problem) {
+			return problem.problem();
+		}
+		if (hasCause(ex, DataBufferLimitException.class)) {
+			return Problem.of(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "The request body is too large.");
+		}
+		if (ex instanceof WebExchangeBindException bind) {
+			ProblemDetail problem = Problem.of(HttpStatus.BAD_REQUEST, "validation-failed",
+					"The request has invalid fields.");
+			List<String> errors = bind.getFieldErrors()
+				.stream()
+				.map(e -> e.getField() + ": " + e.getDefaultMessage())
+				.sorted()
+				.toList();
+			problem.setProperty("errors", errors);
+			return problem;
+		}
+		if (ex instanceof ServerWebInputException input) {
+			String detail = hasCause(ex, DecodingException.class) ? "The request body is not valid JSON for this call."
+					: input.getReason();
+			return Problem.of(HttpStatus.BAD_REQUEST, "validation-failed",
+					detail != null ? detail : "The request is invalid.");
+		}
+		if (ex instanceof ErrorResponse response) {
+			HttpStatusCode status = response.getStatusCode();
+			String detail = status.is5xxServerError() ? "Internal error." : response.getBody().getDetail();
+			return Problem.of(status, Problem.codeFor(status), detail);
+		}
+		return Problem.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error.");
+	}
+
+	private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (type.isInstance(t)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

@@ -1,0 +1,53 @@
+package dev.stagedoor.web;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes a {@link ProblemDetail} straight to a response, for the places that run outside
+ * a controller (security entry points, the global exception handler).
+ */
+@Component
+public class ProblemWriter {
+
+	private final JsonMapper json;
+
+	ProblemWriter(JsonMapper json) {
+		this.json = json;
+	}
+
+	public Mono<Void> write(ServerHttpResponse response, ProblemDetail problem) {
+		if (response.isCommitted()) {
+			return Mono.empty();
+		}
+		response.setStatusCode(org.springframework.http.HttpStatusCode.valueOf(problem.getStatus()));
+		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		byte[] body = this.json.writeValueAsBytes(toMap(problem));
+		return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+	}
+
+	static Map<String, Object> toMap(ProblemDetail problem) {
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("type", String.valueOf(problem.getType()));
+		map.put("title", problem.getTitle());
+		map.put("status", problem.getStatus());
+		if (problem.getDetail() != null) {
+			map.put("detail", problem.getDetail());
+		}
+		if (problem.getInstance() != null) {
+			map.put("instance", problem.getInstance().toString());
+		}
+		if (problem.getProperties() != null) {
+			map.putAll(problem.getProperties());
+		}
+		return map;
+	}
+
+}

@@ -1,0 +1,99 @@
+package dev.stagedoor.web;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.List;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Every {@code /api} call needs a bearer JWT; {@code sub} is the user, the claim
+ * {@code roles: ["admin"]} unlocks {@code /api/admin}. Failures answer problem+json.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+	static final String ADMIN = "admin";
+
+	static final int MAX_USER_ID_LENGTH = 128;
+
+	@Bean
+	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ProblemWriter problems,
+			ObjectProvider<ReactiveJwtDecoder> decoder) {
+		if (decoder.getIfAvailable() == null) {
+			throw new IllegalStateException("No JWT verification configured: set stagedoor.auth.jwt-secret "
+					+ "(HS256, at least 32 bytes) or spring.security.oauth2.resourceserver.jwt.issuer-uri / jwk-set-uri");
+		}
+		return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+			.logout(ServerHttpSecurity.LogoutSpec::disable)
+			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+			.authorizeExchange(exchanges -> exchanges.pathMatchers("/api/admin/**")
+				.hasRole(ADMIN)
+				.pathMatchers("/api/**")
+				.authenticated()
+				.anyExchange()
+				.permitAll())
+			.oauth2ResourceServer(server -> server.jwt(jwt -> jwt.jwtAuthenticationConverter(new RolesConverter()))
+				.authenticationEntryPoint((exchange, ex) -> problems.write(exchange.getResponse(),
+						Problem.of(HttpStatus.UNAUTHORIZED, "unauthorized", "A valid bearer token is required.")))
+				.accessDeniedHandler((exchange, ex) -> problems.write(exchange.getResponse(),
+						Problem.of(HttpStatus.FORBIDDEN, "forbidden", "This call needs the admin role."))))
+			.exceptionHandling(handling -> handling
+				.authenticationEntryPoint((exchange, ex) -> problems.write(exchange.getResponse(),
+						Problem.of(HttpStatus.UNAUTHORIZED, "unauthorized", "A valid bearer token is required.")))
+				.accessDeniedHandler((exchange, ex) -> problems.write(exchange.getResponse(),
+						Problem.of(HttpStatus.FORBIDDEN, "forbidden", "This call needs the admin role."))))
+			.build();
+	}
+
+	@Bean
+	@ConditionalOnProperty("stagedoor.auth.jwt-secret")
+	ReactiveJwtDecoder hmacJwtDecoder(AuthProperties properties) {
+		SecretKeySpec key = new SecretKeySpec(properties.jwtSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withSecretKey(key)
+			.macAlgorithm(MacAlgorithm.HS256)
+			.build();
+		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(),
+				new JwtClaimValidator<String>(JwtClaimNames.SUB,
+						sub -> sub != null && !sub.isBlank() && sub.length() <= MAX_USER_ID_LENGTH)));
+		return decoder;
+	}
+
+	/** Maps the {@code roles} claim to {@code ROLE_*} authorities. */
+	static final class RolesConverter implements Converter<Jwt, Mono<AbstractAuthenticationToken>> {
+
+		@Override
+		public Mono<AbstractAuthenticationToken> convert(Jwt jwt) {
+			List<String> roles = jwt.hasClaim("roles") ? jwt.getClaimAsStringList("roles") : List.of();
+			Collection<GrantedAuthority> authorities = roles == null ? List.of()
+					: roles.stream().<GrantedAuthority>map(r -> new SimpleGrantedAuthority("ROLE_" + r)).toList();
+			return Mono.just(new JwtAuthenticationToken(jwt, authorities, jwt.getSubject()));
+		}
+
+	}
+
+}

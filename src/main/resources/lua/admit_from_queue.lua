@@ -1,0 +1,44 @@
+-- One admission step for one concert; every instance runs it, the limits hold in total.
+-- 1. active users past their expiry are removed;
+-- 2. waiting users not seen for the idle timeout lose their place (at most ARGV[5] per step);
+-- 3. the head of the queue is admitted while fewer than maxActive are active and fewer than
+--    admitPerSecond were admitted in the last 1000 ms (a sliding window, so no one-second
+--    window anywhere ever holds more).
+-- KEYS: 1 cfg, 2 waiting, 3 seen, 4 active, 5 admits (admission no -> ms), 6 admitted total
+-- ARGV: 1 default maxActive, 2 default admitPerSecond, 3 default active TTL ms,
+--       4 idle timeout ms, 5 idle removals per step
+-- Reply: {admitted, expired actives removed, idle waiting removed}
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return {0, 0, 0}
+end
+local cfg = redis.call('HMGET', KEYS[1], 'maxActive', 'admitPerSecond', 'activeTtlMs')
+local maxActive = tonumber(cfg[1] or ARGV[1])
+local perSecond = tonumber(cfg[2] or ARGV[2])
+local ttl = tonumber(cfg[3] or ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+
+local expired = redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+
+local idle = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now - tonumber(ARGV[4]), 'LIMIT', 0, tonumber(ARGV[5]))
+if #idle > 0 then
+  redis.call('ZREM', KEYS[2], unpack(idle))
+  redis.call('ZREM', KEYS[3], unpack(idle))
+end
+
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - 10000)
+local inLastSecond = redis.call('ZCOUNT', KEYS[5], now - 999, '+inf')
+local slots = math.min(maxActive - redis.call('ZCARD', KEYS[4]), perSecond - inLastSecond)
+local admitted = 0
+if slots > 0 then
+  local head = redis.call('ZPOPMIN', KEYS[2], slots)
+  for i = 1, #head, 2 do
+    local user = head[i]
+    redis.call('ZADD', KEYS[4], now + ttl, user)
+    redis.call('ZREM', KEYS[3], user)
+    local n = redis.call('INCR', KEYS[6])
+    redis.call('ZADD', KEYS[5], now, n)
+    admitted = admitted + 1
+  end
+end
+return {admitted, expired, #idle}

@@ -1,0 +1,24 @@
+package dev.stagedoor;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * The application on a random port against the run's isolated infrastructure. Background
+ * admission is switched off (a one-hour period) so tests drive admission steps themselves
+ * and see exact positions; {@code AdmissionTickerIntegrationTests} covers the ticker.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "stagedoor.queue.admission-interval=1h", "stagedoor.queue.poll-interval=100ms",
+				"stagedoor.queue.heartbeat=200ms" })
+@ContextConfiguration(initializers = TestInfrastructure.Initializer.class)
+public @interface IntegrationTest {
+
+}

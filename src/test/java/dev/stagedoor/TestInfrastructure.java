@@ -1,0 +1,161 @@
+package dev.stagedoor;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+/**
+ * Where the tests (and {@code ./mvnw spring-boot:test-run}) get Redis, PostgreSQL and Kafka.
+ * With a Docker engine: fresh Testcontainers. Without one: Redis and PostgreSQL on localhost
+ * and an in-process KRaft broker. Either way each run is isolated: its own database, its own
+ * Redis key prefix and its own topic, all removed when the JVM ends.
+ * {@code STAGEDOOR_TEST_INFRA=local|containers} forces a choice.
+ */
+public final class TestInfrastructure {
+
+	private static final Logger log = LoggerFactory.getLogger(TestInfrastructure.class);
+
+	public static final String AUTH_SECRET = "stagedoor-test-auth-secret-0123456789abcdef";
+
+	public static final String QUEUE_TOKEN_SECRET = "stagedoor-test-queue-secret-0123456789abcdef";
+
+	static final String LOCAL_POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
+
+	static final String LOCAL_REDIS_HOST = "127.0.0.1";
+
+	private static Map<String, Object> properties;
+
+	private TestInfrastructure() {
+	}
+
+	/** Properties for one isolated run, started on first use and shared by the JVM. */
+	public static synchronized Map<String, Object> properties() {
+		if (properties == null) {
+			String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+			properties = useContainers() ? containers(run) : local(run);
+			properties.put("stagedoor.auth.jwt-secret", AUTH_SECRET);
+			properties.put("stagedoor.queue.token-secret", QUEUE_TOKEN_SECRET);
+			properties.put("stagedoor.kafka.topic", "stagedoor.reservation-events." + run);
+		}
+		return properties;
+	}
+
+	private static boolean useContainers() {
+		String forced = System.getenv("STAGEDOOR_TEST_INFRA");
+		if (forced != null) {
+			return forced.toLowerCase(Locale.ROOT).equals("containers");
+		}
+		try {
+			return DockerClientFactory.instance().isDockerAvailable();
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
+	private static Map<String, Object> containers(String run) {
+		log.info("Test infrastructure: Testcontainers (run {})", run);
+		PostgreSQLContainer postgres = new PostgreSQLContainer("postgres:17-alpine");
+		GenericContainer<?> redis = new GenericContainer<>("redis:7-alpine").withExposedPorts(6379);
+		KafkaContainer kafka = new KafkaContainer("apache/kafka:4.1.0");
+		List.of(postgres, redis, kafka).parallelStream().forEach(GenericContainer::start);
+		Map<String, Object> map = new HashMap<>();
+		database(map, postgres.getJdbcUrl(), postgres.getUsername(), postgres.getPassword());
+		map.put("spring.data.redis.host", redis.getHost());
+		map.put("spring.data.redis.port", redis.getMappedPort(6379));
+		map.put("stagedoor.redis.key-prefix", "");
+		map.put("spring.kafka.bootstrap-servers", kafka.getBootstrapServers());
+		return map;
+	}
+
+	private static Map<String, Object> local(String run) {
+		log.info("Test infrastructure: local PostgreSQL and Redis, in-process Kafka (run {})", run);
+		String database = "stagedoor_" + run;
+		execute(LOCAL_POSTGRES, "CREATE DATABASE " + database);
+		String prefix = "test-" + run + ":";
+		EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 2);
+		kafka.afterPropertiesSet();
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			kafka.destroy();
+			deleteKeys(prefix);
+			execute(LOCAL_POSTGRES, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+		}, "test-infrastructure-cleanup"));
+		Map<String, Object> map = new HashMap<>();
+		database(map, "jdbc:postgresql://127.0.0.1:5432/" + database, "postgres", "");
+		map.put("spring.data.redis.host", LOCAL_REDIS_HOST);
+		map.put("spring.data.redis.port", 6379);
+		map.put("stagedoor.redis.key-prefix", prefix);
+		map.put("spring.kafka.bootstrap-servers", kafka.getBrokersAsString());
+		return map;
+	}
+
+	private static void database(Map<String, Object> map, String jdbcUrl, String user, String password) {
+		map.put("spring.flyway.url", jdbcUrl);
+		map.put("spring.flyway.user", user);
+		map.put("spring.flyway.password", password);
+		map.put("spring.r2dbc.url", jdbcUrl.replace("jdbc:", "r2dbc:"));
+		map.put("spring.r2dbc.username", user);
+		map.put("spring.r2dbc.password", password);
+	}
+
+	static void execute(String jdbcUrl, String sql) {
+		try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "");
+				Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("PostgreSQL at " + jdbcUrl + " failed: " + sql, ex);
+		}
+	}
+
+	private static void deleteKeys(String prefix) {
+		RedisClient client = RedisClient.create("redis://" + LOCAL_REDIS_HOST + ":6379");
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			ScanCursor cursor = ScanCursor.INITIAL;
+			do {
+				KeyScanCursor<String> page = connection.sync().scan(cursor, ScanArgs.Builder.matches(prefix + "*").limit(1000));
+				if (!page.getKeys().isEmpty()) {
+					connection.sync().unlink(page.getKeys().toArray(String[]::new));
+				}
+				cursor = page;
+			}
+			while (!cursor.isFinished());
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
+	/** Puts the run's properties in front of every other property source. */
+	public static class Initializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+		@Override
+		public void initialize(ConfigurableApplicationContext context) {
+			context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-infrastructure", properties()));
+		}
+
+	}
+
+}
