@@ -11,13 +11,14 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * The application on a random port against the run's isolated infrastructure. Background
  * admission is switched off (a one-hour period) so tests drive admission steps themselves
- * and see exact positions; {@code AdmissionTickerIntegrationTests} covers the ticker.
+ * and see exact positions; {@code AdmissionTickerIntegrationTests} covers the ticker. Waiting
+ * places lapse after 2 s unseen, so abandonment is testable.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "stagedoor.queue.admission-interval=1h", "stagedoor.queue.poll-interval=100ms",
-				"stagedoor.queue.heartbeat=200ms" })
+				"stagedoor.queue.heartbeat=200ms", "stagedoor.queue.idle-timeout=2s" })
 @ContextConfiguration(initializers = TestInfrastructure.Initializer.class)
 public @interface IntegrationTest {
 

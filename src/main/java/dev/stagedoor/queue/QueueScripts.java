@@ -69,16 +69,16 @@ class QueueScripts {
 	/** Reply: admitted, expired actives removed, idle waiting users removed. */
 	Mono<List<String>> admit(long concertId) {
 		QueueKeys k = keys(concertId);
-		QueueSettings defaults = this.properties.defaults();
+		List<String> args = new ArrayList<>(defaultSettings());
+		args.add(idleMillis());
+		args.add(String.valueOf(IDLE_REMOVALS_PER_STEP));
 		return run(this.admit, List.of(k.cfg(), k.waiting(), k.seen(), k.active(), k.admits(), k.admittedTotal()),
-				List.of(String.valueOf(defaults.maxActive()), String.valueOf(defaults.admitPerSecond()),
-						String.valueOf(defaults.activeTtl().toMillis()), idleMillis(),
-						String.valueOf(IDLE_REMOVALS_PER_STEP)));
+				args);
 	}
 
 	Mono<List<String>> stats(long concertId) {
 		QueueKeys k = keys(concertId);
-		return run(this.stats, List.of(k.cfg(), k.waiting(), k.active(), k.admittedTotal()), List.of());
+		return run(this.stats, List.of(k.cfg(), k.waiting(), k.active(), k.admittedTotal()), defaultSettings());
 	}
 
 	/** Opens the room; with settings, they replace the defaults for this concert. */
@@ -95,6 +95,12 @@ class QueueScripts {
 
 	private Mono<List<String>> run(RedisScript<List<Object>> script, List<String> keys, List<String> args) {
 		return LuaScripts.run(this.redis, script, keys, args);
+	}
+
+	private List<String> defaultSettings() {
+		QueueSettings defaults = this.properties.defaults();
+		return List.of(String.valueOf(defaults.maxActive()), String.valueOf(defaults.admitPerSecond()),
+				String.valueOf(defaults.activeTtl().toMillis()));
 	}
 
 	long idleTimeoutMillis() {

@@ -85,7 +85,8 @@ public class WaitingRoom {
 		return this.scripts.stats(concertId)
 			.filter(reply -> !"UNKNOWN".equals(reply.get(0)))
 			.map(reply -> new QueueStats(Long.parseLong(reply.get(1)), Long.parseLong(reply.get(2)),
-							Long.parseLong(reply.get(3))));
+					Long.parseLong(reply.get(3)), Integer.parseInt(reply.get(4)), Integer.parseInt(reply.get(5)),
+					Long.parseLong(reply.get(6)) / 1000));
 	}
 
 	/** One admission step for one concert; safe to run from every instance at once. */
@@ -110,7 +111,9 @@ public class WaitingRoom {
 		return QueueView.waiting(position, eta, Instant.ofEpochMilli(placeExpiresAtMillis));
 	}
 
-	record QueueStats(long waiting, long active, long admittedTotal) {
+	/** The admin view of a room: counters, then the settings in force. */
+	record QueueStats(long waiting, long active, long admittedTotal, int maxActive, int admitPerSecond,
+			long activeTtlSeconds) {
 	}
 
 	record AdmissionStep(long admitted, long expired, long abandoned) {

@@ -1,0 +1,178 @@
+package dev.stagedoor.queue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.stagedoor.Api;
+import dev.stagedoor.Concerts;
+import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.TestTokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@IntegrationTest
+class WaitingRoomIntegrationTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	WaitingRoom room;
+
+	WebClient client;
+
+	@BeforeEach
+	void client() {
+		this.client = WebClient.create("http://localhost:" + this.port);
+	}
+
+	@Test
+	void sameUserEnteringTwoHundredTimesAtOnceGetsOnePlace() {
+		long concert = Concerts.create(this.port, "one place");
+		enter(concert, "early-bird").block();
+		String token = TestTokens.user("racer");
+
+		List<Reply> replies = Flux.range(0, 200)
+			.flatMap(i -> enterAs(concert, token), 200)
+			.collectList()
+			.block(Duration.ofSeconds(60));
+
+		assertThat(replies).hasSize(200);
+		assertThat(replies).filteredOn(r -> r.status == 201).hasSize(1);
+		assertThat(replies).filteredOn(r -> r.status == 200).hasSize(199);
+		assertThat(replies).extracting(r -> r.body.get("position")).containsOnly(2);
+		assertThat(this.room.stats(concert).block().waiting()).isEqualTo(2);
+	}
+
+	@Test
+	void twoThousandUsersEnteringAtOnceGetPositionsOneToTwoThousand() {
+		long concert = Concerts.create(this.port, "strict order");
+		List<String> tokens = IntStream.rangeClosed(1, 2000).mapToObj(i -> TestTokens.user("fan-" + i)).toList();
+
+		List<Reply> replies = Flux.fromIterable(tokens)
+			.flatMap(token -> enterAs(concert, token), 256)
+			.collectList()
+			.block(Duration.ofSeconds(120));
+
+		assertThat(replies).allMatch(r -> r.status == 201);
+		Set<Long> positions = replies.stream()
+			.map(r -> ((Number) r.body.get("position")).longValue())
+			.collect(Collectors.toCollection(TreeSet::new));
+		assertThat(positions).containsExactlyElementsOf(LongStream.rangeClosed(1, 2000).boxed().toList());
+	}
+
+	@Test
+	void statusShowsPositionAndLeavingMovesEveryoneUp() {
+		long concert = Concerts.create(this.port, "leaving");
+		enter(concert, "a").block();
+		enter(concert, "b").block();
+		enter(concert, "c").block();
+
+		Api.user(this.port, "c")
+			.get()
+			.uri("/api/concerts/{id}/queue", concert)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status").isEqualTo("WAITING")
+			.jsonPath("$.position").isEqualTo(3)
+			.jsonPath("$.etaSeconds").isNumber()
+			.jsonPath("$.expiresAt").isNotEmpty()
+			.jsonPath("$.token").doesNotExist();
+
+		Api.user(this.port, "b").delete().uri("/api/concerts/{id}/queue", concert).exchange().expectStatus().isNoContent();
+		Api.user(this.port, "b").delete().uri("/api/concerts/{id}/queue", concert).exchange().expectStatus().isNoContent();
+
+		Api.user(this.port, "b")
+			.get()
+			.uri("/api/concerts/{id}/queue", concert)
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectBody()
+			.jsonPath("$.code").isEqualTo("not-in-queue");
+		Api.user(this.port, "c")
+			.get()
+			.uri("/api/concerts/{id}/queue", concert)
+			.exchange()
+			.expectBody()
+			.jsonPath("$.position").isEqualTo(2);
+	}
+
+	@Test
+	void admittedUserGetsTokenAndReEntryKeepsTheAdmission() {
+		long concert = Concerts.create(this.port, "admitted");
+		enter(concert, "first").block();
+		this.room.admit(concert).block();
+
+		Reply again = enterAs(concert, TestTokens.user("first")).block();
+		assertThat(again.status).isEqualTo(200);
+		assertThat(again.body).containsEntry("status", "ADMITTED").doesNotContainKey("position");
+		assertThat((String) again.body.get("token")).isNotBlank();
+		assertThat(this.room.stats(concert).block()).satisfies(stats -> {
+			assertThat(stats.active()).isEqualTo(1);
+			assertThat(stats.waiting()).isZero();
+			assertThat(stats.admittedTotal()).isEqualTo(1);
+		});
+
+		Api.user(this.port, "first").delete().uri("/api/concerts/{id}/queue", concert).exchange().expectStatus().isNoContent();
+		assertThat(this.room.stats(concert).block().active()).isZero();
+	}
+
+	@Test
+	void waitingUserWhoIsNotSeenLosesThePlace() {
+		long concert = Concerts.create(this.port, "abandonment");
+		Concerts.configureQueue(this.port, concert, 1, 100, 600);
+		enter(concert, "admitted-one").block();
+		this.room.admit(concert).block();
+		enter(concert, "patient").block();
+		enter(concert, "gone").block();
+
+		// "patient" keeps asking, "gone" never comes back; the idle timeout in tests is 2 s.
+		// (Asking about "gone" would count as seeing it, so the room's counters are watched.)
+		await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300)).until(() -> {
+			this.room.status(concert, "patient").block();
+			this.room.admit(concert).block();
+			return this.room.stats(concert).block().waiting() == 1;
+		});
+
+		assertThat(this.room.status(concert, "gone").block()).isInstanceOf(QueueOutcome.NotInQueue.class);
+		QueueOutcome patient = this.room.status(concert, "patient").block();
+		assertThat(patient).isInstanceOfSatisfying(QueueOutcome.Placed.class,
+				placed -> assertThat(placed.view().position()).isEqualTo(1));
+	}
+
+	private Mono<Reply> enter(long concert, String user) {
+		return enterAs(concert, TestTokens.user(user));
+	}
+
+	@SuppressWarnings("unchecked")
+	private Mono<Reply> enterAs(long concert, String token) {
+		return this.client.post()
+			.uri("/api/concerts/{id}/queue", concert)
+			.headers(h -> h.setBearerAuth(token))
+			.exchangeToMono(response -> response.bodyToMono(Map.class)
+				.map(body -> new Reply(response.statusCode().value(), (Map<String, Object>) body)));
+	}
+
+	record Reply(int status, Map<String, Object> body) {
+	}
+
+}
