@@ -1,0 +1,93 @@
+package dev.stagedoor.web;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.context.annotation.Configuration;
+
+import dev.stagedoor.queue.QueueProperties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A bad {@code stagedoor.*} value stops start-up with a message that names the property. */
+class ConfigurationValidationTests {
+
+	static final String SECRET = "stagedoor.queue.token-secret=0123456789abcdef0123456789abcdef";
+
+	final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+		.withUserConfiguration(Properties.class);
+
+	@Test
+	void validSettingsStart() {
+		this.runner.withPropertyValues(SECRET, "stagedoor.queue.max-active=5", "stagedoor.queue.active-ttl=30s")
+			.run(context -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(QueueProperties.class).maxActive()).isEqualTo(5);
+			});
+	}
+
+	@Test
+	void zeroMaxActiveFailsNamingTheProperty() {
+		assertFailsNaming("stagedoor.queue.max-active", SECRET, "stagedoor.queue.max-active=0");
+	}
+
+	@Test
+	void missingOrShortTokenSecretFailsNamingTheProperty() {
+		assertFailsNaming("stagedoor.queue.token-secret");
+		assertFailsNaming("stagedoor.queue.token-secret", "stagedoor.queue.token-secret=short");
+	}
+
+	@Test
+	void unparsableDurationFailsNamingTheProperty() {
+		assertFailsNaming("stagedoor.queue.active-ttl", SECRET, "stagedoor.queue.active-ttl=soon");
+	}
+
+	@Test
+	void shortJwtSecretFailsNamingTheProperty() {
+		assertFailsNaming("stagedoor.auth.jwt-secret-long-enough", SECRET, "stagedoor.auth.jwt-secret=too-short");
+	}
+
+	private void assertFailsNaming(String property, String... values) {
+		this.runner.withPropertyValues(values).run(context -> {
+			assertThat(context).hasFailed();
+			assertThat(messages(context.getStartupFailure())).satisfiesAnyOf(
+					text -> assertThat(text).contains(property),
+					text -> assertThat(text).contains(property.substring(0, property.lastIndexOf('.')))
+						.contains("'" + camelCase(property.substring(property.lastIndexOf('.') + 1)) + "'"));
+		});
+	}
+
+	/** Every message in the cause chain: what the start-up failure report is made from. */
+	private static String messages(Throwable failure) {
+		StringBuilder text = new StringBuilder();
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			text.append(t.getMessage()).append('\n');
+		}
+		return text.toString();
+	}
+
+	private static String camelCase(String kebab) {
+		StringBuilder out = new StringBuilder();
+		boolean upper = false;
+		for (char c : kebab.toCharArray()) {
+			if (c == '-') {
+				upper = true;
+			}
+			else {
+				out.append(upper ? Character.toUpperCase(c) : c);
+				upper = false;
+			}
+		}
+		return out.toString();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties({ QueueProperties.class, AuthProperties.class })
+	static class Properties {
+
+	}
+
+}
