@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Queue-entry throughput and latency of a running Stagedoor, next to the raw Redis rate of
+# the same enter script (redis-benchmark, EVALSHA) measured in the same session.
+#
+#   ./mvnw spring-boot:test-run            # in another terminal
+#   bench/queue-entry.sh [base-url] [duration] [connections]
+#
+# Needs wrk and redis-benchmark (Debian: wrk, redis-tools). SECRET defaults to the dev secret
+# of the test infrastructure; REDIS_HOST/REDIS_PORT point redis-benchmark at the same Redis.
+set -euo pipefail
+cd "$(dirname "$0")"
+BASE=${1:-http://localhost:8080}
+DURATION=${2:-30s}
+WARMUP=${WARMUP:-90s}
+CONNECTIONS=${3:-64}
+THREADS=${THREADS:-2}
+USERS=${USERS:-300000}
+SECRET=${SECRET:-stagedoor-test-auth-secret-0123456789abcdef}
+REDIS_HOST=${REDIS_HOST:-127.0.0.1}
+REDIS_PORT=${REDIS_PORT:-6379}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+admin=$(python3 tokens.py 0 "$SECRET")
+concert=$(curl -sf -X POST "$BASE/api/admin/concerts" -H "Authorization: Bearer $admin" \
+  -H 'Content-Type: application/json' -d '{"title":"Benchmark drop","venue":"Bench"}' | sed -E 's/.*"id":([0-9]+).*/\1/')
+run=$(date +%s)
+python3 tokens.py "$USERS" "$SECRET" "bench$run" > "$work/tokens.txt"
+echo "concert $concert, $USERS distinct users, $CONNECTIONS connections, $THREADS wrk threads, $DURATION"
+
+echo "== warm-up ($WARMUP, not counted; the JIT needs minutes on a slow 2-core machine)"
+TOKENS="$work/tokens.txt" CONCERT=$concert THREADS=$THREADS \
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s queue-entry.lua "$BASE" | tail -1
+# fresh users for the measured run
+python3 tokens.py "$USERS" "$SECRET" "bench${run}m" > "$work/tokens.txt"
+echo "== HTTP: POST /api/concerts/$concert/queue"
+TOKENS="$work/tokens.txt" CONCERT=$concert THREADS=$THREADS \
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s queue-entry.lua "$BASE" | tail -1
+
+echo "== Redis: EVALSHA enter_queue.lua (redis-benchmark, 50 clients, random users)"
+sha=$(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" SCRIPT LOAD "$(cat ../src/main/resources/lua/enter_queue.lua)")
+root="bench$run:{c:0}"
+redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" HSET "$root:cfg" open 1 > /dev/null
+redis-benchmark -h "$REDIS_HOST" -p "$REDIS_PORT" -n 300000 -c 50 -r 100000000 -q \
+  EVALSHA "$sha" 6 "$root:cfg" "$root:waiting" "$root:seen" "$root:active" "$root:seq" "$root:admits" \
+  "user:__rand_int__" 120000 100 | tr "\r" "\n" | tail -1
+redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" DEL "$root:cfg" "$root:waiting" "$root:seen" "$root:active" "$root:seq" "$root:admits" > /dev/null
