@@ -1,0 +1,125 @@
+package dev.stagedoor.catalog;
+
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.stagedoor.web.Problem;
+import dev.stagedoor.web.ProblemException;
+
+@RestController
+class ScheduleController {
+
+	static final int MAX_SEATS_PER_SCHEDULE = 20_000;
+
+	private final ScheduleRepository repository;
+
+	private final SeatCatalog catalog;
+
+	private final SeatMap seatMap;
+
+	private final SeatStreams streams;
+
+	ScheduleController(ScheduleRepository repository, SeatCatalog catalog, SeatMap seatMap, SeatStreams streams) {
+		this.repository = repository;
+		this.catalog = catalog;
+		this.seatMap = seatMap;
+		this.streams = streams;
+	}
+
+	/** Creates the schedule and its seats in PostgreSQL, then puts them on sale in Redis. */
+	@PostMapping("/api/admin/concerts/{concertId}/schedules")
+	Mono<ResponseEntity<Object>> create(@PathVariable long concertId, @Valid @RequestBody NewSchedule body) {
+		long seatCount = body.sections().stream().mapToLong(s -> (long) s.rows() * s.seatsPerRow()).sum();
+		if (seatCount > MAX_SEATS_PER_SCHEDULE) {
+			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed",
+					"A schedule has at most " + MAX_SEATS_PER_SCHEDULE + " seats."));
+		}
+		if (body.sections().stream().map(NewSection::name).distinct().count() < body.sections().size()) {
+			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed", "Section names must differ."));
+		}
+		if (body.cancelDeadline() != null && body.cancelDeadline().isAfter(body.startsAt())) {
+			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed",
+					"cancelDeadline must not be after startsAt."));
+		}
+		List<ScheduleRepository.NewSection> sections = body.sections()
+			.stream()
+			.map(s -> new ScheduleRepository.NewSection(s.name(), s.rows(), s.seatsPerRow(), s.price()))
+			.toList();
+		return this.repository.insert(concertId, body.startsAt(), body.cancelDeadline(), sections)
+			.flatMap(this.catalog::publish)
+			.map(schedule -> ResponseEntity.status(HttpStatus.CREATED).<Object>body(ScheduleView.of(schedule, null)))
+			.defaultIfEmpty(Problem.response(concertNotFound()));
+	}
+
+	@GetMapping("/api/concerts/{concertId}/schedules")
+	Flux<ScheduleView> list(@PathVariable long concertId) {
+		return this.repository.idsOfConcert(concertId)
+			.concatMap(id -> this.catalog.schedule(id)
+				.flatMap(schedule -> this.seatMap.available(id).map(available -> ScheduleView.of(schedule, available))));
+	}
+
+	@GetMapping("/api/schedules/{scheduleId}/seats")
+	Mono<ResponseEntity<Object>> seats(@PathVariable long scheduleId) {
+		return this.seatMap.seats(scheduleId)
+			.map(seats -> ResponseEntity.ok().<Object>body(seats))
+			.defaultIfEmpty(Problem.response(scheduleNotFound()));
+	}
+
+	@GetMapping(path = "/api/schedules/{scheduleId}/seats/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	Flux<ServerSentEvent<Object>> stream(@PathVariable long scheduleId) {
+		return this.catalog.schedule(scheduleId)
+			.switchIfEmpty(Mono.error(() -> new ProblemException(scheduleNotFound())))
+			.flatMapMany(schedule -> this.streams.follow(scheduleId));
+	}
+
+	static ProblemDetail scheduleNotFound() {
+		return Problem.of(HttpStatus.NOT_FOUND, "schedule-not-found", "There is no such schedule.");
+	}
+
+	private static ProblemDetail concertNotFound() {
+		return Problem.of(HttpStatus.NOT_FOUND, "concert-not-found", "There is no such concert.");
+	}
+
+	record NewSchedule(@NotNull Instant startsAt, Instant cancelDeadline,
+			@NotEmpty @Size(max = 50) List<@Valid @NotNull NewSection> sections) {
+	}
+
+	record NewSection(@NotBlank @Size(max = 50) @Pattern(regexp = "[A-Za-z0-9_]+") String name,
+			@NotNull @Min(1) @Max(1000) Integer rows, @NotNull @Min(1) @Max(1000) Integer seatsPerRow,
+			@NotNull @Min(0) @Max(100_000_000) Long price) {
+	}
+
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record ScheduleView(long id, long concertId, Instant startsAt, Instant cancelDeadline, int seatCount,
+			Long available) {
+
+		static ScheduleView of(Schedule schedule, Long available) {
+			return new ScheduleView(schedule.id(), schedule.concertId(), schedule.startsAt(), schedule.cancelDeadline(),
+					schedule.seats().size(), available);
+		}
+
+	}
+
+}

@@ -1,0 +1,98 @@
+package dev.stagedoor.catalog;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+import dev.stagedoor.support.LuaScripts;
+import dev.stagedoor.support.RedisKeyspace;
+
+/**
+ * Schedules and their seats. A schedule never changes after creation, so each instance
+ * keeps the ones it has seen in memory; Redis holds the on-sale copy of the catalog
+ * ({@code publish_schedule.lua}), republished at start-up so a flushed Redis sells again.
+ */
+@Component
+public class SeatCatalog {
+
+	private static final Logger log = LoggerFactory.getLogger(SeatCatalog.class);
+
+	private final Map<Long, Mono<Schedule>> schedules = new ConcurrentHashMap<>();
+
+	private final RedisScript<List<Object>> publish = LuaScripts.load("publish_schedule");
+
+	private final ScheduleRepository repository;
+
+	private final ReactiveStringRedisTemplate redis;
+
+	private final RedisKeyspace keyspace;
+
+	SeatCatalog(ScheduleRepository repository, ReactiveStringRedisTemplate redis, RedisKeyspace keyspace) {
+		this.repository = repository;
+		this.redis = redis;
+		this.keyspace = keyspace;
+	}
+
+	/** The schedule with its seats; empty if there is none. */
+	public Mono<Schedule> schedule(long scheduleId) {
+		Mono<Schedule> cached = this.schedules.get(scheduleId);
+		if (cached != null) {
+			return cached;
+		}
+		return this.repository.findById(scheduleId).doOnNext(s -> this.schedules.put(scheduleId, Mono.just(s)));
+	}
+
+	public ScheduleKeys keys(long scheduleId) {
+		return ScheduleKeys.of(this.keyspace, scheduleId);
+	}
+
+	/** Puts the schedule's seats on sale in Redis; idempotent. */
+	Mono<Schedule> publish(Schedule schedule) {
+		ScheduleKeys keys = keys(schedule.id());
+		List<String> args = new ArrayList<>(2 + 2 * schedule.seats().size());
+		args.add(String.valueOf(schedule.concertId()));
+		args.add(schedule.cancelDeadline() == null ? "" : String.valueOf(schedule.cancelDeadline().toEpochMilli()));
+		schedule.seats().forEach(seat -> {
+			args.add(String.valueOf(seat.id()));
+			args.add(String.valueOf(seat.price()));
+		});
+		return LuaScripts.run(this.redis, this.publish, List.of(keys.seats(), keys.meta()), args).map(reply -> {
+			this.schedules.put(schedule.id(), Mono.just(schedule));
+			return schedule;
+		});
+	}
+
+	/** Every schedule this instance knows: all at start-up, plus those created or read since. */
+	public Set<Long> knownScheduleIds() {
+		return this.schedules.keySet();
+	}
+
+	/** Picks up schedules created by other instances. */
+	public Mono<Void> refresh() {
+		return this.repository.allIds()
+			.filter(id -> !this.schedules.containsKey(id))
+			.concatMap(this::schedule)
+			.then();
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	void republishAll() {
+		this.repository.allIds()
+			.concatMap(this.repository::findById)
+			.concatMap(this::publish)
+			.count()
+			.subscribe(n -> log.info("Published {} schedules", n), ex -> log.error("Could not publish schedules", ex));
+	}
+
+}

@@ -1,0 +1,69 @@
+package dev.stagedoor.reservation;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+import dev.stagedoor.catalog.SeatCatalog;
+import dev.stagedoor.queue.AdmissionCheck;
+import dev.stagedoor.queue.AdmissionTokens.TokenVerdict;
+
+/**
+ * Holding seats: the caller must be admitted to the schedule's concert; then one script
+ * holds every seat or none, within the per-user limit, and appends the HELD event.
+ */
+@Component
+class PlacingOnHold {
+
+	private final SeatCatalog catalog;
+
+	private final AdmissionCheck admission;
+
+	private final ReservationScripts scripts;
+
+	private final HoldProperties properties;
+
+	PlacingOnHold(SeatCatalog catalog, AdmissionCheck admission, ReservationScripts scripts, HoldProperties properties) {
+		this.catalog = catalog;
+		this.admission = admission;
+		this.scripts = scripts;
+		this.properties = properties;
+	}
+
+	Mono<HoldResult> hold(long scheduleId, String user, String queueToken, List<Long> seatIds) {
+		return this.catalog.schedule(scheduleId)
+			.flatMap(schedule -> this.admission.check(queueToken, user, schedule.concertId()))
+			.flatMap(verdict -> {
+				if (verdict instanceof TokenVerdict.Invalid invalid) {
+					return Mono.<HoldResult>just(new HoldResult.NotAdmitted(invalid.reason()));
+				}
+				return placeHold(scheduleId, user, seatIds);
+			})
+			.defaultIfEmpty(new HoldResult.ScheduleNotFound());
+	}
+
+	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds) {
+		String id = ReservationIds.next(scheduleId);
+		return this.scripts
+			.hold(scheduleId, id, user, seatIds, this.properties.ttl().toMillis(), this.properties.maxSeatsPerUser())
+			.map(reply -> switch (reply.get(0)) {
+				case "HELD" -> new HoldResult.Held(new Reservation(id, scheduleId, user, seatIds, ReservationState.HELD,
+						Long.parseLong(reply.get(2)), Instant.ofEpochMilli(Long.parseLong(reply.get(1))), 1,
+						Map.of(1L, new Reservation.Transition(1, ReservationState.HELD,
+								Instant.ofEpochMilli(Long.parseLong(reply.get(3)))))));
+				case "NOT_FOUND" -> new HoldResult.SeatsNotFound(ids(reply));
+				case "UNAVAILABLE" -> new HoldResult.SeatsUnavailable(ids(reply));
+				case "LIMIT" -> new HoldResult.LimitExceeded(Integer.parseInt(reply.get(1)),
+						this.properties.maxSeatsPerUser());
+				default -> throw new IllegalStateException("hold_seats.lua replied " + reply);
+			});
+	}
+
+	private static List<Long> ids(List<String> reply) {
+		return reply.subList(1, reply.size()).stream().map(Long::valueOf).toList();
+	}
+
+}

@@ -1,0 +1,50 @@
+package dev.stagedoor.reservation;
+
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * The owner cancels a reservation. A HELD one is released at once (CANCELLED, seats free).
+ * Later states belong to the payment and cancellation flows.
+ */
+@Component
+class ReleasingHold {
+
+	private final ReservationScripts scripts;
+
+	private final Reservations reservations;
+
+	ReleasingHold(ReservationScripts scripts, Reservations reservations) {
+		this.scripts = scripts;
+		this.reservations = reservations;
+	}
+
+	Mono<CancelResult> cancel(String reservationId, String user) {
+		return this.reservations.findOwned(reservationId, user, false)
+			.flatMap(reservation -> this.scripts.release(reservation, user).flatMap(reply -> switch (reply.get(0)) {
+				case "CANCELLED", "ALREADY" -> current(reservation, user).map(CancelResult.Cancelled::new);
+				case "EXPIRED", "INVALID_STATE" -> current(reservation, user).map(CancelResult.InvalidState::new);
+				default -> Mono.just(new CancelResult.NotFound());
+			}))
+			.cast(CancelResult.class)
+			.defaultIfEmpty(new CancelResult.NotFound());
+	}
+
+	private Mono<Reservation> current(Reservation reservation, String user) {
+		return this.reservations.findOwned(reservation.id(), user, false);
+	}
+
+	sealed interface CancelResult {
+
+		record Cancelled(Reservation reservation) implements CancelResult {
+		}
+
+		record InvalidState(Reservation reservation) implements CancelResult {
+		}
+
+		record NotFound() implements CancelResult {
+		}
+
+	}
+
+}

@@ -1,0 +1,142 @@
+package dev.stagedoor.reservation;
+
+import java.net.URI;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.stagedoor.web.CurrentUser;
+import dev.stagedoor.web.Problem;
+import dev.stagedoor.web.ProblemException;
+
+@RestController
+class ReservationController {
+
+	static final int MAX_SEATS_PER_REQUEST = 100;
+
+	private final PlacingOnHold holds;
+
+	private final Reservations reservations;
+
+	private final ReleasingHold releasing;
+
+	private final ReservationStreams streams;
+
+	ReservationController(PlacingOnHold holds, Reservations reservations, ReleasingHold releasing,
+			ReservationStreams streams) {
+		this.holds = holds;
+		this.reservations = reservations;
+		this.releasing = releasing;
+		this.streams = streams;
+	}
+
+	@PostMapping("/api/schedules/{scheduleId}/reservations")
+	Mono<ResponseEntity<Object>> hold(@PathVariable long scheduleId, @Valid @RequestBody HoldRequest body,
+			@RequestHeader(name = "Queue-Token", required = false) String queueToken, Authentication caller) {
+		if (new HashSet<>(body.seatIds()).size() < body.seatIds().size()) {
+			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed", "seatIds has duplicates."));
+		}
+		return this.holds.hold(scheduleId, caller.getName(), queueToken, body.seatIds())
+			.map(ReservationController::toResponse);
+	}
+
+	@GetMapping("/api/reservations/{id}")
+	Mono<ResponseEntity<Object>> get(@PathVariable String id, Authentication caller) {
+		CurrentUser user = CurrentUser.of(caller);
+		return this.reservations.findOwned(id, user.id(), user.admin())
+			.map(reservation -> ResponseEntity.ok().<Object>body(reservation))
+			.defaultIfEmpty(Problem.response(notFound()));
+	}
+
+	@PostMapping("/api/reservations/{id}/cancellation")
+	Mono<ResponseEntity<Object>> cancel(@PathVariable String id, Authentication caller) {
+		return this.releasing.cancel(id, caller.getName()).map(result -> {
+			if (result instanceof ReleasingHold.CancelResult.Cancelled cancelled) {
+				return ResponseEntity.ok().<Object>body(cancelled.reservation());
+			}
+			if (result instanceof ReleasingHold.CancelResult.InvalidState invalid) {
+				return invalidState(invalid.reservation());
+			}
+			return Problem.response(notFound());
+		});
+	}
+
+	@GetMapping(path = "/api/reservations/{id}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	Flux<ServerSentEvent<Reservation>> stream(@PathVariable String id,
+			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, Authentication caller) {
+		CurrentUser user = CurrentUser.of(caller);
+		long after = parseVersion(lastEventId);
+		return this.reservations.findOwned(id, user.id(), user.admin())
+			.switchIfEmpty(Mono.error(() -> new ProblemException(notFound())))
+			.flatMapMany(first -> this.streams.follow(first, after, user));
+	}
+
+	static ResponseEntity<Object> toResponse(HoldResult result) {
+		if (result instanceof HoldResult.Held held) {
+			return ResponseEntity.created(URI.create("/api/reservations/" + held.reservation().id()))
+				.body(held.reservation());
+		}
+		if (result instanceof HoldResult.SeatsUnavailable unavailable) {
+			return Problem.response(HttpStatus.CONFLICT, "seat-unavailable", "Some seats are held or sold.",
+					Map.of("seatIds", unavailable.seatIds()));
+		}
+		if (result instanceof HoldResult.SeatsNotFound missing) {
+			return Problem.response(HttpStatus.NOT_FOUND, "seat-not-found", "Some seats are not in this schedule.",
+					Map.of("seatIds", missing.seatIds()));
+		}
+		if (result instanceof HoldResult.LimitExceeded limit) {
+			return Problem.response(HttpStatus.UNPROCESSABLE_CONTENT, "seat-limit-exceeded",
+					"At most " + limit.limit() + " seats per user in a schedule; you already have "
+							+ limit.alreadyHeld() + ".",
+					Map.of("limit", limit.limit(), "held", limit.alreadyHeld()));
+		}
+		if (result instanceof HoldResult.NotAdmitted refused) {
+			return Problem.response(HttpStatus.FORBIDDEN, "not-admitted",
+					"A valid Queue-Token of an admitted user is required: " + refused.reason() + ".");
+		}
+		return Problem.response(HttpStatus.NOT_FOUND, "schedule-not-found", "There is no such schedule.");
+	}
+
+	static ResponseEntity<Object> invalidState(Reservation reservation) {
+		return Problem.response(HttpStatus.CONFLICT, "invalid-state",
+				"The reservation is " + reservation.state() + "; this is not possible now.",
+				Map.of("state", reservation.state().name(), "reservation", reservation));
+	}
+
+	static ProblemDetail notFound() {
+		return Problem.of(HttpStatus.NOT_FOUND, "reservation-not-found", "There is no such reservation.");
+	}
+
+	private static long parseVersion(String lastEventId) {
+		try {
+			return lastEventId == null ? 0 : Math.max(0, Long.parseLong(lastEventId.trim()));
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
+	record HoldRequest(@NotNull @NotEmpty @Size(max = MAX_SEATS_PER_REQUEST) List<@NotNull @Positive Long> seatIds) {
+	}
+
+}

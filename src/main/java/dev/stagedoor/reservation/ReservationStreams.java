@@ -1,0 +1,59 @@
+package dev.stagedoor.reservation;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+
+import dev.stagedoor.web.CurrentUser;
+
+/**
+ * Reservation streams: a {@code state} event per transition, with the version as event id.
+ * Every transition is kept in the reservation's history, so a client reconnecting with
+ * {@code Last-Event-ID} gets exactly the transitions after it, none skipped even when two
+ * happened between polls. Completes after a final state.
+ */
+@Component
+class ReservationStreams {
+
+	static final Duration POLL = Duration.ofMillis(250);
+
+	private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+
+	private final Reservations reservations;
+
+	ReservationStreams(Reservations reservations) {
+		this.reservations = reservations;
+	}
+
+	Flux<ServerSentEvent<Reservation>> follow(Reservation first, long afterVersion, CurrentUser user) {
+		AtomicLong sent = new AtomicLong(afterVersion);
+		Flux<Reservation> snapshots = Flux.concat(Flux.just(first),
+				Flux.interval(POLL).onBackpressureDrop().concatMap(tick -> this.reservations.findOwned(first.id(),
+						user.id(), user.admin())));
+		Flux<ServerSentEvent<Reservation>> events = snapshots.concatMap(current -> Flux
+			.fromIterable(current.history().values())
+			.filter(transition -> transition.version() > sent.get())
+			.doOnNext(transition -> sent.set(transition.version()))
+			.map(transition -> ServerSentEvent.builder(asOf(current, transition))
+				.id(String.valueOf(transition.version()))
+				.event("state")
+				.build()))
+			.takeUntil(event -> event.data().state().isFinal());
+		Flux<ServerSentEvent<Reservation>> heartbeats = Flux.interval(HEARTBEAT)
+			.map(tick -> ServerSentEvent.<Reservation>builder().comment("heartbeat").build());
+		return Flux.merge(events.concatWith(Flux.just(END)), heartbeats).takeUntil(event -> event == END)
+			.filter(event -> event != END);
+	}
+
+	private static final ServerSentEvent<Reservation> END = ServerSentEvent.<Reservation>builder().comment("end").build();
+
+	/** The reservation as it was at one transition (state and version of that transition). */
+	private static Reservation asOf(Reservation current, Reservation.Transition transition) {
+		return new Reservation(current.id(), current.scheduleId(), current.userId(), current.seatIds(),
+				transition.state(), current.amount(), current.heldUntil(), transition.version(), current.history());
+	}
+
+}

@@ -1,0 +1,67 @@
+package dev.stagedoor;
+
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+
+/** Test set-up of a ticket drop through the public API: a concert, its queue, a schedule. */
+public final class Drops {
+
+	private Drops() {
+	}
+
+	/** A concert whose waiting room admits everyone at once, with one schedule of rows × seatsPerRow seats at 100 each. */
+	public static Drop create(int port, String title, int rows, int seatsPerRow) {
+		long concert = Concerts.create(port, title);
+		Concerts.configureQueue(port, concert, 100_000, 100_000, 3600);
+		long schedule = schedule(port, concert, rows, seatsPerRow, null);
+		return new Drop(concert, schedule, seatIds(port, schedule));
+	}
+
+	public static long schedule(int port, long concert, int rows, int seatsPerRow, String cancelDeadline) {
+		String deadline = cancelDeadline == null ? "" : ",\"cancelDeadline\":\"" + cancelDeadline + "\"";
+		Map<?, ?> created = Api.admin(port)
+			.post()
+			.uri("/api/admin/concerts/{id}/schedules", concert)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"startsAt\":\"2027-06-01T19:00:00Z\"" + deadline + ",\"sections\":[{\"name\":\"A\",\"rows\":"
+					+ rows + ",\"seatsPerRow\":" + seatsPerRow + ",\"price\":100}]}")
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+		return ((Number) created.get("id")).longValue();
+	}
+
+	public static List<Map<String, Object>> seats(int port, long schedule) {
+		return Api.user(port, "seat-map-reader")
+			.get()
+			.uri("/api/schedules/{id}/seats", schedule)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(new ParameterizedTypeReference<List<Map<String, Object>>>() {
+			})
+			.returnResult()
+			.getResponseBody();
+	}
+
+	public static List<Long> seatIds(int port, long schedule) {
+		return seats(port, schedule).stream().map(seat -> ((Number) seat.get("id")).longValue()).toList();
+	}
+
+	/** Seat id → status from the seat map. */
+	public static Map<Long, String> statuses(int port, long schedule) {
+		Map<Long, String> statuses = new java.util.HashMap<>();
+		seats(port, schedule).forEach(seat -> statuses.put(((Number) seat.get("id")).longValue(), (String) seat.get("status")));
+		return statuses;
+	}
+
+	public record Drop(long concertId, long scheduleId, List<Long> seatIds) {
+	}
+
+}
