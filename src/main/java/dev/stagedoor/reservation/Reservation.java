@@ -2,6 +2,7 @@ package dev.stagedoor.reservation;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -10,7 +11,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 
 /**
  * A reservation as Redis holds it. {@code history} is every state it has been in, by
- * version (version 1 = HELD), so a stream can replay what a client missed.
+ * version (version 1 = HELD), in version order, so a stream can replay what a client missed.
  */
 public record Reservation(String id, long scheduleId, String userId, List<Long> seatIds, ReservationState state,
 		long amount, Instant heldUntil, long version, @JsonIgnore Map<Long, Transition> history) {
@@ -19,7 +20,7 @@ public record Reservation(String id, long scheduleId, String userId, List<Long> 
 	}
 
 	static Reservation fromHash(Map<String, String> hash) {
-		Map<Long, Transition> history = new TreeMap<>();
+		TreeMap<Long, Transition> history = new TreeMap<>();
 		hash.forEach((field, value) -> {
 			if (field.length() > 1 && field.charAt(0) == 'h' && Character.isDigit(field.charAt(1))) {
 				long version = Long.parseLong(field.substring(1));
@@ -32,7 +33,7 @@ public record Reservation(String id, long scheduleId, String userId, List<Long> 
 				Arrays.stream(hash.get("seatIds").split(",")).map(Long::valueOf).toList(),
 				ReservationState.valueOf(hash.get("state")), Long.parseLong(hash.get("amount")),
 				Instant.ofEpochMilli(Long.parseLong(hash.get("heldUntil"))), Long.parseLong(hash.get("version")),
-				Map.copyOf(history));
+				Collections.unmodifiableSortedMap(history));
 	}
 
 }

@@ -1,0 +1,83 @@
+package dev.stagedoor.reservation;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.test.context.TestPropertySource;
+
+import dev.stagedoor.Api;
+import dev.stagedoor.Drops;
+import dev.stagedoor.Drops.Drop;
+import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.catalog.SeatCatalog;
+import dev.stagedoor.queue.Admissions;
+import dev.stagedoor.queue.WaitingRoom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@IntegrationTest
+@TestPropertySource(properties = { "stagedoor.hold.ttl=1500ms", "stagedoor.hold.reaper-interval=200ms" })
+class HoldExpiryIntegrationTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	WaitingRoom room;
+
+	@Autowired
+	SeatCatalog catalog;
+
+	@Autowired
+	ReactiveStringRedisTemplate redis;
+
+	@Test
+	void holdExpiresAfterTtlOnceAndTheSeatCanBeHeldAgain() {
+		Drop drop = Drops.create(this.port, "expiry", 1, 4);
+		var tokens = Admissions.admit(this.room, drop.concertId(), List.of("slow", "quick"));
+		Holding holding = new Holding(this.port);
+		long seat = drop.seatIds().get(0);
+		String id = (String) holding.hold(drop.scheduleId(), "slow", tokens.get("slow"), List.of(seat)).block().body().get("id");
+		assertThat(holding.hold(drop.scheduleId(), "quick", tokens.get("quick"), List.of(seat)).block().status())
+			.isEqualTo(409);
+
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> Api.user(this.port, "slow")
+			.get().uri("/api/reservations/{id}", id).exchange()
+			.expectBody().jsonPath("$.state").isEqualTo("EXPIRED").jsonPath("$.version").isEqualTo(2));
+		assertThat(Drops.statuses(this.port, drop.scheduleId()).get(seat)).isEqualTo("AVAILABLE");
+		assertThat(holding.hold(drop.scheduleId(), "quick", tokens.get("quick"), List.of(seat)).block().status())
+			.isEqualTo(201);
+
+		long expiredEvents = this.redis.opsForStream()
+			.range(this.catalog.keys(drop.scheduleId()).outbox(), Range.unbounded())
+			.filter(record -> id.equals(record.getValue().get("reservationId"))
+					&& "EXPIRED".equals(record.getValue().get("type")))
+			.count()
+			.block();
+		assertThat(expiredEvents).isEqualTo(1);
+		// the owner cannot release it any more
+		Api.user(this.port, "slow").post().uri("/api/reservations/{id}/cancellation", id).exchange()
+			.expectStatus().isEqualTo(409)
+			.expectBody().jsonPath("$.code").isEqualTo("invalid-state");
+	}
+
+	@Test
+	void seatIsFreeAtTheDeadlineEvenBeforeTheReaperRuns() {
+		Drop drop = Drops.create(this.port, "ttl is the truth", 1, 2);
+		var tokens = Admissions.admit(this.room, drop.concertId(), List.of("a", "b"));
+		Holding holding = new Holding(this.port);
+		long seat = drop.seatIds().get(0);
+		holding.hold(drop.scheduleId(), "a", tokens.get("a"), List.of(seat)).block();
+
+		// the seat becomes holdable as soon as the TTL key lapses, whatever the reservation hash says
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+			.until(() -> holding.hold(drop.scheduleId(), "b", tokens.get("b"), List.of(seat)).block().status() == 201);
+	}
+
+}

@@ -1,0 +1,211 @@
+package dev.stagedoor.reservation;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.test.StepVerifier;
+
+import dev.stagedoor.Api;
+import dev.stagedoor.Drops;
+import dev.stagedoor.Drops.Drop;
+import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.TestTokens;
+import dev.stagedoor.queue.Admissions;
+import dev.stagedoor.queue.QueueTokens;
+import dev.stagedoor.queue.WaitingRoom;
+import dev.stagedoor.reservation.Holding.Reply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@IntegrationTest
+class ReservationApiIntegrationTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	WaitingRoom room;
+
+	Holding holding;
+
+	@BeforeEach
+	void client() {
+		this.holding = new Holding(this.port);
+	}
+
+	@Test
+	void holdWithoutAValidQueueTokenIsNotAdmitted() {
+		Drop drop = Drops.create(this.port, "tokens", 1, 4);
+		Drop other = Drops.create(this.port, "other concert", 1, 4);
+		String otherConcertToken = Admissions.admit(this.room, other.concertId(), "fan");
+		List<Long> seat = List.of(drop.seatIds().get(0));
+
+		List<String> refused = List.of("", "forged.token.value",
+				QueueTokens.sign("fan", drop.concertId(), Instant.now().minusSeconds(5)),
+				QueueTokens.sign("someone-else", drop.concertId(), Instant.now().plusSeconds(600)),
+				otherConcertToken,
+				// well signed and unexpired, but the fan was never admitted to this concert
+				QueueTokens.sign("fan", drop.concertId(), Instant.now().plusSeconds(600)));
+		assertThat(this.holding.hold(drop.scheduleId(), "fan", null, seat).block().code()).isEqualTo("not-admitted");
+		for (String token : refused) {
+			Reply reply = this.holding.hold(drop.scheduleId(), "fan", token, seat).block();
+			assertThat(reply.status()).as(token).isEqualTo(403);
+			assertThat(reply.code()).isEqualTo("not-admitted");
+		}
+		assertThat(Drops.statuses(this.port, drop.scheduleId()).values()).containsOnly("AVAILABLE");
+	}
+
+	@Test
+	void badHoldRequestsAreRejectedAndHoldNothing() {
+		Drop drop = Drops.create(this.port, "bad input", 1, 4);
+		Drop other = Drops.create(this.port, "bad input other", 1, 4);
+		String token = Admissions.admit(this.room, drop.concertId(), "fan");
+		long seat = drop.seatIds().get(0);
+
+		List<Object> invalidBodies = List.of(Map.of("seatIds", List.of()), Map.of("seatIds", List.of(seat, seat)),
+				Map.of("seatIds", java.util.stream.LongStream.rangeClosed(1, 101).boxed().toList()),
+				Map.of("seatIds", List.of(-1)), Map.of("seatIds", "1"), Map.of(), "{\"seatIds\":[", "[1,2]");
+		for (Object body : invalidBodies) {
+			Reply reply = this.holding.holdRaw(drop.scheduleId(), "fan", token, body).block();
+			assertThat(reply.status()).as("%s", body).isEqualTo(400);
+			assertThat(reply.code()).isEqualTo("validation-failed");
+		}
+		Reply foreign = this.holding.hold(drop.scheduleId(), "fan", token, List.of(seat, other.seatIds().get(0))).block();
+		assertThat(foreign.status()).isEqualTo(404);
+		assertThat(foreign.code()).isEqualTo("seat-not-found");
+		assertThat(foreign.seatIds()).containsExactly(other.seatIds().get(0));
+		Reply unknownSchedule = this.holding.hold(999_999_999L, "fan", token, List.of(seat)).block();
+		assertThat(unknownSchedule.status()).isEqualTo(404);
+		assertThat(unknownSchedule.code()).isEqualTo("schedule-not-found");
+
+		assertThat(Drops.statuses(this.port, drop.scheduleId()).values()).containsOnly("AVAILABLE");
+	}
+
+	@Test
+	void ownerAndAdminSeeTheReservationOthersDoNot() {
+		Drop drop = Drops.create(this.port, "visibility", 1, 4);
+		String token = Admissions.admit(this.room, drop.concertId(), "owner");
+		Reply held = this.holding.hold(drop.scheduleId(), "owner", token, drop.seatIds().subList(0, 2)).block();
+		assertThat(held.status()).isEqualTo(201);
+		String id = (String) held.body().get("id");
+		assertThat(held.body()).containsEntry("state", "HELD")
+			.containsEntry("userId", "owner")
+			.containsEntry("amount", 200)
+			.containsEntry("version", 1)
+			.containsEntry("scheduleId", (int) drop.scheduleId())
+			.containsKey("heldUntil");
+
+		Api.user(this.port, "owner").get().uri("/api/reservations/{id}", id).exchange().expectStatus().isOk()
+			.expectBody().jsonPath("$.state").isEqualTo("HELD").jsonPath("$.history").doesNotExist();
+		Api.admin(this.port).get().uri("/api/reservations/{id}", id).exchange().expectStatus().isOk();
+		for (String path : List.of(id, drop.scheduleId() + "-0000000000000000", "nonsense", "1-")) {
+			Api.user(this.port, "stranger").get().uri("/api/reservations/{id}", path).exchange()
+				.expectStatus().isNotFound()
+				.expectBody().jsonPath("$.code").isEqualTo("reservation-not-found");
+		}
+	}
+
+	@Test
+	void cancellingAHoldReleasesTheSeatsOnceAndTheStreamShowsIt() {
+		Drop drop = Drops.create(this.port, "release", 1, 4);
+		Map<String, String> tokens = Admissions.admit(this.room, drop.concertId(), List.of("owner", "next"));
+		List<Long> seats = drop.seatIds().subList(0, 2);
+		String id = (String) this.holding.hold(drop.scheduleId(), "owner", tokens.get("owner"), seats).block().body().get("id");
+
+		Api.user(this.port, "stranger").post().uri("/api/reservations/{id}/cancellation", id).exchange()
+			.expectStatus().isNotFound();
+		for (int i = 0; i < 2; i++) {
+			Api.user(this.port, "owner").post().uri("/api/reservations/{id}/cancellation", id).exchange()
+				.expectStatus().isOk()
+				.expectBody().jsonPath("$.state").isEqualTo("CANCELLED").jsonPath("$.version").isEqualTo(2);
+		}
+		assertThat(this.holding.hold(drop.scheduleId(), "next", tokens.get("next"), seats).block().status()).isEqualTo(201);
+
+		stream(id, "owner", null).as(StepVerifier::create)
+			.assertNext(event -> {
+				assertThat(event.id()).isEqualTo("1");
+				assertThat(event.data()).containsEntry("state", "HELD");
+			})
+			.assertNext(event -> {
+				assertThat(event.id()).isEqualTo("2");
+				assertThat(event.data()).containsEntry("state", "CANCELLED");
+			})
+			.verifyComplete();
+		stream(id, "owner", "1").as(StepVerifier::create)
+			.assertNext(event -> assertThat(event.data()).containsEntry("state", "CANCELLED"))
+			.verifyComplete();
+	}
+
+	@Test
+	void seatMapStreamSendsASnapshotThenChanges() {
+		Drop drop = Drops.create(this.port, "seat stream", 1, 3);
+		String token = Admissions.admit(this.room, drop.concertId(), "fan");
+		long seat = drop.seatIds().get(1);
+
+		WebClient.create("http://localhost:" + this.port)
+			.get()
+			.uri("/api/schedules/{id}/seats/stream", drop.scheduleId())
+			.headers(h -> h.setBearerAuth(TestTokens.user("watcher")))
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.retrieve()
+			.bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<List<Map<String, Object>>>>() {
+			})
+			.filter(event -> event.event() != null)
+			.as(StepVerifier::create)
+			.assertNext(event -> {
+				assertThat(event.event()).isEqualTo("snapshot");
+				assertThat(event.data()).hasSize(3).allSatisfy(s -> assertThat(s).containsEntry("status", "AVAILABLE"));
+			})
+			.then(() -> this.holding.hold(drop.scheduleId(), "fan", token, List.of(seat)).block())
+			.assertNext(event -> {
+				assertThat(event.event()).isEqualTo("seats");
+				assertThat(event.data()).containsExactly(Map.of("id", (int) seat, "status", "HELD"));
+			})
+			.thenCancel()
+			.verify(Duration.ofSeconds(20));
+	}
+
+	@Test
+	void holdingAgainDoesNotExtendTheDeadline() {
+		Drop drop = Drops.create(this.port, "absolute deadline", 1, 4);
+		String token = Admissions.admit(this.room, drop.concertId(), "fan");
+		Reply first = this.holding.hold(drop.scheduleId(), "fan", token, List.of(drop.seatIds().get(0))).block();
+		Reply again = this.holding.hold(drop.scheduleId(), "fan", token, List.of(drop.seatIds().get(0))).block();
+
+		assertThat(again.status()).isEqualTo(409);
+		String id = (String) first.body().get("id");
+		await().untilAsserted(() -> Api.user(this.port, "fan").get().uri("/api/reservations/{id}", id).exchange()
+			.expectBody().jsonPath("$.heldUntil").isEqualTo(first.body().get("heldUntil")));
+	}
+
+	private reactor.core.publisher.Flux<ServerSentEvent<Map<String, Object>>> stream(String id, String user,
+			String lastEventId) {
+		return WebClient.create("http://localhost:" + this.port)
+			.get()
+			.uri("/api/reservations/{id}/stream", id)
+			.headers(h -> {
+				h.setBearerAuth(TestTokens.user(user));
+				if (lastEventId != null) {
+					h.set("Last-Event-ID", lastEventId);
+				}
+			})
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.retrieve()
+			.bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>>() {
+			})
+			.filter(event -> "state".equals(event.event()))
+			.timeout(Duration.ofSeconds(20));
+	}
+
+}
