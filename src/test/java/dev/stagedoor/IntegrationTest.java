@@ -12,13 +12,15 @@ import org.springframework.test.context.ContextConfiguration;
  * The application on a random port against the run's isolated infrastructure. Background
  * admission is switched off (a one-hour period) so tests drive admission steps themselves
  * and see exact positions; {@code AdmissionTickerIntegrationTests} covers the ticker. Waiting
- * places lapse after 2 s unseen, so abandonment is testable.
+ * places lapse after 2 s unseen, so abandonment is testable; outbox entries pending for 1 s
+ * with a dead relay are claimed, so takeover is testable.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "stagedoor.queue.admission-interval=1h", "stagedoor.queue.poll-interval=100ms",
-				"stagedoor.queue.heartbeat=200ms", "stagedoor.queue.idle-timeout=2s" })
+				"stagedoor.queue.heartbeat=200ms", "stagedoor.queue.idle-timeout=2s",
+				"stagedoor.kafka.claim-idle=1s" })
 @ContextConfiguration(initializers = TestInfrastructure.Initializer.class)
 public @interface IntegrationTest {
 

@@ -6,15 +6,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.data.domain.Range;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.TestPropertySource;
 
 import dev.stagedoor.Api;
 import dev.stagedoor.Drops;
 import dev.stagedoor.Drops.Drop;
 import dev.stagedoor.IntegrationTest;
-import dev.stagedoor.catalog.SeatCatalog;
 import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
 
@@ -32,10 +30,7 @@ class HoldExpiryIntegrationTests {
 	WaitingRoom room;
 
 	@Autowired
-	SeatCatalog catalog;
-
-	@Autowired
-	ReactiveStringRedisTemplate redis;
+	DatabaseClient db;
 
 	@Test
 	void holdExpiresAfterTtlOnceAndTheSeatCanBeHeldAgain() {
@@ -54,13 +49,14 @@ class HoldExpiryIntegrationTests {
 		assertThat(holding.hold(drop.scheduleId(), "quick", tokens.get("quick"), List.of(seat)).block().status())
 			.isEqualTo(201);
 
-		long expiredEvents = this.redis.opsForStream()
-			.range(this.catalog.keys(drop.scheduleId()).outbox(), Range.unbounded())
-			.filter(record -> id.equals(record.getValue().get("reservationId"))
-					&& "EXPIRED".equals(record.getValue().get("type")))
-			.count()
-			.block();
-		assertThat(expiredEvents).isEqualTo(1);
+		// the outbox is relayed to Kafka and on into PostgreSQL: exactly one EXPIRED event arrives
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(this.db
+			.sql("SELECT type FROM reservation_event WHERE reservation_id = :id ORDER BY version")
+			.bind("id", id)
+			.map(row -> row.get("type", String.class))
+			.all()
+			.collectList()
+			.block()).containsExactly("HELD", "EXPIRED"));
 		// the owner cannot release it any more
 		Api.user(this.port, "slow").post().uri("/api/reservations/{id}/cancellation", id).exchange()
 			.expectStatus().isEqualTo(409)

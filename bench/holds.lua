@@ -1,0 +1,50 @@
+-- wrk script: each line of $FANS (bearer, queue token, seat) is one hold request; lines are
+-- shared out between threads and reused from the start when used up (reuse answers 409).
+local fans = {}
+local threads = {}
+
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("offset", counter)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  for line in io.lines(os.getenv("FANS")) do
+    local bearer, queue, seat = line:match("^(%S+)\t(%S+)\t(%S+)$")
+    fans[#fans + 1] = { bearer = bearer, queue = queue, seat = seat }
+  end
+  index = tonumber(offset)
+  step = tonumber(os.getenv("THREADS") or "2")
+  path = "/api/schedules/" .. os.getenv("SCHEDULE") .. "/reservations"
+  created, conflicts, other = 0, 0, 0
+end
+
+function request()
+  local fan = fans[(index - 1) % #fans + 1]
+  index = index + step
+  return wrk.format("POST", path, {
+    ["Authorization"] = "Bearer " .. fan.bearer,
+    ["Queue-Token"] = fan.queue,
+    ["Content-Type"] = "application/json" }, '{"seatIds":[' .. fan.seat .. ']}')
+end
+
+function response(status, headers, body)
+  if status == 201 then created = created + 1
+  elseif status == 409 then conflicts = conflicts + 1
+  else other = other + 1 end
+end
+
+function done(summary, latency, requests)
+  local c, x, o = 0, 0, 0
+  for _, thread in ipairs(threads) do
+    c = c + thread:get("created")
+    x = x + thread:get("conflicts")
+    o = o + thread:get("other")
+  end
+  io.write(string.format("requests=%d duration_s=%.2f rps=%.0f p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f created=%d conflicts=%d other=%d\n",
+    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000, c, x, o))
+end

@@ -1,0 +1,133 @@
+package dev.stagedoor.events;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.stagedoor.catalog.SeatCatalog;
+import dev.stagedoor.support.LuaScripts;
+
+/**
+ * Relays each schedule's outbox stream to Kafka. Every instance reads the streams as one
+ * consumer group ({@value #GROUP}) with one non-blocking script call per stream and tick
+ * ({@code read_outbox.lua}); an entry is acknowledged
+ * and deleted only after Kafka acknowledged it, so a crash between the two means the
+ * entry is published again (consumers de-duplicate by event id), never lost. Entries left
+ * pending by a dead instance are claimed (XAUTOCLAIM) after {@code stagedoor.kafka.claim-idle}.
+ * Entries of one stream are published one after the other, in stream order.
+ */
+@Component
+public class OutboxRelay {
+
+	private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+	static final String GROUP = "relay";
+
+	private static final int BATCH = 200;
+
+	private final String consumerName = ManagementFactory.getRuntimeMXBean().getName() + "-"
+			+ UUID.randomUUID().toString().substring(0, 8);
+
+	private final RedisScript<List<Object>> read = LuaScripts.load("read_outbox");
+
+	private final AtomicReference<Throwable> lastFailure = new AtomicReference<>();
+
+	private final ReactiveStringRedisTemplate redis;
+
+	private final SeatCatalog catalog;
+
+	private final EventPublisher publisher;
+
+	private final EventProperties properties;
+
+	OutboxRelay(ReactiveStringRedisTemplate redis, SeatCatalog catalog, EventPublisher publisher,
+			EventProperties properties) {
+		this.redis = redis;
+		this.catalog = catalog;
+		this.publisher = publisher;
+		this.properties = properties;
+	}
+
+	/** One pass over every known schedule; emits how many events were published. */
+	public Mono<Long> relayAll() {
+		return Flux.fromIterable(this.catalog.knownScheduleIds())
+			.flatMap(this::relay, 8)
+			.reduce(0L, Long::sum)
+			.doOnSuccess(n -> this.lastFailure.set(null))
+			.doOnError(this.lastFailure::set);
+	}
+
+	/** The last relay failure, or null when the last pass succeeded (for the health endpoint). */
+	Throwable lastFailure() {
+		return this.lastFailure.get();
+	}
+
+	Mono<Long> relay(long scheduleId) {
+		String stream = this.catalog.keys(scheduleId).outbox();
+		return LuaScripts
+			.run(this.redis, this.read, List.of(stream), List.of(GROUP, this.consumerName,
+					String.valueOf(this.properties.claimIdle().toMillis()), String.valueOf(BATCH)))
+			.flatMapMany(reply -> Flux.fromIterable(entries(reply)))
+			.concatMap(entry -> publish(stream, entry))
+			.count();
+	}
+
+	/** Parses {@code id, n, field, value, ...} into entries, keeping their order. */
+	private static List<Entry> entries(List<String> reply) {
+		List<Entry> entries = new ArrayList<>();
+		int i = 0;
+		while (i < reply.size()) {
+			String id = reply.get(i);
+			int n = Integer.parseInt(reply.get(i + 1));
+			Map<String, String> fields = new HashMap<>();
+			for (int f = 0; f < n; f += 2) {
+				fields.put(reply.get(i + 2 + f), reply.get(i + 3 + f));
+			}
+			entries.add(new Entry(id, fields));
+			i += 2 + n;
+		}
+		return entries;
+	}
+
+	private record Entry(String id, Map<String, String> fields) {
+	}
+
+	private Mono<Long> publish(String stream, Entry entry) {
+		Map<String, String> fields = entry.fields();
+		ReservationEvent event;
+		try {
+			event = ReservationEvent.fromFields(fields);
+		}
+		catch (RuntimeException ex) {
+			log.error("Outbox entry {} of {} is not an event, sent to the dead-letter topic: {}", entry.id(), stream,
+					ex.getMessage());
+			return this.publisher.deadLetter(stream + "/" + entry.id(), fields.toString(), ex.getMessage())
+				.then(remove(stream, entry.id()));
+		}
+		return this.publisher.publish(event).then(remove(stream, entry.id()));
+	}
+
+	private Mono<Long> remove(String stream, String id) {
+		return this.redis.opsForStream()
+			.acknowledge(stream, GROUP, id)
+			.then(this.redis.opsForStream().delete(stream, id));
+	}
+
+	/** Entries waiting in one schedule's outbox (not yet confirmed by Kafka). */
+	public Mono<Long> backlog(long scheduleId) {
+		return this.redis.opsForStream().size(this.catalog.keys(scheduleId).outbox());
+	}
+
+}

@@ -1,0 +1,30 @@
+package dev.stagedoor.events;
+
+import java.util.Map;
+
+/**
+ * One change of a reservation, as the state scripts append it to a schedule's outbox.
+ * {@code eventId} = {@code <reservationId>:<version>} is unique, so consumers apply each
+ * event once; {@code version} orders the events of one reservation.
+ */
+public record ReservationEvent(String eventId, String type, String reservationId, long scheduleId, String userId,
+		String seatIds, long amount, String state, long version, long at) {
+
+	/** From the fields of an outbox stream entry; throws for an entry that is not an event. */
+	public static ReservationEvent fromFields(Map<String, String> fields) {
+		return new ReservationEvent(required(fields, "eventId"), required(fields, "type"),
+				required(fields, "reservationId"), Long.parseLong(required(fields, "scheduleId")),
+				required(fields, "userId"), required(fields, "seatIds"), Long.parseLong(required(fields, "amount")),
+				required(fields, "state"), Long.parseLong(required(fields, "version")),
+				Long.parseLong(required(fields, "at")));
+	}
+
+	private static String required(Map<String, String> fields, String name) {
+		String value = fields.get(name);
+		if (value == null) {
+			throw new IllegalArgumentException("event field '" + name + "' is missing");
+		}
+		return value;
+	}
+
+}

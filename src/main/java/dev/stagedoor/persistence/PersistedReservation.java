@@ -1,0 +1,9 @@
+package dev.stagedoor.persistence;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A reservation as recorded in PostgreSQL (eventually consistent with Redis). */
+record PersistedReservation(String id, long scheduleId, String userId, List<Long> seatIds, String state, long amount,
+		long version, Instant updatedAt) {
+}

@@ -1,0 +1,198 @@
+package dev.stagedoor.persistence;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.Disposable;
+
+import dev.stagedoor.Api;
+import dev.stagedoor.Drops;
+import dev.stagedoor.Drops.Drop;
+import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.catalog.SeatCatalog;
+import dev.stagedoor.events.EventSubscriber;
+import dev.stagedoor.events.ReservationEvent;
+import dev.stagedoor.queue.Admissions;
+import dev.stagedoor.queue.WaitingRoom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Redis outbox → Kafka (a real in-process KRaft broker) → PostgreSQL. */
+@IntegrationTest
+class EventPipelineIntegrationTests {
+
+	static final Duration PIPELINE = Duration.ofSeconds(30);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	WaitingRoom room;
+
+	@Autowired
+	SeatCatalog catalog;
+
+	@Autowired
+	ReservationRecords records;
+
+	@Autowired
+	PersistenceConsumer consumer;
+
+	@Autowired
+	EventSubscriber subscriber;
+
+	@Autowired
+	ReactiveStringRedisTemplate redis;
+
+	@Autowired
+	DatabaseClient db;
+
+	@Test
+	void holdAndReleaseReachPostgres() {
+		Drop drop = Drops.create(this.port, "pipeline", 1, 4);
+		String token = Admissions.admit(this.room, drop.concertId(), "durable-fan");
+		String id = hold(drop, "durable-fan", token, drop.seatIds().subList(0, 2));
+
+		await().atMost(PIPELINE).untilAsserted(() -> assertThat(mine("durable-fan")).anySatisfy(r -> {
+			assertThat(r).containsEntry("id", id).containsEntry("state", "HELD").containsEntry("version", 1)
+				.containsEntry("amount", 200);
+			assertThat(r.get("seatIds")).isEqualTo(drop.seatIds().subList(0, 2).stream().map(Long::intValue).toList());
+		}));
+		Api.user(this.port, "durable-fan").post().uri("/api/reservations/{id}/cancellation", id).exchange()
+			.expectStatus().isOk();
+		await().atMost(PIPELINE).untilAsserted(() -> assertThat(mine("durable-fan"))
+			.anySatisfy(r -> assertThat(r).containsEntry("id", id).containsEntry("state", "CANCELLED")));
+		assertThat(eventTypes(id)).containsExactly("HELD", "RELEASED");
+		assertThat(mine("someone-else")).noneMatch(r -> id.equals(r.get("id")));
+	}
+
+	@Test
+	void theSameEventTwiceChangesNothing() {
+		ReservationEvent event = event(reservationId("dup"), 1, "HELD");
+		assertThat(this.records.apply(event).block()).isTrue();
+		assertThat(this.records.apply(event).block()).isFalse();
+		assertThat(eventTypes(event.reservationId())).containsExactly("HELD");
+	}
+
+	@Test
+	void eventsAppliedOutOfOrderEndInTheNewestState() {
+		String id = reservationId("ooo");
+		ReservationEvent held = event(id, 1, "HELD");
+		ReservationEvent paying = event(id, 2, "PAYING");
+		ReservationEvent confirmed = event(id, 3, "CONFIRMED");
+		this.records.apply(confirmed).block();
+		this.records.apply(held).block();
+		this.records.apply(paying).block();
+
+		Map<String, Object> row = this.db.sql("SELECT state, version FROM reservation WHERE id = :id")
+			.bind("id", held.reservationId())
+			.fetch()
+			.one()
+			.block();
+		assertThat(row).containsEntry("state", "CONFIRMED").containsEntry("version", 3L);
+		assertThat(eventTypes(held.reservationId())).hasSize(3);
+	}
+
+	@Test
+	void replayingTheTopicFromTheStartChangesNothing() {
+		Drop drop = Drops.create(this.port, "replay", 1, 4);
+		String token = Admissions.admit(this.room, drop.concertId(), "replayer");
+		String id = hold(drop, "replayer", token, List.of(drop.seatIds().get(0)));
+		await().atMost(PIPELINE).until(() -> eventTypes(id).size() == 1);
+		List<Map<String, Object>> before = snapshot();
+		long events = (Long) this.db.sql("SELECT count(*) AS n FROM reservation_event").fetch().one().block().get("n");
+
+		AtomicLong replayed = new AtomicLong();
+		Disposable replay = this.subscriber
+			.subscribe("replay-" + UUID.randomUUID(), event -> this.consumer.handle(event)
+				.doOnSuccess(done -> replayed.incrementAndGet()))
+			.subscribe();
+		try {
+			await().atMost(PIPELINE).until(() -> replayed.get() >= events);
+		}
+		finally {
+			replay.dispose();
+		}
+		assertThat(snapshot()).isEqualTo(before);
+	}
+
+	@Test
+	void anEntryLeftPendingByADeadInstanceIsPublishedByAnother() {
+		Drop drop = Drops.create(this.port, "takeover", 1, 4);
+		String stream = this.catalog.keys(drop.scheduleId()).outbox();
+		ReservationEvent orphan = event(reservationId("orphan"), 1, "HELD");
+		// atomically (so the live relay cannot take it first): the entry is appended and read by
+		// a relay instance "dead-instance", which then dies before Kafka acknowledged it
+		String appendAndStrand = """
+				redis.call('XADD', KEYS[1], '*', unpack(ARGV))
+				pcall(redis.call, 'XGROUP', 'CREATE', KEYS[1], 'relay', '0')
+				return #redis.call('XREADGROUP', 'GROUP', 'relay', 'dead-instance', 'COUNT', 100, 'STREAMS', KEYS[1], '>')
+				""";
+		List<String> args = new java.util.ArrayList<>();
+		fields(orphan).forEach((k, v) -> {
+			args.add(k);
+			args.add(v);
+		});
+		this.redis.execute(org.springframework.data.redis.core.script.RedisScript.of(appendAndStrand, Long.class),
+				List.of(stream), args).blockLast();
+
+		await().atMost(PIPELINE).untilAsserted(() -> assertThat(eventTypes(orphan.reservationId())).containsExactly("HELD"));
+		await().atMost(PIPELINE).until(() -> this.redis.opsForStream().size(stream).block() == 0);
+	}
+
+	private String hold(Drop drop, String user, String token, List<Long> seats) {
+		return (String) new dev.stagedoor.reservation.HoldingClient(this.port).hold(drop.scheduleId(), user, token, seats)
+			.get("id");
+	}
+
+	private List<Map<String, Object>> mine(String user) {
+		return Api.user(this.port, user).get().uri("/api/me/reservations").exchange().expectStatus().isOk()
+			.expectBody(new ParameterizedTypeReference<List<Map<String, Object>>>() {
+			}).returnResult().getResponseBody();
+	}
+
+	private List<String> eventTypes(String reservationId) {
+		return this.db.sql("SELECT type FROM reservation_event WHERE reservation_id = :id ORDER BY version")
+			.bind("id", reservationId)
+			.map(row -> row.get("type", String.class))
+			.all()
+			.collectList()
+			.block();
+	}
+
+	private List<Map<String, Object>> snapshot() {
+		return this.db.sql("""
+				SELECT r.id, r.state, r.version, r.updated_at, count(s.seat_id) AS seats,
+				       (SELECT count(*) FROM reservation_event e WHERE e.reservation_id = r.id) AS events
+				FROM reservation r LEFT JOIN reservation_seat s ON s.reservation_id = r.id
+				GROUP BY r.id ORDER BY r.id
+				""").fetch().all().collectList().block();
+	}
+
+	private static String reservationId(String name) {
+		return "999-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	private static ReservationEvent event(String id, long version, String state) {
+		return new ReservationEvent(id + ":" + version, state, id, 999, "pipeline-user", "1,2", 200, state, version,
+				System.currentTimeMillis());
+	}
+
+	private static Map<String, String> fields(ReservationEvent e) {
+		return Map.of("eventId", e.eventId(), "type", e.type(), "reservationId", e.reservationId(), "scheduleId",
+				String.valueOf(e.scheduleId()), "userId", e.userId(), "seatIds", e.seatIds(), "amount",
+				String.valueOf(e.amount()), "state", e.state(), "version", String.valueOf(e.version()), "at",
+				String.valueOf(e.at()));
+	}
+
+}
