@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
@@ -151,9 +152,19 @@ public final class TestInfrastructure {
 	/** Puts the run's properties in front of every other property source. */
 	public static class Initializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
+		/** Above application.yaml, below a test's own dynamic or inlined properties. */
 		@Override
 		public void initialize(ConfigurableApplicationContext context) {
-			context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-infrastructure", properties()));
+			MutablePropertySources sources = context.getEnvironment().getPropertySources();
+			MapPropertySource infrastructure = new MapPropertySource("test-infrastructure", properties());
+			String above = sources.contains("Dynamic Test Properties") ? "Dynamic Test Properties"
+					: sources.contains("Inlined Test Properties") ? "Inlined Test Properties" : null;
+			if (above != null) {
+				sources.addAfter(above, infrastructure);
+			}
+			else {
+				sources.addFirst(infrastructure);
+			}
 		}
 
 	}

@@ -33,7 +33,10 @@ class KafkaEventPublisher implements EventPublisher, DisposableBean {
 
 	private final EventProperties properties;
 
-	KafkaEventPublisher(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers, EventProperties properties, JsonMapper json) {
+	private final KafkaTopics topics;
+
+	KafkaEventPublisher(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers, EventProperties properties,
+			JsonMapper json, KafkaTopics topics) {
 		Map<String, Object> config = new java.util.HashMap<>();
 		config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
 		config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
@@ -48,6 +51,7 @@ class KafkaEventPublisher implements EventPublisher, DisposableBean {
 		this.sender = KafkaSender.create(SenderOptions.<String, String>create(config).stopOnError(false));
 		this.json = json;
 		this.properties = properties;
+		this.topics = topics;
 	}
 
 	@Override
@@ -64,12 +68,10 @@ class KafkaEventPublisher implements EventPublisher, DisposableBean {
 	}
 
 	private Mono<Void> send(ProducerRecord<String, String> record) {
-		return this.sender.send(Mono.just(SenderRecord.create(record, null))).next().flatMap(result -> {
-			if (result.exception() != null) {
-				return Mono.error(result.exception());
-			}
-			return Mono.<Void>empty();
-		});
+		return this.sender.send(Mono.just(SenderRecord.create(record, null)))
+			.next()
+			.flatMap(result -> result.exception() != null ? Mono.<Void>error(result.exception()) : Mono.<Void>empty())
+			.doOnError(ex -> this.topics.ensureInBackground());
 	}
 
 	@Override
