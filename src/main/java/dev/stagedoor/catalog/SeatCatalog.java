@@ -6,10 +6,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
@@ -21,12 +17,11 @@ import dev.stagedoor.support.RedisKeyspace;
 /**
  * Schedules and their seats. A schedule never changes after creation, so each instance
  * keeps the ones it has seen in memory; Redis holds the on-sale copy of the catalog
- * ({@code publish_schedule.lua}), republished at start-up so a flushed Redis sells again.
+ * ({@code publish_schedule.lua}); {@code ScheduleRecovery} republishes it at start-up and
+ * rebuilds schedules that Redis lost.
  */
 @Component
 public class SeatCatalog {
-
-	private static final Logger log = LoggerFactory.getLogger(SeatCatalog.class);
 
 	private final Map<Long, Mono<Schedule>> schedules = new ConcurrentHashMap<>();
 
@@ -58,7 +53,7 @@ public class SeatCatalog {
 	}
 
 	/** Puts the schedule's seats on sale in Redis; idempotent. */
-	Mono<Schedule> publish(Schedule schedule) {
+	public Mono<Schedule> publish(Schedule schedule) {
 		ScheduleKeys keys = keys(schedule.id());
 		List<String> args = new ArrayList<>(2 + 2 * schedule.seats().size());
 		args.add(String.valueOf(schedule.concertId()));
@@ -84,15 +79,6 @@ public class SeatCatalog {
 			.filter(id -> !this.schedules.containsKey(id))
 			.concatMap(this::schedule)
 			.then();
-	}
-
-	@EventListener(ApplicationReadyEvent.class)
-	void republishAll() {
-		this.repository.allIds()
-			.concatMap(this.repository::findById)
-			.concatMap(this::publish)
-			.count()
-			.subscribe(n -> log.info("Published {} schedules", n), ex -> log.error("Could not publish schedules", ex));
 	}
 
 }

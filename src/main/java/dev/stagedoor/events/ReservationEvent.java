@@ -8,7 +8,7 @@ import java.util.Map;
  * event once; {@code version} orders the events of one reservation.
  */
 public record ReservationEvent(String eventId, String type, String reservationId, long scheduleId, String userId,
-		String seatIds, long amount, String state, long version, long at) {
+		String seatIds, long amount, String state, long version, long at, Long heldUntil) {
 
 	/** From the fields of an outbox stream entry; throws for an entry that is not an event. */
 	public static ReservationEvent fromFields(Map<String, String> fields) {
@@ -16,7 +16,8 @@ public record ReservationEvent(String eventId, String type, String reservationId
 				required(fields, "reservationId"), Long.parseLong(required(fields, "scheduleId")),
 				required(fields, "userId"), required(fields, "seatIds"), Long.parseLong(required(fields, "amount")),
 				required(fields, "state"), Long.parseLong(required(fields, "version")),
-				Long.parseLong(required(fields, "at")));
+				Long.parseLong(required(fields, "at")),
+				fields.containsKey("heldUntil") ? Long.valueOf(fields.get("heldUntil")) : null);
 	}
 
 	private static String required(Map<String, String> fields, String name) {

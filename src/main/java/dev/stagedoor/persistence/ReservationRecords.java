@@ -57,11 +57,11 @@ class ReservationRecords {
 	}
 
 	private Mono<Void> upsert(ReservationEvent event, OffsetDateTime occurred) {
-		Mono<Long> reservation = this.db.sql("""
-				INSERT INTO reservation (id, schedule_id, user_id, state, amount, version, updated_at)
-				VALUES (:id, :schedule, :user, :state, :amount, :version, :at)
+		DatabaseClient.GenericExecuteSpec reservationSpec = this.db.sql("""
+				INSERT INTO reservation (id, schedule_id, user_id, state, amount, version, updated_at, held_until)
+				VALUES (:id, :schedule, :user, :state, :amount, :version, :at, :heldUntil)
 				ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, version = EXCLUDED.version,
-				    updated_at = EXCLUDED.updated_at
+				    updated_at = EXCLUDED.updated_at, held_until = COALESCE(EXCLUDED.held_until, reservation.held_until)
 				WHERE reservation.version < EXCLUDED.version
 				""")
 			.bind("id", event.reservationId())
@@ -70,9 +70,10 @@ class ReservationRecords {
 			.bind("state", event.state())
 			.bind("amount", event.amount())
 			.bind("version", event.version())
-			.bind("at", occurred)
-			.fetch()
-			.rowsUpdated();
+			.bind("at", occurred);
+		reservationSpec = event.heldUntil() == null ? reservationSpec.bindNull("heldUntil", OffsetDateTime.class)
+				: reservationSpec.bind("heldUntil", Instant.ofEpochMilli(event.heldUntil()).atOffset(ZoneOffset.UTC));
+		Mono<Long> reservation = reservationSpec.fetch().rowsUpdated();
 		Flux<Long> seats = Flux.fromArray(event.seatIds().split(","))
 			.map(Long::valueOf)
 			.concatMap(seat -> this.db.sql("""

@@ -185,7 +185,7 @@ class EventPipelineIntegrationTests {
 
 	private static ReservationEvent event(String id, long version, String state) {
 		return new ReservationEvent(id + ":" + version, state, id, 999, "pipeline-user", "1,2", 200, state, version,
-				System.currentTimeMillis());
+				System.currentTimeMillis(), null);
 	}
 
 	private static Map<String, String> fields(ReservationEvent e) {

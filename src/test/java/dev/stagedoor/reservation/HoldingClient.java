@@ -3,7 +3,7 @@ package dev.stagedoor.reservation;
 import java.util.List;
 import java.util.Map;
 
-/** Test support for other packages: holds seats through the API and returns the reservation. */
+/** Test support for other packages: hold requests through the API. */
 public final class HoldingClient {
 
 	private final Holding holding;
@@ -18,6 +18,11 @@ public final class HoldingClient {
 			throw new IllegalStateException("hold failed: " + reply);
 		}
 		return reply.body();
+	}
+
+	/** The status a hold request gets. */
+	public int status(long schedule, String user, String queueToken, List<Long> seatIds) {
+		return this.holding.hold(schedule, user, queueToken, seatIds).block().status();
 	}
 
 }

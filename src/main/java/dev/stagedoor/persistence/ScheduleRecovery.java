@@ -1,0 +1,103 @@
+package dev.stagedoor.persistence;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.stagedoor.catalog.ScheduleKeys;
+import dev.stagedoor.catalog.SeatCatalog;
+import dev.stagedoor.support.LuaScripts;
+
+/**
+ * Rebuilds a schedule's Redis state from PostgreSQL: the seat catalog, then every
+ * reservation recorded in a non-final state (HELD and PAYING with the time their hold had
+ * left, CONFIRMED and CANCELLING back to sold). At start-up every schedule whose catalog is
+ * missing in Redis is rebuilt; the others only get their catalog republished.
+ * Not recoverable: changes that never reached PostgreSQL (events still in a lost outbox).
+ */
+@Component
+class ScheduleRecovery {
+
+	private static final Logger log = LoggerFactory.getLogger(ScheduleRecovery.class);
+
+	private final RedisScript<List<Object>> restore = LuaScripts.load("restore_reservation");
+
+	private final SeatCatalog catalog;
+
+	private final DatabaseClient db;
+
+	private final ReactiveStringRedisTemplate redis;
+
+	ScheduleRecovery(SeatCatalog catalog, DatabaseClient db, ReactiveStringRedisTemplate redis) {
+		this.catalog = catalog;
+		this.db = db;
+		this.redis = redis;
+	}
+
+	/** Emits the number of reservations restored; empty if the schedule does not exist. */
+	Mono<Long> rebuild(long scheduleId) {
+		return this.catalog.schedule(scheduleId)
+			.flatMap(this.catalog::publish)
+			.flatMap(schedule -> live(scheduleId).concatMap(r -> restore(scheduleId, r)).reduce(0L, Long::sum));
+	}
+
+	@EventListener(ApplicationReadyEvent.class)
+	void recoverAll() {
+		this.db.sql("SELECT id FROM schedule ORDER BY id")
+			.map(row -> row.get("id", Long.class))
+			.all()
+			.concatMap(id -> this.redis.hasKey(this.catalog.keys(id).seats()).flatMap(present -> present
+					? this.catalog.schedule(id).flatMap(this.catalog::publish).thenReturn(0L)
+					: rebuild(id).doOnNext(n -> log.warn("Schedule {} was missing in Redis: rebuilt, {} reservations", id, n))))
+			.count()
+			.subscribe(n -> log.info("Published {} schedules", n), ex -> log.error("Could not publish schedules", ex));
+	}
+
+	private Flux<Row> live(long scheduleId) {
+		return this.db.sql("""
+				SELECT r.id, r.user_id, r.state, r.amount, r.version, r.held_until, r.updated_at,
+				       array_agg(s.seat_id ORDER BY s.seat_id) AS seats
+				FROM reservation r JOIN reservation_seat s ON s.reservation_id = r.id
+				WHERE r.schedule_id = :s AND r.state IN ('HELD', 'PAYING', 'CONFIRMED', 'CANCELLING')
+				GROUP BY r.id
+				""")
+			.bind("s", scheduleId)
+			.map(row -> {
+				OffsetDateTime heldUntil = row.get("held_until", OffsetDateTime.class);
+				return new Row(row.get("id", String.class), row.get("user_id", String.class),
+						row.get("state", String.class), row.get("amount", Long.class), row.get("version", Long.class),
+						heldUntil == null ? 0 : heldUntil.toInstant().toEpochMilli(),
+						row.get("updated_at", OffsetDateTime.class).toInstant().toEpochMilli(),
+						Arrays.asList(row.get("seats", Long[].class)));
+			})
+			.all();
+	}
+
+	private Mono<Long> restore(long scheduleId, Row r) {
+		ScheduleKeys k = this.catalog.keys(scheduleId);
+		List<String> keys = new ArrayList<>(List.of(k.reservation(r.id()), k.expiry(), k.userLive(r.user()), k.sold()));
+		r.seats().forEach(seat -> keys.add(k.hold(seat)));
+		List<String> args = new ArrayList<>(List.of(r.id(), String.valueOf(scheduleId), r.user(),
+				String.join(",", r.seats().stream().map(String::valueOf).toList()), String.valueOf(r.amount()), r.state(),
+				String.valueOf(r.version()), String.valueOf(r.heldUntil()), String.valueOf(r.updatedAt())));
+		r.seats().forEach(seat -> args.add(String.valueOf(seat)));
+		return LuaScripts.run(this.redis, this.restore, keys, args).map(reply -> Long.parseLong(reply.get(0)));
+	}
+
+	private record Row(String id, String user, String state, long amount, long version, long heldUntil, long updatedAt,
+			List<Long> seats) {
+	}
+
+}

@@ -1,0 +1,36 @@
+-- Rebuild one reservation in Redis from its durable record (after Redis lost it).
+-- Redis wins when it already holds the same or a newer version. Holds come back with the
+-- time they had left (a lapsed one comes back HELD and due, so the reaper expires it with
+-- its EXPIRED event); bought seats go back to sold. No event is appended: the state is
+-- already durable.
+-- KEYS: 1 reservation hash, 2 expiry, 3 user's live reservations, 4 sold, 5.. hold keys
+-- ARGV: 1 id, 2 schedule id, 3 user, 4 seat ids csv, 5 amount, 6 state, 7 version,
+--       8 held-until ms, 9 updated-at ms, 10.. seat ids
+-- Reply: 1 restored, 0 skipped
+local current = redis.call('HGET', KEYS[1], 'version')
+if current and tonumber(current) >= tonumber(ARGV[7]) then
+  return 0
+end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local id, user, state, heldUntil = ARGV[1], ARGV[3], ARGV[6], tonumber(ARGV[8])
+local seatCount = #ARGV - 9
+redis.call('HSET', KEYS[1], 'id', id, 'scheduleId', ARGV[2], 'userId', user, 'seatIds', ARGV[4],
+  'amount', ARGV[5], 'state', state, 'heldUntil', tostring(heldUntil), 'createdAt', ARGV[9],
+  'version', ARGV[7], 'h' .. ARGV[7], state .. '|' .. ARGV[9])
+if state == 'HELD' or state == 'PAYING' then
+  local left = heldUntil - now
+  if left > 0 then
+    for i = 5, #KEYS do
+      redis.call('SET', KEYS[i], id, 'PX', left, 'NX')
+    end
+  end
+  redis.call('ZADD', KEYS[2], heldUntil, id .. '|' .. user)
+  redis.call('HSET', KEYS[3], id, seatCount .. ':' .. heldUntil)
+elseif state == 'CONFIRMED' or state == 'CANCELLING' then
+  for i = 10, #ARGV do
+    redis.call('HSET', KEYS[4], ARGV[i], id)
+  end
+  redis.call('HSET', KEYS[3], id, seatCount .. ':0')
+end
+return 1

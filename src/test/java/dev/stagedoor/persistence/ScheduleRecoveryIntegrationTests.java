@@ -1,0 +1,92 @@
+package dev.stagedoor.persistence;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+import dev.stagedoor.Api;
+import dev.stagedoor.Drops;
+import dev.stagedoor.Drops.Drop;
+import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.catalog.SeatCatalog;
+import dev.stagedoor.queue.Admissions;
+import dev.stagedoor.queue.WaitingRoom;
+import dev.stagedoor.reservation.HoldingClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@IntegrationTest
+class ScheduleRecoveryIntegrationTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	WaitingRoom room;
+
+	@Autowired
+	SeatCatalog catalog;
+
+	@Autowired
+	ReactiveStringRedisTemplate redis;
+
+	@Autowired
+	DatabaseClient db;
+
+	@Test
+	void scheduleLostByRedisIsRebuiltFromPostgres() {
+		Drop drop = Drops.create(this.port, "rebuild", 2, 5);
+		Map<String, String> tokens = Admissions.admit(this.room, drop.concertId(), List.of("h1", "h2", "gone"));
+		HoldingClient holding = new HoldingClient(this.port);
+		String held1 = (String) holding.hold(drop.scheduleId(), "h1", tokens.get("h1"), drop.seatIds().subList(0, 2)).get("id");
+		String held2 = (String) holding.hold(drop.scheduleId(), "h2", tokens.get("h2"), drop.seatIds().subList(2, 3)).get("id");
+		String released = (String) holding.hold(drop.scheduleId(), "gone", tokens.get("gone"), drop.seatIds().subList(5, 7)).get("id");
+		Api.user(this.port, "gone").post().uri("/api/reservations/{id}/cancellation", released).exchange().expectStatus().isOk();
+		await().atMost(Duration.ofSeconds(30)).until(() -> persistedVersions(held1, held2, released) == 4);
+		// a sale recorded in PostgreSQL (the payment flow writes these): seat 9 is SOLD
+		this.db.sql("""
+				INSERT INTO reservation (id, schedule_id, user_id, state, amount, version, updated_at)
+				VALUES (:id, :s, 'buyer', 'CONFIRMED', 100, 3, now())""")
+			.bind("id", drop.scheduleId() + "-sold000000000000").bind("s", drop.scheduleId()).fetch().rowsUpdated().block();
+		this.db.sql("INSERT INTO reservation_seat (reservation_id, seat_id) VALUES (:id, :seat)")
+			.bind("id", drop.scheduleId() + "-sold000000000000").bind("seat", drop.seatIds().get(9)).fetch().rowsUpdated().block();
+		Map<Long, String> expected = new java.util.HashMap<>(Drops.statuses(this.port, drop.scheduleId()));
+		expected.put(drop.seatIds().get(9), "SOLD");
+
+		long deleted = this.redis.scan(ScanOptions.scanOptions().match(this.catalog.keys(drop.scheduleId()).root() + "*").count(1000).build())
+			.flatMap(key -> this.redis.unlink(key))
+			.reduce(0L, Long::sum)
+			.block();
+		assertThat(deleted).isGreaterThan(5);
+
+		Api.admin(this.port).post().uri("/api/admin/schedules/{id}/rebuild", drop.scheduleId()).exchange()
+			.expectStatus().isOk()
+			.expectBody().jsonPath("$.restored").isEqualTo(3);
+
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(
+				() -> assertThat(Drops.statuses(this.port, drop.scheduleId())).isEqualTo(expected));
+		Api.user(this.port, "h1").get().uri("/api/reservations/{id}", held1).exchange().expectStatus().isOk()
+			.expectBody().jsonPath("$.state").isEqualTo("HELD").jsonPath("$.seatIds.length()").isEqualTo(2);
+		// the restored hold still counts against the seat: another fan cannot take it
+		String other = Admissions.admit(this.room, drop.concertId(), "other");
+		assertThat(holding.status(drop.scheduleId(), "other", other, List.of(drop.seatIds().get(0)))).isEqualTo(409);
+		Api.admin(this.port).post().uri("/api/admin/schedules/999999999/rebuild").exchange().expectStatus().isNotFound();
+	}
+
+	private long persistedVersions(String... ids) {
+		return this.db.sql("SELECT coalesce(sum(version), 0) AS v FROM reservation WHERE id IN (:ids)")
+			.bind("ids", List.of(ids))
+			.map(row -> ((Number) row.get("v")).longValue())
+			.one()
+			.block();
+	}
+
+}
