@@ -5,7 +5,7 @@
 #   bench/start-service.sh            # foreground; Ctrl-C stops it
 set -euo pipefail
 cd "$(dirname "$0")/.."
-jar=$(ls target/stagedoor-*.jar | head -1)
+jar=${JAR:-$(ls target/stagedoor-*.jar | head -1)}
 psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS stagedoor_bench WITH (FORCE)"
 psql -h 127.0.0.1 -U postgres -d test -qc "CREATE DATABASE stagedoor_bench"
 redis-cli --scan --pattern 'bench:*' | xargs -r -n 1000 redis-cli UNLINK > /dev/null

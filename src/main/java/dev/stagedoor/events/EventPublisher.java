@@ -1,14 +1,18 @@
 package dev.stagedoor.events;
 
+import java.util.List;
+
 import reactor.core.publisher.Mono;
 
 /**
  * Publishes reservation events to the event log (Kafka). The returned Mono completes only
- * when the broker has acknowledged the event durably, and errors otherwise.
+ * when the broker has acknowledged every event durably, and errors otherwise (some may
+ * have been published then: consumers de-duplicate by event id).
  */
 public interface EventPublisher {
 
-	Mono<Void> publish(ReservationEvent event);
+	/** Publishes the events in order (pipelined, not one round trip each). */
+	Mono<Void> publish(List<ReservationEvent> events);
 
 	/** Sends something that cannot be processed to the dead-letter topic, with the reason. */
 	Mono<Void> deadLetter(String key, String payload, String reason);

@@ -35,7 +35,7 @@ public class OutboxRelay {
 
 	static final String GROUP = "relay";
 
-	private static final int BATCH = 200;
+	private static final int BATCH = 500;
 
 	private final String consumerName = ManagementFactory.getRuntimeMXBean().getName() + "-"
 			+ UUID.randomUUID().toString().substring(0, 8);
@@ -79,9 +79,9 @@ public class OutboxRelay {
 		return LuaScripts
 			.run(this.redis, this.read, List.of(stream), List.of(GROUP, this.consumerName,
 					String.valueOf(this.properties.claimIdle().toMillis()), String.valueOf(BATCH)))
-			.flatMapMany(reply -> Flux.fromIterable(entries(reply)))
-			.concatMap(entry -> publish(stream, entry))
-			.count();
+			.map(OutboxRelay::entries)
+			.flatMap(entries -> publish(stream, entries))
+			.defaultIfEmpty(0L);
 	}
 
 	/** Parses {@code id, n, field, value, ...} into entries, keeping their order. */
@@ -104,25 +104,33 @@ public class OutboxRelay {
 	private record Entry(String id, Map<String, String> fields) {
 	}
 
-	private Mono<Long> publish(String stream, Entry entry) {
-		Map<String, String> fields = entry.fields();
-		ReservationEvent event;
-		try {
-			event = ReservationEvent.fromFields(fields);
+	/**
+	 * Publishes a batch in stream order, then acknowledges and deletes it in Redis. Entries
+	 * that are not events go to the dead-letter topic instead.
+	 */
+	private Mono<Long> publish(String stream, List<Entry> entries) {
+		if (entries.isEmpty()) {
+			return Mono.just(0L);
 		}
-		catch (RuntimeException ex) {
-			log.error("Outbox entry {} of {} is not an event, sent to the dead-letter topic: {}", entry.id(), stream,
-					ex.getMessage());
-			return this.publisher.deadLetter(stream + "/" + entry.id(), fields.toString(), ex.getMessage())
-				.then(remove(stream, entry.id()));
+		List<ReservationEvent> events = new ArrayList<>(entries.size());
+		List<Mono<Void>> deadLetters = new ArrayList<>();
+		for (Entry entry : entries) {
+			try {
+				events.add(ReservationEvent.fromFields(entry.fields()));
+			}
+			catch (RuntimeException ex) {
+				log.error("Outbox entry {} of {} is not an event, sent to the dead-letter topic: {}", entry.id(), stream,
+						ex.getMessage());
+				deadLetters.add(this.publisher.deadLetter(stream + "/" + entry.id(), entry.fields().toString(),
+						ex.getMessage()));
+			}
 		}
-		return this.publisher.publish(event).then(remove(stream, entry.id()));
-	}
-
-	private Mono<Long> remove(String stream, String id) {
-		return this.redis.opsForStream()
-			.acknowledge(stream, GROUP, id)
-			.then(this.redis.opsForStream().delete(stream, id));
+		String[] ids = entries.stream().map(Entry::id).toArray(String[]::new);
+		return Mono.when(deadLetters)
+			.then(events.isEmpty() ? Mono.empty() : this.publisher.publish(events))
+			.then(this.redis.opsForStream().acknowledge(stream, GROUP, ids))
+			.then(this.redis.opsForStream().delete(stream, ids))
+			.thenReturn((long) events.size());
 	}
 
 	/** Entries waiting in one schedule's outbox (not yet confirmed by Kafka). */

@@ -1,6 +1,7 @@
 package dev.stagedoor.events.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -9,6 +10,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.kafka.sender.KafkaSender;
 import reactor.kafka.sender.SenderOptions;
@@ -55,22 +57,23 @@ class KafkaEventPublisher implements EventPublisher, DisposableBean {
 	}
 
 	@Override
-	public Mono<Void> publish(ReservationEvent event) {
-		return send(new ProducerRecord<>(this.properties.topic(), event.reservationId(),
-				this.json.writeValueAsString(event)));
+	public Mono<Void> publish(List<ReservationEvent> events) {
+		return send(Flux.fromIterable(events)
+			.map(event -> new ProducerRecord<>(this.properties.topic(), event.reservationId(),
+					this.json.writeValueAsString(event))));
 	}
 
 	@Override
 	public Mono<Void> deadLetter(String key, String payload, String reason) {
 		ProducerRecord<String, String> record = new ProducerRecord<>(this.properties.deadLetterTopic(), key, payload);
 		record.headers().add("stagedoor-dlt-reason", String.valueOf(reason).getBytes(StandardCharsets.UTF_8));
-		return send(record);
+		return send(Flux.just(record));
 	}
 
-	private Mono<Void> send(ProducerRecord<String, String> record) {
-		return this.sender.send(Mono.just(SenderRecord.create(record, null)))
-			.next()
-			.flatMap(result -> result.exception() != null ? Mono.<Void>error(result.exception()) : Mono.<Void>empty())
+	private Mono<Void> send(Flux<ProducerRecord<String, String>> records) {
+		return this.sender.send(records.map(record -> SenderRecord.create(record, null)))
+			.concatMap(result -> result.exception() != null ? Mono.<Void>error(result.exception()) : Mono.<Void>empty())
+			.then()
 			.doOnError(ex -> this.topics.ensureInBackground());
 	}
 
