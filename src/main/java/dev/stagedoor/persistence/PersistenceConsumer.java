@@ -2,12 +2,13 @@ package dev.stagedoor.persistence;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 import dev.stagedoor.events.EventSubscriber;
+import dev.stagedoor.support.Background;
 import dev.stagedoor.events.EventSubscriber.PoisonEventException;
 import dev.stagedoor.events.ReservationEvent;
 
@@ -16,20 +17,15 @@ import dev.stagedoor.events.ReservationEvent;
  * committed after the transaction, so a crash replays events, and replays change nothing.
  */
 @Component
-class PersistenceConsumer implements SmartLifecycle {
+class PersistenceConsumer {
 
 	private static final Logger log = LoggerFactory.getLogger(PersistenceConsumer.class);
 
 	static final String GROUP = "stagedoor-persistence";
 
-	private final EventSubscriber subscriber;
-
 	private final ReservationRecords records;
 
-	private volatile Disposable running;
-
-	PersistenceConsumer(EventSubscriber subscriber, ReservationRecords records) {
-		this.subscriber = subscriber;
+	PersistenceConsumer(ReservationRecords records) {
 		this.records = records;
 	}
 
@@ -42,23 +38,15 @@ class PersistenceConsumer implements SmartLifecycle {
 			.then();
 	}
 
-	@Override
-	public void start() {
-		this.running = this.subscriber.subscribe(GROUP, this::handle).subscribe();
-	}
+	/** Runs the consumer while the application runs. */
+	@Configuration(proxyBeanMethods = false)
+	static class Running {
 
-	@Override
-	public void stop() {
-		Disposable current = this.running;
-		if (current != null) {
-			current.dispose();
+		@Bean
+		Background persistenceConsumerJob(EventSubscriber subscriber, PersistenceConsumer consumer) {
+			return new Background("persistence consumer", () -> subscriber.subscribe(GROUP, consumer::handle));
 		}
-		this.running = null;
-	}
 
-	@Override
-	public boolean isRunning() {
-		return this.running != null;
 	}
 
 }
