@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -30,6 +31,9 @@ import static org.awaitility.Awaitility.await;
 
 /** The pipeline across a Kafka outage: this context uses its own broker process, stopped and started here. */
 @IntegrationTest
+// its own settings or infrastructure: closed after the class so its background jobs never
+// run next to the shared context's
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class KafkaOutageIntegrationTests {
 
 	static final KafkaProcess kafka = startKafka();

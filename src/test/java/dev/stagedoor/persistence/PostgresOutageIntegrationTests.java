@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -31,6 +32,9 @@ import static org.awaitility.Awaitility.await;
  * through a proxy that can cut every connection.
  */
 @IntegrationTest
+// its own settings or infrastructure: closed after the class so its background jobs never
+// run next to the shared context's
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class PostgresOutageIntegrationTests {
 
 	static TcpProxy postgres = proxy();

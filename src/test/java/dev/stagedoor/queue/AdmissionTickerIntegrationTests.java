@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 import dev.stagedoor.Concerts;
@@ -14,6 +15,9 @@ import static org.awaitility.Awaitility.await;
 
 /** The application's own admission ticker, which the other tests switch off. */
 @IntegrationTest
+// its own settings or infrastructure: closed after the class so its background jobs never
+// run next to the shared context's
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @TestPropertySource(properties = "stagedoor.queue.admission-interval=50ms")
 class AdmissionTickerIntegrationTests {
 
