@@ -48,3 +48,8 @@ function done(summary, latency, requests)
     latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
     latency.max / 1000, c, x, o))
 end
+
+-- DELAY_MS paces each connection (e.g. 20 connections × DELAY_MS=20 ≈ 1,000 holds/s)
+function delay()
+  return tonumber(os.getenv("DELAY_MS") or "0")
+end

@@ -74,12 +74,12 @@ class ReservationRecords {
 		reservationSpec = event.heldUntil() == null ? reservationSpec.bindNull("heldUntil", OffsetDateTime.class)
 				: reservationSpec.bind("heldUntil", Instant.ofEpochMilli(event.heldUntil()).atOffset(ZoneOffset.UTC));
 		Mono<Long> reservation = reservationSpec.fetch().rowsUpdated();
-		Flux<Long> seats = Flux.fromArray(event.seatIds().split(","))
-			.map(Long::valueOf)
-			.concatMap(seat -> this.db.sql("""
-					INSERT INTO reservation_seat (reservation_id, seat_id) VALUES (:r, :s) ON CONFLICT DO NOTHING
-					""").bind("r", event.reservationId()).bind("s", seat).fetch().rowsUpdated());
-		return reservation.thenMany(seats).then();
+		Long[] seatIds = Arrays.stream(event.seatIds().split(",")).map(Long::valueOf).toArray(Long[]::new);
+		Mono<Long> seats = this.db.sql("""
+				INSERT INTO reservation_seat (reservation_id, seat_id)
+				SELECT :r, unnest(:seats) ON CONFLICT DO NOTHING
+				""").bind("r", event.reservationId()).bind("seats", seatIds).fetch().rowsUpdated();
+		return reservation.then(seats).then();
 	}
 
 	Flux<PersistedReservation> findByUser(String userId) {
