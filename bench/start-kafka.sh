@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 rm -f target/bench-kafka.txt
-exec java -Xmx512m -cp "target/test-classes:$(cat target/bench-classpath.txt)" dev.stagedoor.BenchKafka target/bench-kafka.txt
+exec java -Xmx512m -cp "$(cat target/bench-classpath.txt)" bench/BenchKafka.java target/bench-kafka.txt

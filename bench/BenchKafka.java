@@ -1,5 +1,3 @@
-package dev.stagedoor;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -7,14 +5,12 @@ import java.util.concurrent.CountDownLatch;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * A single KRaft broker in its own process for benchmarks on machines without Kafka
- * ({@code bench/start-kafka.sh}); writes its bootstrap address to the file given as argument
- * and runs until killed.
+ * A single KRaft broker in its own process for benchmarks on machines without Kafka, run as
+ * a source file by {@code bench/start-kafka.sh} (kept out of src/test so the test classes
+ * have a single main class for spring-boot:test-run); writes its bootstrap address to the
+ * file given as argument and runs until killed.
  */
 public final class BenchKafka {
-
-	private BenchKafka() {
-	}
 
 	public static void main(String[] args) throws Exception {
 		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 6);
