@@ -71,7 +71,8 @@ class KafkaEventPublisher implements EventPublisher, DisposableBean {
 	}
 
 	private Mono<Void> send(Flux<ProducerRecord<String, String>> records) {
-		return this.sender.send(records.map(record -> SenderRecord.create(record, null)))
+		return this.topics.ready()
+			.thenMany(this.sender.send(records.map(record -> SenderRecord.create(record, null))))
 			.concatMap(result -> result.exception() != null ? Mono.<Void>error(result.exception()) : Mono.<Void>empty())
 			.then()
 			.doOnError(ex -> this.topics.ensureInBackground());

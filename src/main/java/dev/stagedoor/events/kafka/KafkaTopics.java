@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -41,6 +42,8 @@ class KafkaTopics implements DisposableBean {
 
 	private final AtomicBoolean ensuring = new AtomicBoolean();
 
+	private final AtomicBoolean ready = new AtomicBoolean();
+
 	KafkaTopics(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers, EventProperties properties) {
 		this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
 				AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
@@ -55,6 +58,7 @@ class KafkaTopics implements DisposableBean {
 
 	/** Starts (unless already running) a background attempt to create missing topics. */
 	void ensureInBackground() {
+		this.ready.set(false);
 		if (!this.ensuring.compareAndSet(false, true)) {
 			return;
 		}
@@ -65,10 +69,20 @@ class KafkaTopics implements DisposableBean {
 			.subscribe(null, ex -> log.error("Could not create the event topics", ex));
 	}
 
+	/**
+	 * Completes once the topics exist with at least {@value #PARTITIONS} partitions (checked
+	 * once; again after a publish failure). Publishing waits for it, so a broker's
+	 * auto-created single-partition topic never serialises the consumers.
+	 */
+	Mono<Void> ready() {
+		return this.ready.get() ? Mono.empty() : ensure();
+	}
+
 	Mono<Void> ensure() {
 		return Flux.fromIterable(List.of(this.properties.topic(), this.properties.deadLetterTopic()))
 			.concatMap(this::create)
-			.then();
+			.then()
+			.doOnSuccess(done -> this.ready.set(true));
 	}
 
 	private Mono<Void> create(String topic) {
@@ -76,7 +90,24 @@ class KafkaTopics implements DisposableBean {
 		return Mono.fromFuture(() -> this.admin.createTopics(List.of(newTopic)).all().toCompletionStage().toCompletableFuture())
 			.doOnSuccess(done -> log.info("Created topic {}", topic))
 			.onErrorResume(ex -> ex instanceof TopicExistsException || ex.getCause() instanceof TopicExistsException,
-					ex -> Mono.empty());
+					ex -> enoughPartitions(topic));
+	}
+
+	private Mono<Void> enoughPartitions(String topic) {
+		return Mono.fromFuture(() -> this.admin.describeTopics(List.of(topic)).allTopicNames().toCompletionStage()
+			.toCompletableFuture())
+			.flatMap(topics -> {
+				int partitions = topics.get(topic).partitions().size();
+				if (partitions >= PARTITIONS) {
+					return Mono.<Void>empty();
+				}
+				log.info("Topic {} has {} partitions, increasing to {}", topic, partitions, PARTITIONS);
+				return Mono.fromFuture(() -> this.admin
+					.createPartitions(Map.of(topic, NewPartitions.increaseTo(PARTITIONS)))
+					.all()
+					.toCompletionStage()
+					.toCompletableFuture()).then();
+			});
 	}
 
 	@Override
