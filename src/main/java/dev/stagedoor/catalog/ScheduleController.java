@@ -14,7 +14,6 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -70,7 +69,7 @@ class ScheduleController {
 		return this.repository.insert(concertId, body.startsAt(), body.cancelDeadline(), sections)
 			.flatMap(this.catalog::publish)
 			.map(schedule -> ResponseEntity.status(HttpStatus.CREATED).<Object>body(ScheduleView.of(schedule, null)))
-			.defaultIfEmpty(Problem.response(concertNotFound()));
+			.defaultIfEmpty(Problem.response(Problem.concertNotFound()));
 	}
 
 	@GetMapping("/api/concerts/{concertId}/schedules")
@@ -84,22 +83,14 @@ class ScheduleController {
 	Mono<ResponseEntity<Object>> seats(@PathVariable long scheduleId) {
 		return this.seatMap.seats(scheduleId)
 			.map(seats -> ResponseEntity.ok().<Object>body(seats))
-			.defaultIfEmpty(Problem.response(scheduleNotFound()));
+			.defaultIfEmpty(Problem.response(Problem.scheduleNotFound()));
 	}
 
 	@GetMapping(path = "/api/schedules/{scheduleId}/seats/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<Object>> stream(@PathVariable long scheduleId) {
 		return this.catalog.schedule(scheduleId)
-			.switchIfEmpty(Mono.error(() -> new ProblemException(scheduleNotFound())))
+			.switchIfEmpty(Mono.error(() -> new ProblemException(Problem.scheduleNotFound())))
 			.flatMapMany(schedule -> this.streams.follow(scheduleId));
-	}
-
-	static ProblemDetail scheduleNotFound() {
-		return Problem.of(HttpStatus.NOT_FOUND, "schedule-not-found", "There is no such schedule.");
-	}
-
-	private static ProblemDetail concertNotFound() {
-		return Problem.of(HttpStatus.NOT_FOUND, "concert-not-found", "There is no such concert.");
 	}
 
 	record NewSchedule(@NotNull Instant startsAt, Instant cancelDeadline,

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.stagedoor.support.LuaScripts;
@@ -71,6 +72,11 @@ public class SeatCatalog {
 	/** Every schedule this instance knows: all at start-up, plus those created or read since. */
 	public Set<Long> knownScheduleIds() {
 		return this.schedules.keySet();
+	}
+
+	/** Every schedule in PostgreSQL. */
+	public Flux<Long> allScheduleIds() {
+		return this.repository.allIds();
 	}
 
 	/** Picks up schedules created by other instances. */

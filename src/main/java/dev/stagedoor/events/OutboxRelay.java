@@ -62,11 +62,15 @@ public class OutboxRelay {
 
 	/** One pass over every known schedule; emits how many events were published. */
 	public Mono<Long> relayAll() {
+		AtomicReference<Throwable> failure = new AtomicReference<>();
 		return Flux.fromIterable(this.catalog.knownScheduleIds())
-			.flatMap(this::relay, 8)
+			.flatMap(schedule -> relay(schedule).onErrorResume(ex -> {
+				failure.set(ex);
+				log.warn("Relaying schedule {} failed: {}", schedule, ex.toString());
+				return Mono.just(0L);
+			}), 8)
 			.reduce(0L, Long::sum)
-			.doOnSuccess(n -> this.lastFailure.set(null))
-			.doOnError(this.lastFailure::set);
+			.doOnSuccess(n -> this.lastFailure.set(failure.get()));
 	}
 
 	/** The last relay failure, or null when the last pass succeeded (for the health endpoint). */

@@ -2,7 +2,6 @@ package dev.stagedoor.persistence;
 
 import java.util.Map;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -25,7 +24,7 @@ class RebuildController {
 	Mono<ResponseEntity<Object>> rebuild(@PathVariable long scheduleId) {
 		return this.recovery.rebuild(scheduleId)
 			.map(restored -> ResponseEntity.ok().<Object>body(Map.of("scheduleId", scheduleId, "restored", restored)))
-			.defaultIfEmpty(Problem.response(HttpStatus.NOT_FOUND, "schedule-not-found", "There is no such schedule."));
+			.defaultIfEmpty(Problem.response(Problem.scheduleNotFound()));
 	}
 
 }

@@ -55,9 +55,7 @@ class ScheduleRecovery {
 
 	@EventListener(ApplicationReadyEvent.class)
 	void recoverAll() {
-		this.db.sql("SELECT id FROM schedule ORDER BY id")
-			.map(row -> row.get("id", Long.class))
-			.all()
+		this.catalog.allScheduleIds()
 			.concatMap(id -> this.redis.hasKey(this.catalog.keys(id).seats()).flatMap(present -> present
 					? this.catalog.schedule(id).flatMap(this.catalog::publish).thenReturn(0L)
 					: rebuild(id).doOnNext(n -> log.warn("Schedule {} was missing in Redis: rebuilt, {} reservations", id, n))))

@@ -39,14 +39,14 @@ class QueueAdminController {
 		QueueSettings wanted = body.toSettings();
 		return this.settings.save(concertId, wanted)
 			.flatMap(saved -> this.scripts.configure(concertId, saved).thenReturn(ResponseEntity.ok().<Object>body(body)))
-			.defaultIfEmpty(Problem.response(QueueController.concertNotFound()));
+			.defaultIfEmpty(Problem.response(Problem.concertNotFound()));
 	}
 
 	@GetMapping
 	Mono<ResponseEntity<Object>> stats(@PathVariable long concertId) {
 		return this.room.stats(concertId)
 			.map(stats -> ResponseEntity.ok().<Object>body(stats))
-			.defaultIfEmpty(Problem.response(QueueController.concertNotFound()));
+			.defaultIfEmpty(Problem.response(Problem.concertNotFound()));
 	}
 
 	record SettingsBody(@NotNull @Min(1) @Max(1_000_000) Integer maxActive,

@@ -68,11 +68,7 @@ class QueueController {
 		if (outcome instanceof QueueOutcome.NotInQueue) {
 			return Problem.of(HttpStatus.NOT_FOUND, "not-in-queue", "You have no place in this waiting room.");
 		}
-		return concertNotFound();
-	}
-
-	static ProblemDetail concertNotFound() {
-		return Problem.of(HttpStatus.NOT_FOUND, "concert-not-found", "There is no such concert.");
+		return Problem.concertNotFound();
 	}
 
 }

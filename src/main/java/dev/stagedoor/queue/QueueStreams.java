@@ -99,10 +99,6 @@ class QueueStreams {
 		return chunks;
 	}
 
-	int followerCount() {
-		return this.followers.values().stream().mapToInt(Set::size).sum();
-	}
-
 	private record Follower(String user, Sinks.Many<QueueView> sink) {
 
 		@Override

@@ -114,7 +114,7 @@ class ReservationController {
 			return Problem.response(HttpStatus.FORBIDDEN, "not-admitted",
 					"A valid Queue-Token of an admitted user is required: " + refused.reason() + ".");
 		}
-		return Problem.response(HttpStatus.NOT_FOUND, "schedule-not-found", "There is no such schedule.");
+		return Problem.response(Problem.scheduleNotFound());
 	}
 
 	static ResponseEntity<Object> invalidState(Reservation reservation) {

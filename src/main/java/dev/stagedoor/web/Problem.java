@@ -46,6 +46,14 @@ public final class Problem {
 			.body(problem);
 	}
 
+	public static ProblemDetail concertNotFound() {
+		return of(HttpStatus.NOT_FOUND, "concert-not-found", "There is no such concert.");
+	}
+
+	public static ProblemDetail scheduleNotFound() {
+		return of(HttpStatus.NOT_FOUND, "schedule-not-found", "There is no such schedule.");
+	}
+
 	/** The default code for a status that has no more specific one. */
 	public static String codeFor(HttpStatusCode status) {
 		return switch (status.value()) {
