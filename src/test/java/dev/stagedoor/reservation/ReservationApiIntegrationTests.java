@@ -37,6 +37,9 @@ class ReservationApiIntegrationTests {
 	@Autowired
 	WaitingRoom room;
 
+	@Autowired
+	org.springframework.r2dbc.core.DatabaseClient db;
+
 	Holding holding;
 
 	@BeforeEach
@@ -145,6 +148,41 @@ class ReservationApiIntegrationTests {
 		stream(id, "owner", "1").as(StepVerifier::create)
 			.assertNext(event -> assertThat(event.data()).containsEntry("state", "CANCELLED"))
 			.verifyComplete();
+	}
+
+	@Test
+	void fiftyConcurrentCancelsOfAHoldReleaseItExactlyOnce() {
+		Drop drop = Drops.create(this.port, "cancel race", 1, 4);
+		String token = Admissions.admit(this.room, drop.concertId(), "racer");
+		String id = (String) this.holding.hold(drop.scheduleId(), "racer", token, drop.seatIds().subList(0, 2)).block()
+			.body().get("id");
+		WebClient client = WebClient.create("http://localhost:" + this.port);
+
+		List<Map<String, Object>> replies = reactor.core.publisher.Flux.range(0, 50)
+			.flatMap(i -> client.post()
+				.uri("/api/reservations/{id}/cancellation", id)
+				.headers(h -> h.setBearerAuth(TestTokens.user("racer")))
+				.exchangeToMono(response -> response.bodyToMono(
+						new ParameterizedTypeReference<Map<String, Object>>() {
+						}).map(body -> {
+							assertThat(response.statusCode().value()).isEqualTo(200);
+							return body;
+						})), 50)
+			.collectList()
+			.block(Duration.ofSeconds(60));
+
+		// one transition (version 1 → 2) however many callers raced for it
+		assertThat(replies).hasSize(50)
+			.allSatisfy(body -> assertThat(body).containsEntry("state", "CANCELLED").containsEntry("version", 2));
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(this.db
+			.sql("SELECT type FROM reservation_event WHERE reservation_id = :id ORDER BY version")
+			.bind("id", id)
+			.map(row -> row.get("type", String.class))
+			.all()
+			.collectList()
+			.block()).containsExactly("HELD", "RELEASED"));
+		await().untilAsserted(() -> assertThat(Drops.statuses(this.port, drop.scheduleId()).get(drop.seatIds().get(0)))
+			.isEqualTo("AVAILABLE"));
 	}
 
 	@Test
