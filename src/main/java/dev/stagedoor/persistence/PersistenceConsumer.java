@@ -1,5 +1,7 @@
 package dev.stagedoor.persistence;
 
+import java.util.List;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -29,12 +31,14 @@ class PersistenceConsumer {
 		this.records = records;
 	}
 
-	Mono<Void> handle(ReservationEvent event) {
-		if (event.seatIds().isBlank() || !event.seatIds().matches("[0-9]+(,[0-9]+)*")) {
-			return Mono.error(new PoisonEventException("event " + event.eventId() + " has no valid seat ids", null));
+	Mono<Void> handle(List<ReservationEvent> events) {
+		for (ReservationEvent event : events) {
+			if (!event.seatIds().matches("[0-9]{1,18}(,[0-9]{1,18})*")) {
+				return Mono.error(new PoisonEventException("event " + event.eventId() + " has no valid seat ids", null));
+			}
 		}
-		return this.records.apply(event)
-			.doOnNext(applied -> log.debug("{} {}", applied ? "applied" : "duplicate", event.eventId()))
+		return this.records.applyAll(events)
+			.doOnNext(recorded -> log.debug("{} of {} events were new", recorded, events.size()))
 			.then();
 	}
 
@@ -44,7 +48,7 @@ class PersistenceConsumer {
 
 		@Bean
 		Background persistenceConsumerJob(EventSubscriber subscriber, PersistenceConsumer consumer) {
-			return new Background("persistence consumer", () -> subscriber.subscribe(GROUP, consumer::handle));
+			return new Background("persistence consumer", () -> subscriber.subscribeBatches(GROUP, consumer::handle));
 		}
 
 	}

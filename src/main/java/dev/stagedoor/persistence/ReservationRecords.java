@@ -1,10 +1,16 @@
 package dev.stagedoor.persistence;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -15,10 +21,10 @@ import reactor.core.publisher.Mono;
 import dev.stagedoor.events.ReservationEvent;
 
 /**
- * Applies reservation events to PostgreSQL, each in one transaction: the event is recorded
- * once (its id is the key; a duplicate changes nothing), and the reservation row moves to
- * the event's state only if the event's version is newer (an older event never overwrites
- * a newer state, whatever the delivery order).
+ * Applies reservation events to PostgreSQL, a batch in one transaction: each event is
+ * recorded once (its id is the key; a duplicate changes nothing), and a reservation row
+ * moves to an event's state only if the event's version is newer (an older event never
+ * overwrites a newer state, whatever the delivery order or batching).
  */
 @Repository
 class ReservationRecords {
@@ -37,49 +43,83 @@ class ReservationRecords {
 
 	/** Emits true if the event was new, false for a duplicate. */
 	Mono<Boolean> apply(ReservationEvent event) {
-		OffsetDateTime occurred = Instant.ofEpochMilli(event.at()).atOffset(ZoneOffset.UTC);
-		Mono<Boolean> work = this.db.sql("""
-				INSERT INTO reservation_event (event_id, reservation_id, type, state, version, occurred_at, recorded_at)
-				VALUES (:id, :reservation, :type, :state, :version, :occurred, :now)
-				ON CONFLICT (event_id) DO NOTHING
-				""")
-			.bind("id", event.eventId())
-			.bind("reservation", event.reservationId())
-			.bind("type", event.type())
-			.bind("state", event.state())
-			.bind("version", event.version())
-			.bind("occurred", occurred)
-			.bind("now", OffsetDateTime.now(this.clock))
-			.fetch()
-			.rowsUpdated()
-			.flatMap(inserted -> inserted == 0 ? Mono.just(false) : upsert(event, occurred).thenReturn(true));
-		return work.as(this.tx::transactional);
+		return applyAll(List.of(event)).map(recorded -> recorded > 0);
 	}
 
-	private Mono<Void> upsert(ReservationEvent event, OffsetDateTime occurred) {
-		DatabaseClient.GenericExecuteSpec reservationSpec = this.db.sql("""
+	/**
+	 * Applies a batch of events in one transaction with three statements whatever its size:
+	 * the new events are recorded, each reservation moves to its newest state in the batch
+	 * (if that is newer than the stored one), and its seats are recorded. Emits how many
+	 * events were new. Rows are written in id order, so concurrent batches cannot deadlock.
+	 */
+	Mono<Long> applyAll(List<ReservationEvent> events) {
+		if (events.isEmpty()) {
+			return Mono.just(0L);
+		}
+		List<ReservationEvent> byId = events.stream()
+			.collect(Collectors.toMap(ReservationEvent::eventId, Function.identity(), (a, b) -> a, TreeMap::new))
+			.values()
+			.stream()
+			.toList();
+		List<ReservationEvent> newest = events.stream()
+			.collect(Collectors.toMap(ReservationEvent::reservationId, Function.identity(),
+					(a, b) -> a.version() >= b.version() ? a : b, TreeMap::new))
+			.values()
+			.stream()
+			.toList();
+		Mono<Long> recorded = this.db.sql("""
+				INSERT INTO reservation_event (event_id, reservation_id, type, state, version, occurred_at, recorded_at)
+				SELECT e.id, e.reservation, e.type, e.state, e.version, to_timestamp(e.at / 1000.0), :now
+				FROM unnest(:ids::varchar[], :reservations::varchar[], :types::varchar[], :states::varchar[],
+				            :versions::bigint[], :ats::bigint[]) AS e(id, reservation, type, state, version, at)
+				ON CONFLICT (event_id) DO NOTHING
+				""")
+			.bind("ids", column(byId, ReservationEvent::eventId, String[]::new))
+			.bind("reservations", column(byId, ReservationEvent::reservationId, String[]::new))
+			.bind("types", column(byId, ReservationEvent::type, String[]::new))
+			.bind("states", column(byId, ReservationEvent::state, String[]::new))
+			.bind("versions", column(byId, ReservationEvent::version, Long[]::new))
+			.bind("ats", column(byId, ReservationEvent::at, Long[]::new))
+			.bind("now", OffsetDateTime.now(this.clock))
+			.fetch()
+			.rowsUpdated();
+		Mono<Long> reservations = this.db.sql("""
 				INSERT INTO reservation (id, schedule_id, user_id, state, amount, version, updated_at, held_until)
-				VALUES (:id, :schedule, :user, :state, :amount, :version, :at, :heldUntil)
+				SELECT r.id, r.schedule, r.usr, r.state, r.amount, r.version, to_timestamp(r.at / 1000.0),
+				       to_timestamp(r.held / 1000.0)
+				FROM unnest(:ids::varchar[], :schedules::bigint[], :users::varchar[], :states::varchar[],
+				            :amounts::bigint[], :versions::bigint[], :ats::bigint[], :helds::bigint[])
+				     AS r(id, schedule, usr, state, amount, version, at, held)
 				ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, version = EXCLUDED.version,
 				    updated_at = EXCLUDED.updated_at, held_until = COALESCE(EXCLUDED.held_until, reservation.held_until)
 				WHERE reservation.version < EXCLUDED.version
 				""")
-			.bind("id", event.reservationId())
-			.bind("schedule", event.scheduleId())
-			.bind("user", event.userId())
-			.bind("state", event.state())
-			.bind("amount", event.amount())
-			.bind("version", event.version())
-			.bind("at", occurred);
-		reservationSpec = event.heldUntil() == null ? reservationSpec.bindNull("heldUntil", OffsetDateTime.class)
-				: reservationSpec.bind("heldUntil", Instant.ofEpochMilli(event.heldUntil()).atOffset(ZoneOffset.UTC));
-		Mono<Long> reservation = reservationSpec.fetch().rowsUpdated();
-		Long[] seatIds = Arrays.stream(event.seatIds().split(",")).map(Long::valueOf).toArray(Long[]::new);
+			.bind("ids", column(newest, ReservationEvent::reservationId, String[]::new))
+			.bind("schedules", column(newest, ReservationEvent::scheduleId, Long[]::new))
+			.bind("users", column(newest, ReservationEvent::userId, String[]::new))
+			.bind("states", column(newest, ReservationEvent::state, String[]::new))
+			.bind("amounts", column(newest, ReservationEvent::amount, Long[]::new))
+			.bind("versions", column(newest, ReservationEvent::version, Long[]::new))
+			.bind("ats", column(newest, ReservationEvent::at, Long[]::new))
+			.bind("helds", column(newest, ReservationEvent::heldUntil, Long[]::new))
+			.fetch()
+			.rowsUpdated();
+		SortedSet<ReservedSeat> pairs = new TreeSet<>(
+				Comparator.comparing(ReservedSeat::reservationId).thenComparingLong(ReservedSeat::seatId));
+		events.forEach(event -> Arrays.stream(event.seatIds().split(","))
+			.forEach(seat -> pairs.add(new ReservedSeat(event.reservationId(), Long.parseLong(seat)))));
+		String[] seatReservations = pairs.stream().map(ReservedSeat::reservationId).toArray(String[]::new);
+		Long[] seatIds = pairs.stream().map(ReservedSeat::seatId).toArray(Long[]::new);
 		Mono<Long> seats = this.db.sql("""
 				INSERT INTO reservation_seat (reservation_id, seat_id)
-				SELECT :r, unnest(:seats) ON CONFLICT DO NOTHING
-				""").bind("r", event.reservationId()).bind("seats", seatIds).fetch().rowsUpdated();
-		return reservation.then(seats).then();
+				SELECT * FROM unnest(:reservations::varchar[], :seats::bigint[]) ON CONFLICT DO NOTHING
+				""").bind("reservations", seatReservations).bind("seats", seatIds).fetch().rowsUpdated();
+		return recorded.flatMap(count -> reservations.then(seats).thenReturn(count)).as(this.tx::transactional);
+	}
+
+	private static <T> T[] column(List<ReservationEvent> events, Function<ReservationEvent, ? extends T> field,
+			IntFunction<T[]> array) {
+		return events.stream().map(field).toArray(array);
 	}
 
 	Flux<PersistedReservation> findByUser(String userId) {
@@ -96,6 +136,9 @@ class ReservationRecords {
 					row.get("state", String.class), row.get("amount", Long.class), row.get("version", Long.class),
 					row.get("updated_at", OffsetDateTime.class).toInstant()))
 			.all();
+	}
+
+	private record ReservedSeat(String reservationId, long seatId) {
 	}
 
 }

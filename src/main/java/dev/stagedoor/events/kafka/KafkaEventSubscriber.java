@@ -1,6 +1,7 @@
 package dev.stagedoor.events.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -25,15 +26,25 @@ import dev.stagedoor.events.EventSubscriber;
 import dev.stagedoor.events.ReservationEvent;
 
 /**
- * reactor-kafka behind {@link EventSubscriber}. Records of a partition are handled one at a
- * time; a record's offset is acknowledged (and so committed) only after its handler
- * completed. Transient failures are retried with backoff forever, holding the partition;
- * poison records go to the dead-letter topic.
+ * reactor-kafka behind {@link EventSubscriber}. The receiver hands over what each poll
+ * returned as one batch; a batch's offsets are acknowledged (and so committed) only after
+ * its handler completed. Transient failures are retried with backoff forever, holding the
+ * consumer; poison records go to the dead-letter topic.
+ * <p>
+ * Batches rather than per-partition parallelism: one poll usually returns records of a
+ * single partition, so grouping by partition left the other partitions idle while one was
+ * written. A batch written in one transaction costs a few statements whatever its size.
  */
 @Component
 class KafkaEventSubscriber implements EventSubscriber {
 
 	private static final Logger log = LoggerFactory.getLogger(KafkaEventSubscriber.class);
+
+	private static final int MAX_BATCH = 500;
+
+	private static final Duration BATCH_WAIT = Duration.ofMillis(5);
+
+	private static final Duration HANDLER_TIMEOUT = Duration.ofSeconds(20);
 
 	private final String bootstrapServers;
 
@@ -43,8 +54,12 @@ class KafkaEventSubscriber implements EventSubscriber {
 
 	private final JsonMapper json;
 
-	KafkaEventSubscriber(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers, EventProperties properties, EventPublisher publisher, JsonMapper json) {
+	private final KafkaTopics topics;
+
+	KafkaEventSubscriber(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers, EventProperties properties,
+			EventPublisher publisher, JsonMapper json, KafkaTopics topics) {
 		this.bootstrapServers = bootstrapServers;
+		this.topics = topics;
 		this.properties = properties;
 		this.publisher = publisher;
 		this.json = json;
@@ -52,6 +67,16 @@ class KafkaEventSubscriber implements EventSubscriber {
 
 	@Override
 	public Flux<Void> subscribe(String group, Function<ReservationEvent, Mono<Void>> handler) {
+		return receive(group, records -> Flux.fromIterable(records).concatMap(record -> handleOne(record, handler)).then());
+	}
+
+	@Override
+	public Flux<Void> subscribeBatches(String group, Function<List<ReservationEvent>, Mono<Void>> handler) {
+		Function<ReservationEvent, Mono<Void>> one = event -> handler.apply(List.of(event));
+		return receive(group, records -> handleBatch(records, handler, one));
+	}
+
+	private Flux<Void> receive(String group, Function<List<ReceiverRecord<String, String>>, Mono<Void>> batchHandler) {
 		Map<String, Object> config = new java.util.HashMap<>();
 		config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, this.bootstrapServers);
 		config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -59,41 +84,75 @@ class KafkaEventSubscriber implements EventSubscriber {
 		config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
 		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_BATCH);
+		config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+		// partitions added while running are picked up within this time
+		config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 30_000);
 		ReceiverOptions<String, String> options = ReceiverOptions.<String, String>create(config)
 			.subscription(List.of(this.properties.topic()))
 			.commitInterval(Duration.ofMillis(100));
-		return Flux.defer(() -> KafkaReceiver.create(options).receive())
-			.groupBy(record -> record.receiverOffset().topicPartition())
-			.flatMap(partition -> partition.concatMap(record -> handle(record, handler)), Integer.MAX_VALUE)
+		// subscribe only once the topic exists with all its partitions: a consumer that made
+		// the broker auto-create it would see the partitions added later only on its next
+		// metadata refresh, and leave their events unread until then
+		return this.topics.ready()
+			.thenMany(Flux.defer(() -> KafkaReceiver.create(options).receive()))
+			.bufferTimeout(MAX_BATCH, BATCH_WAIT, true)
+			.concatMap(records -> batchHandler.apply(records)
+				.then(Mono.<Void>fromRunnable(() -> records.forEach(record -> record.receiverOffset().acknowledge()))))
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500))
 				.maxBackoff(Duration.ofSeconds(10))
 				.doBeforeRetry(signal -> log.warn("Kafka consumer {} restarts: {}", group, signal.failure().toString())));
 	}
 
-	private Mono<Void> handle(ReceiverRecord<String, String> record, Function<ReservationEvent, Mono<Void>> handler) {
+	private Mono<Void> handleBatch(List<ReceiverRecord<String, String>> records,
+			Function<List<ReservationEvent>, Mono<Void>> handler, Function<ReservationEvent, Mono<Void>> one) {
+		List<ReservationEvent> events = new ArrayList<>(records.size());
+		for (ReceiverRecord<String, String> record : records) {
+			try {
+				events.add(read(record));
+			}
+			catch (RuntimeException ex) {
+				// An unreadable record among readable ones: go record by record.
+				return Flux.fromIterable(records).concatMap(each -> handleOne(each, one)).then();
+			}
+		}
+		return retried(Mono.defer(() -> handler.apply(events)), "batch of " + events.size() + " events")
+			.onErrorResume(PoisonEventException.class, ex -> {
+				log.warn("A batch of {} events holds a poison event ({}); handling them one by one", events.size(),
+						ex.getMessage());
+				return Flux.fromIterable(records).concatMap(each -> handleOne(each, one)).then();
+			});
+	}
+
+	private Mono<Void> handleOne(ReceiverRecord<String, String> record, Function<ReservationEvent, Mono<Void>> handler) {
 		ReservationEvent event;
 		try {
-			event = this.json.readValue(record.value(), ReservationEvent.class);
+			event = read(record);
 		}
 		catch (RuntimeException ex) {
 			return deadLetter(record, "unreadable event: " + ex.getMessage());
 		}
-		return Mono.defer(() -> handler.apply(event))
-			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200))
-				.maxBackoff(Duration.ofSeconds(5))
-				.filter(ex -> !(ex instanceof PoisonEventException))
-				.doBeforeRetry(signal -> log.warn("Event {} failed, retrying: {}", event.eventId(),
-						signal.failure().toString())))
-			.onErrorResume(PoisonEventException.class, ex -> deadLetter(record, ex.getMessage()))
-			.then(Mono.fromRunnable(() -> record.receiverOffset().acknowledge()));
+		return retried(Mono.defer(() -> handler.apply(event)), "event " + event.eventId())
+			.onErrorResume(PoisonEventException.class, ex -> deadLetter(record, ex.getMessage()));
+	}
+
+	private ReservationEvent read(ReceiverRecord<String, String> record) {
+		return this.json.readValue(record.value(), ReservationEvent.class);
+	}
+
+	private static Mono<Void> retried(Mono<Void> work, String what) {
+		// a handler that hangs (a half-open database connection) counts as failed and is retried
+		return work.timeout(HANDLER_TIMEOUT).retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200))
+			.maxBackoff(Duration.ofSeconds(5))
+			.filter(ex -> !(ex instanceof PoisonEventException))
+			.doBeforeRetry(signal -> log.warn("{} failed, retrying: {}", what, signal.failure().toString())));
 	}
 
 	private Mono<Void> deadLetter(ReceiverRecord<String, String> record, String reason) {
 		log.error("Record {}-{}@{} goes to the dead-letter topic: {}", record.topic(), record.partition(),
 				record.offset(), reason);
 		return this.publisher.deadLetter(record.key(), record.value(), reason)
-			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(10)))
-			.then(Mono.fromRunnable(() -> record.receiverOffset().acknowledge()));
+			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(10)));
 	}
 
 }
