@@ -12,9 +12,9 @@ DELAY=${4:-20}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 drop=$(python3 drop_setup.py "$BASE" "$FANS" 100 0 "$work/fans.tsv")
-start=$(date -u +%Y-%m-%dT%H:%M:%S)
+start=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 echo "== $CONNECTIONS connections, each pausing ${DELAY} ms between holds, 15 s"
 FANS="$work/fans.tsv" SCHEDULE=$(echo "$drop" | sed -E 's/.*"schedule": ([0-9]+).*/\1/') THREADS=2 DELAY_MS=$DELAY \
   wrk -t2 -c"$CONNECTIONS" -d15s -s holds.lua "$BASE" | tail -1
 sleep 5 # let the pipeline drain before measuring (the query only reads committed rows)
-psql -h 127.0.0.1 -U postgres -d stagedoor_bench -v minutes=1 -f persistence-lag.sql
+psql -h 127.0.0.1 -U postgres -d stagedoor_bench -v since="$start" -f persistence-lag.sql

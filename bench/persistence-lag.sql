@@ -1,7 +1,8 @@
--- Persistence lag of the events recorded in the last :minutes minutes: from the moment the
+-- Persistence lag of the events that occurred since :since (a timestamp): from the moment the
 -- Lua script appended the event to the outbox (occurred_at, Redis clock) to the commit of
 -- its row in PostgreSQL (recorded_at, service clock; same machine here).
---   psql -h 127.0.0.1 -U postgres -d stagedoor_bench -v minutes=10 -f bench/persistence-lag.sql
+--   psql -h 127.0.0.1 -U postgres -d stagedoor_bench -v since="2026-11-22T01:00:00Z" -f bench/persistence-lag.sql
+-- recorded_at is taken when the consumer starts writing the event's batch, just before its commit.
 SELECT count(*)                                                                          AS events,
        round(extract(epoch FROM max(recorded_at) - min(recorded_at))::numeric, 1)        AS span_s,
        round((count(*) / greatest(extract(epoch FROM max(recorded_at) - min(recorded_at)), 0.001))::numeric)
@@ -10,4 +11,4 @@ SELECT count(*)                                                                 
        round(percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM recorded_at - occurred_at) * 1000)::numeric, 1) AS p99_ms,
        round(max(extract(epoch FROM recorded_at - occurred_at) * 1000)::numeric, 1)      AS max_ms
 FROM reservation_event
-WHERE recorded_at > now() - make_interval(mins => :minutes);
+WHERE occurred_at >= :'since'::timestamptz;
