@@ -1,9 +1,10 @@
 -- Rebuild one reservation in Redis from its durable record (after Redis lost it).
 -- Redis wins when it already holds the same or a newer version. Holds come back with the
 -- time they had left (a lapsed one comes back HELD and due, so the reaper expires it with
--- its EXPIRED event); bought seats go back to sold. No event is appended: the state is
--- already durable.
--- KEYS: 1 reservation hash, 2 expiry, 3 user's live reservations, 4 sold, 5.. hold keys
+-- its EXPIRED event); bought seats go back to sold. A PAYING one comes back as an attempt
+-- (attempt = its version) due for the payment recovery job, which settles it against the
+-- payment_attempt table. No event is appended: the state is already durable.
+-- KEYS: 1 reservation hash, 2 expiry, 3 user's live reservations, 4 sold, 5 paying, 6.. hold keys
 -- ARGV: 1 id, 2 schedule id, 3 user, 4 seat ids csv, 5 amount, 6 state, 7 version,
 --       8 held-until ms, 9 updated-at ms, 10.. seat ids
 -- Reply: 1 restored, 0 skipped
@@ -21,9 +22,13 @@ redis.call('HSET', KEYS[1], 'id', id, 'scheduleId', ARGV[2], 'userId', user, 'se
 if state == 'HELD' or state == 'PAYING' then
   local left = heldUntil - now
   if left > 0 then
-    for i = 5, #KEYS do
+    for i = 6, #KEYS do
       redis.call('SET', KEYS[i], id, 'PX', left, 'NX')
     end
+  end
+  if state == 'PAYING' then
+    redis.call('HSET', KEYS[1], 'attempt', ARGV[7], 'payingSince', ARGV[9])
+    redis.call('ZADD', KEYS[5], tonumber(ARGV[9]), id .. '|' .. user)
   end
   redis.call('ZADD', KEYS[2], heldUntil, id .. '|' .. user)
   redis.call('HSET', KEYS[3], id, seatCount .. ':' .. heldUntil)

@@ -61,6 +61,16 @@ public final class Drops {
 		return statuses;
 	}
 
+	/** Waits (the seat map is a snapshot refreshed every 250 ms) until the seat shows {@code status}. */
+	public static void awaitSeat(int port, long schedule, long seat, String status) {
+		org.awaitility.Awaitility.await()
+			.atMost(java.time.Duration.ofSeconds(5))
+			.pollInterval(java.time.Duration.ofMillis(50))
+			.untilAsserted(() -> org.assertj.core.api.Assertions.assertThat(statuses(port, schedule).get(seat))
+				.as("seat %d", seat)
+				.isEqualTo(status));
+	}
+
 	public record Drop(long concertId, long scheduleId, List<Long> seatIds) {
 	}
 

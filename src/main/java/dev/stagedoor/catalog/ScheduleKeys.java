@@ -32,6 +32,11 @@ public record ScheduleKeys(String root) {
 		return this.root + ":expiry";
 	}
 
+	/** Payments in progress: "reservationId|user" → ms when the attempt began (for the recovery job). */
+	public String paying() {
+		return this.root + ":paying";
+	}
+
 	/** The outbox stream of reservation events. */
 	public String outbox() {
 		return this.root + ":outbox";

@@ -118,13 +118,11 @@ class ReservationController {
 	}
 
 	static ResponseEntity<Object> invalidState(Reservation reservation) {
-		return Problem.response(HttpStatus.CONFLICT, "invalid-state",
-				"The reservation is " + reservation.state() + "; this is not possible now.",
-				Map.of("state", reservation.state().name(), "reservation", reservation));
+		return ReservationProblems.invalidState(reservation);
 	}
 
 	static ProblemDetail notFound() {
-		return Problem.of(HttpStatus.NOT_FOUND, "reservation-not-found", "There is no such reservation.");
+		return ReservationProblems.notFound();
 	}
 
 	private static long parseVersion(String lastEventId) {

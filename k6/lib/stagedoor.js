@@ -1,0 +1,982 @@
+// Shared helpers of the Stagedoor k6 scripts: configuration, dev tokens, a small JSON client
+// with one tag set per endpoint, the drop set-up, and the fan's steps (queue, seats, hold,
+// points, payment, cancellation), plus the end-of-test sales audit.
+//
+// The HTTP contract these helpers follow is shared/DESIGN.md §4. Every call goes through
+// `call()`, which tags the request with `endpoint` (a short name used by the thresholds) and
+// `name` (the URL template, so k6 does not make one time series per reservation id).
+//
+// k6 runs this module once per VU (and once more for setup/teardown): module-level state is
+// per VU, never shared. Anything the whole run must know goes through metrics (aggregated by
+// k6) or is asked from the service again at the end (see auditSales).
+
+import http from 'k6/http';
+import { sleep } from 'k6';
+import { hmac } from 'k6/crypto';
+import { b64encode } from 'k6/encoding';
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The bearer-token secret of the test infrastructure (TestInfrastructure.AUTH_SECRET, used by
+ * `./mvnw spring-boot:test-run`) and of bench/start-service.sh. docker compose uses another
+ * one: see the README.
+ */
+export const DEV_JWT_SECRET = 'stagedoor-test-auth-secret-0123456789abcdef';
+
+/**
+ * A string from the environment (`k6 run -e NAME=value` or the process environment).
+ * @param {string} name
+ * @param {string} fallback
+ * @returns {string}
+ */
+export function envString(name, fallback) {
+  const value = __ENV[name];
+  return value === undefined || value === '' ? fallback : value;
+}
+
+/**
+ * A number from the environment; a value that is not a number stops the script at once.
+ * @param {string} name
+ * @param {number} fallback
+ * @returns {number}
+ */
+export function envNumber(name, fallback) {
+  const raw = __ENV[name];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!Number.isFinite(value)) {
+    throw new Error(`${name}=${raw} is not a number`);
+  }
+  return value;
+}
+
+/**
+ * A whole number from the environment.
+ * @param {string} name
+ * @param {number} fallback
+ * @returns {number}
+ */
+export function envInt(name, fallback) {
+  const value = envNumber(name, fallback);
+  if (!Number.isInteger(value)) {
+    throw new Error(`${name}=${value} is not a whole number`);
+  }
+  return value;
+}
+
+/**
+ * A probability (0 … 1) from the environment.
+ * @param {string} name
+ * @param {number} fallback
+ * @returns {number}
+ */
+export function envProbability(name, fallback) {
+  const value = envNumber(name, fallback);
+  if (value < 0 || value > 1) {
+    throw new Error(`${name}=${value} must be between 0 and 1`);
+  }
+  return value;
+}
+
+/** Settings shared by every script. */
+export const config = Object.freeze({
+  /** Where the service listens, without a trailing slash. */
+  baseUrl: envString('BASE_URL', 'http://localhost:8080').replace(/\/+$/, ''),
+  /** stagedoor.auth.jwt-secret of the service under test. */
+  jwtSecret: envString('JWT_SECRET', DEV_JWT_SECRET),
+  /** Seconds between two queue status polls of one fan (each poll is jittered by ±20 %). */
+  pollSeconds: envNumber('POLL_SECONDS', 1),
+  /** Seconds a fan waits for admission before giving up. */
+  admissionTimeoutSeconds: envNumber('ADMISSION_TIMEOUT', 120),
+  /** Multiplies every latency threshold (a slow machine, or k6 on the service's cores). */
+  latencyFactor: envNumber('LATENCY_FACTOR', 1),
+  /** Directory the summaries are written to (must exist). */
+  summaryDir: envString('SUMMARY_DIR', '.').replace(/\/+$/, ''),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Dev bearer tokens: HS256 JWT {sub, iat, exp, roles}, the same as bench/tokens.py makes
+// ---------------------------------------------------------------------------------------------
+
+const JWT_HEADER = b64encode(JSON.stringify({ alg: 'HS256', typ: 'JWT' }), 'rawurl');
+
+/**
+ * Signs a bearer token for `subject` with the configured secret.
+ * @param {string} subject the user id (`sub`)
+ * @param {string[]} [roles] `["admin"]` for the admin API
+ * @param {number} [validSeconds]
+ * @returns {string}
+ */
+export function mintToken(subject, roles = [], validSeconds = 12 * 3600) {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = b64encode(JSON.stringify({ sub: subject, iat: now, exp: now + validSeconds, roles }), 'rawurl');
+  const signature = hmac('sha256', config.jwtSecret, `${JWT_HEADER}.${claims}`, 'base64rawurl');
+  return `${JWT_HEADER}.${claims}.${signature}`;
+}
+
+/**
+ * A fan's bearer token.
+ * @param {string} userId
+ * @returns {string}
+ */
+export function fanToken(userId) {
+  return mintToken(userId);
+}
+
+/** @type {string | null} */
+let cachedAdminToken = null;
+
+/**
+ * The admin bearer token of this VU (minted once).
+ * @returns {string}
+ */
+export function adminToken() {
+  if (cachedAdminToken === null) {
+    cachedAdminToken = mintToken('k6-admin', ['admin']);
+  }
+  return cachedAdminToken;
+}
+
+/**
+ * A run id that keeps the users, concerts and idempotency keys of two runs apart (points
+ * balances and reservations stay in PostgreSQL between runs).
+ * @returns {string}
+ */
+export function newRunId() {
+  return envString('RUN_ID', `k6-${Date.now().toString(36)}-${randomToken(4)}`);
+}
+
+/**
+ * Random lower-case base-36 characters.
+ * @param {number} length
+ * @returns {string}
+ */
+export function randomToken(length) {
+  let out = '';
+  while (out.length < length) {
+    out += Math.floor(Math.random() * 36).toString(36);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API's JSON shapes (DESIGN.md §4)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * @typedef {{ id: number, title: string, venue: string }} Concert
+ * @typedef {{ maxActive: number, admitPerSecond: number, activeTtlSeconds: number }} QueueSettings
+ * @typedef {{ name: string, rows: number, seatsPerRow: number, price: number }} Section
+ * @typedef {{ id: number, concertId: number, startsAt: string, cancelDeadline?: string | null, seatCount: number }} Schedule
+ * @typedef {'WAITING' | 'ADMITTED'} QueueStatus
+ * @typedef {{ status: QueueStatus, position?: number, etaSeconds?: number, token?: string, expiresAt?: string }} QueueView
+ * @typedef {{ waiting: number, active: number, admittedTotal: number }} QueueStats
+ * @typedef {'AVAILABLE' | 'HELD' | 'SOLD'} SeatStatus
+ * @typedef {{ id: number, section: string, row: number, number: number, label: string, price: number, status: SeatStatus }} Seat
+ * @typedef {'HELD' | 'PAYING' | 'CONFIRMED' | 'CANCELLING' | 'CANCELLED' | 'EXPIRED'} ReservationState
+ * @typedef {{ id: string, scheduleId: number, userId: string, seatIds: number[], state: ReservationState, amount: number, heldUntil?: string, version: number }} Reservation
+ * @typedef {{ id: string, scheduleId: number, userId: string, seatIds: number[], state: ReservationState, amount: number, version: number, updatedAt?: string }} PersistedReservation
+ * @typedef {{ balance: number }} Points
+ * @typedef {{ chargeId: string | number, amount: number, balance: number }} Charge
+ * @typedef {'CHARGE' | 'PAYMENT' | 'REFUND'} LedgerType
+ * @typedef {{ id: string | number, type: LedgerType, amount: number, balanceAfter: number, reservationId?: string | null, createdAt: string }} LedgerEntry
+ * @typedef {{ type?: string, title?: string, status?: number, detail?: string, code?: string, seatIds?: number[], state?: string }} Problem
+ */
+
+// ---------------------------------------------------------------------------------------------
+// The JSON client
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Every endpoint the scripts call: method, URL template (`{name}` is filled in from the path
+ * parameters) and the statuses that are an expected answer. Only statuses outside `ok` count
+ * in `http_req_failed`, so a lost race for a seat (409) or a declined payment (402) is not an
+ * error rate, while a 5xx or an unexpected 4xx is.
+ *
+ * @typedef {{ method: string, path: string, ok: number[] }} EndpointSpec
+ */
+const ENDPOINTS = /** @satisfies {Record<string, EndpointSpec>} */ ({
+  'concert-create': { method: 'POST', path: '/api/admin/concerts', ok: [201] },
+  'queue-configure': { method: 'PUT', path: '/api/admin/concerts/{concertId}/queue', ok: [200] },
+  'queue-stats': { method: 'GET', path: '/api/admin/concerts/{concertId}/queue', ok: [200] },
+  'schedule-create': { method: 'POST', path: '/api/admin/concerts/{concertId}/schedules', ok: [201] },
+  'queue-enter': { method: 'POST', path: '/api/concerts/{concertId}/queue', ok: [200, 201] },
+  'queue-status': { method: 'GET', path: '/api/concerts/{concertId}/queue', ok: [200] },
+  'queue-leave': { method: 'DELETE', path: '/api/concerts/{concertId}/queue', ok: [204] },
+  'seat-map': { method: 'GET', path: '/api/schedules/{scheduleId}/seats', ok: [200] },
+  // 409 seat-unavailable is the expected answer of a fan who lost the race for a seat
+  hold: { method: 'POST', path: '/api/schedules/{scheduleId}/reservations', ok: [201, 409] },
+  reservation: { method: 'GET', path: '/api/reservations/{reservationId}', ok: [200] },
+  // 402 insufficient-points is expected: ticket-drop underfunds some fans on purpose
+  pay: { method: 'POST', path: '/api/reservations/{reservationId}/payment', ok: [200, 402] },
+  // HELD → 200 CANCELLED; CONFIRMED → 202 CANCELLING; repeats answer the current state
+  cancel: { method: 'POST', path: '/api/reservations/{reservationId}/cancellation', ok: [200, 202] },
+  'my-reservations': { method: 'GET', path: '/api/me/reservations', ok: [200] },
+  points: { method: 'GET', path: '/api/me/points', ok: [200] },
+  charge: { method: 'POST', path: '/api/me/points/charges', ok: [201] },
+  ledger: { method: 'GET', path: '/api/me/points/ledger', ok: [200] },
+});
+
+/** @typedef {keyof typeof ENDPOINTS} EndpointName */
+/** @typedef {ReturnType<typeof http.expectedStatuses>} ResponseCallback */
+
+/**
+ * One response callback per endpoint, made here in the init context (k6 advises against
+ * making them per request).
+ * @type {Map<string, ResponseCallback>}
+ */
+const RESPONSE_CALLBACKS = new Map(
+  Object.entries(ENDPOINTS).map(([name, spec]) => [name, http.expectedStatuses(...spec.ok)]),
+);
+
+/**
+ * What one call answered. `body` is the parsed JSON of a 2xx answer, `problem` the parsed
+ * problem+json of any other, `code` the problem's stable `code` (or null).
+ *
+ * @template T
+ * @typedef {{ status: number, ok: boolean, body: T | null, problem: Problem | null, code: string | null, res: import('k6/http').Response }} ApiResult
+ */
+
+/**
+ * @typedef {Object} CallOptions
+ * @property {string} token bearer token of the caller
+ * @property {Record<string, string | number>} [params] path parameters of the URL template
+ * @property {unknown} [body] JSON body (omitted when undefined)
+ * @property {Record<string, string>} [headers] extra headers (Queue-Token, Idempotency-Key)
+ * @property {Record<string, string>} [tags] extra metric tags
+ */
+
+/**
+ * The URL of an endpoint with its path parameters filled in.
+ * @param {EndpointName} endpoint
+ * @param {Record<string, string | number>} [params]
+ * @returns {string}
+ */
+export function urlOf(endpoint, params = {}) {
+  const path = ENDPOINTS[endpoint].path.replace(/\{(\w+)\}/g, (_, key) => {
+    const value = params[key];
+    if (value === undefined) {
+      throw new Error(`${endpoint}: path parameter ${key} is missing`);
+    }
+    return encodeURIComponent(String(value));
+  });
+  return config.baseUrl + path;
+}
+
+/**
+ * k6 request parameters of an endpoint: headers, tags and the response callback.
+ * @param {EndpointName} endpoint
+ * @param {CallOptions} options
+ * @returns {import('k6/http').Params}
+ */
+function requestParams(endpoint, options) {
+  const spec = ENDPOINTS[endpoint];
+  /** @type {Record<string, string>} */
+  const headers = { Authorization: `Bearer ${options.token}`, Accept: 'application/json, application/problem+json' };
+  if (options.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+  }
+  return {
+    headers: Object.assign(headers, options.headers || {}),
+    tags: Object.assign({ endpoint, name: `${spec.method} ${spec.path}` }, options.tags || {}),
+    responseCallback: RESPONSE_CALLBACKS.get(endpoint),
+  };
+}
+
+/**
+ * Turns a k6 response into an ApiResult.
+ * @template T
+ * @param {import('k6/http').Response} res
+ * @returns {ApiResult<T>}
+ */
+function toResult(res) {
+  /** @type {unknown} */
+  let parsed = null;
+  if (typeof res.body === 'string' && res.body.length > 0) {
+    try {
+      parsed = JSON.parse(res.body);
+    } catch (_) {
+      parsed = null;
+    }
+  }
+  const ok = res.status >= 200 && res.status < 300;
+  const problem = ok || parsed === null || typeof parsed !== 'object' ? null : /** @type {Problem} */ (parsed);
+  return {
+    status: res.status,
+    ok,
+    body: ok ? /** @type {T | null} */ (parsed) : null,
+    problem,
+    code: problem && typeof problem.code === 'string' ? problem.code : null,
+    res,
+  };
+}
+
+/**
+ * Calls one endpoint with a JSON body and parses the answer.
+ * @template T
+ * @param {EndpointName} endpoint
+ * @param {CallOptions} options
+ * @returns {ApiResult<T>}
+ */
+export function call(endpoint, options) {
+  const spec = ENDPOINTS[endpoint];
+  const body = options.body === undefined ? null : JSON.stringify(options.body);
+  const res = http.request(spec.method, urlOf(endpoint, options.params), body, requestParams(endpoint, options));
+  return toResult(res);
+}
+
+/**
+ * Sends several calls in parallel (http.batch; the options `batch` and `batchPerHost` bound
+ * how many are in flight at once) and parses every answer, in order.
+ * @template T
+ * @param {EndpointName} endpoint
+ * @param {CallOptions[]} calls
+ * @returns {ApiResult<T>[]}
+ */
+export function callAll(endpoint, calls) {
+  const spec = ENDPOINTS[endpoint];
+  /** @type {import('k6/http').ObjectBatchRequest[]} */
+  const requests = calls.map((options) => ({
+    method: spec.method,
+    url: urlOf(endpoint, options.params),
+    body: options.body === undefined ? null : JSON.stringify(options.body),
+    params: requestParams(endpoint, options),
+  }));
+  /** @type {import('k6/http').Response[]} */
+  const responses = http.batch(requests);
+  return responses.map((res) => toResult(res));
+}
+
+/**
+ * A short description of an unexpected answer, for logs and errors.
+ * @param {ApiResult<unknown>} result
+ * @returns {string}
+ */
+export function describe(result) {
+  const req = result.res.request;
+  const what = req ? `${req.method} ${req.url}` : 'request';
+  const detail = result.problem ? `${result.code || ''} ${result.problem.detail || ''}`.trim() : result.res.error || '';
+  return `${what} → ${result.status} ${detail}`.trim();
+}
+
+/**
+ * Throws (which stops setup, and with it the test) unless the call answered `status`.
+ * @template T
+ * @param {ApiResult<T>} result
+ * @param {number} status
+ * @returns {T}
+ */
+export function expectStatus(result, status) {
+  if (result.status !== status || result.body === null) {
+    throw new Error(`expected ${status}: ${describe(result)}`);
+  }
+  return result.body;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setting up a drop (admin)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Parses sections written as `A=10x50@100,B=5x40@250` (name=rows×seatsPerRow@price).
+ * @param {string} text
+ * @returns {Section[]}
+ */
+export function parseSections(text) {
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)
+    .map((part) => {
+      const match = /^([A-Za-z0-9_]+)=(\d+)x(\d+)@(\d+)$/.exec(part);
+      if (!match) {
+        throw new Error(`section "${part}" is not NAME=ROWSxSEATS@PRICE`);
+      }
+      return { name: match[1], rows: Number(match[2]), seatsPerRow: Number(match[3]), price: Number(match[4]) };
+    });
+}
+
+/**
+ * A drop as the scripts pass it from setup to the VUs (it must survive JSON).
+ * @typedef {Object} Drop
+ * @property {string} runId prefix of every user id of the run
+ * @property {number} concertId
+ * @property {number | null} scheduleId null when the drop has no sections (queue only)
+ * @property {number} seatCount
+ * @property {number} openedAt epoch ms when the seats went on sale
+ * @property {QueueSettings} queue
+ */
+
+/**
+ * Creates a concert, sets its waiting room and (with sections) a schedule on sale at once.
+ * The show starts in 30 days and cancelling is allowed until a day before, so no cancel of
+ * the run meets `cancel-deadline-passed`.
+ * @param {{ title: string, sections: Section[], queue: QueueSettings }} spec
+ * @returns {Drop}
+ */
+export function createDrop(spec) {
+  const token = adminToken();
+  const runId = newRunId();
+  const concert = expectStatus(
+    call('concert-create', { token, body: { title: `${spec.title} ${runId}`, venue: 'k6 Arena' } }),
+    201,
+  );
+  const concertId = /** @type {Concert} */ (concert).id;
+  expectStatus(call('queue-configure', { token, params: { concertId }, body: spec.queue }), 200);
+  /** @type {number | null} */
+  let scheduleId = null;
+  let seatCount = 0;
+  if (spec.sections.length > 0) {
+    const day = 24 * 3600 * 1000;
+    const startsAt = Date.now() + 30 * day;
+    const created = call('schedule-create', {
+      token,
+      params: { concertId },
+      body: {
+        startsAt: new Date(startsAt).toISOString(),
+        cancelDeadline: new Date(startsAt - day).toISOString(),
+        sections: spec.sections,
+      },
+    });
+    const schedule = /** @type {Schedule} */ (expectStatus(created, 201));
+    scheduleId = schedule.id;
+    seatCount = schedule.seatCount;
+  }
+  return { runId, concertId, scheduleId, seatCount, openedAt: Date.now(), queue: spec.queue };
+}
+
+/**
+ * The schedule id of a drop that must have one.
+ * @param {Drop} drop
+ * @returns {number}
+ */
+export function scheduleOf(drop) {
+  if (drop.scheduleId === null) {
+    throw new Error('this drop has no schedule');
+  }
+  return drop.scheduleId;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Waiting room
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * POST /api/concerts/{id}/queue: 201 on the first entry, 200 on a re-entry.
+ * @param {string} token
+ * @param {number} concertId
+ * @returns {ApiResult<QueueView>}
+ */
+export function enterQueue(token, concertId) {
+  return call('queue-enter', { token, params: { concertId } });
+}
+
+/**
+ * GET /api/concerts/{id}/queue: the caller's place (404 not-in-queue).
+ * @param {string} token
+ * @param {number} concertId
+ * @returns {ApiResult<QueueView>}
+ */
+export function queueStatus(token, concertId) {
+  return call('queue-status', { token, params: { concertId } });
+}
+
+/**
+ * DELETE /api/concerts/{id}/queue: leaves, which frees an admitted fan's active slot.
+ * @param {string} token
+ * @param {number} concertId
+ * @returns {ApiResult<null>}
+ */
+export function leaveQueue(token, concertId) {
+  return call('queue-leave', { token, params: { concertId } });
+}
+
+/**
+ * How waiting ended.
+ * @typedef {Object} Admission
+ * @property {boolean} admitted
+ * @property {string | null} queueToken the Queue-Token of the reservation calls
+ * @property {number} waitedMs from the entry request to the ADMITTED answer
+ * @property {number} polls status calls made
+ * @property {QueueView | null} first the entry answer
+ * @property {string | null} failure why the fan is not admitted (null when admitted)
+ */
+
+/**
+ * Sleeps about `seconds` (±20 %), so fans that arrived together do not poll in lock-step.
+ * @param {number} seconds
+ */
+export function jitteredSleep(seconds) {
+  sleep(seconds * (0.8 + Math.random() * 0.4));
+}
+
+/**
+ * Enters the waiting room and polls GET …/queue until ADMITTED or the deadline.
+ * `onView` sees every answer while waiting (the queue soak measures positions with it).
+ * @param {string} token
+ * @param {number} concertId
+ * @param {{ timeoutSeconds?: number, pollSeconds?: number, onView?: (view: QueueView, result: ApiResult<QueueView>) => void }} [options]
+ * @returns {Admission}
+ */
+export function waitForAdmission(token, concertId, options = {}) {
+  const timeoutMs = (options.timeoutSeconds ?? config.admissionTimeoutSeconds) * 1000;
+  const pollSeconds = options.pollSeconds ?? config.pollSeconds;
+  const started = Date.now();
+  let latest = enterQueue(token, concertId);
+  const first = latest.body;
+  let polls = 0;
+  for (;;) {
+    const view = latest.body;
+    if (!latest.ok || view === null) {
+      const step = polls === 0 ? 'enter' : 'status';
+      return { admitted: false, queueToken: null, waitedMs: Date.now() - started, polls, first, failure: `${step}: ${describe(latest)}` };
+    }
+    if (view.status === 'ADMITTED') {
+      return { admitted: true, queueToken: view.token || null, waitedMs: Date.now() - started, polls, first, failure: null };
+    }
+    if (options.onView) {
+      options.onView(view, latest);
+    }
+    if (Date.now() - started > timeoutMs) {
+      return { admitted: false, queueToken: null, waitedMs: Date.now() - started, polls, first, failure: 'timeout' };
+    }
+    jitteredSleep(pollSeconds);
+    latest = queueStatus(token, concertId);
+    polls++;
+  }
+}
+
+/**
+ * GET /api/admin/concerts/{id}/queue.
+ * @param {number} concertId
+ * @returns {ApiResult<QueueStats>}
+ */
+export function queueStats(concertId) {
+  return call('queue-stats', { token: adminToken(), params: { concertId } });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seats and holds
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * GET /api/schedules/{id}/seats (a snapshot at most 250 ms old).
+ * @param {string} token
+ * @param {number} scheduleId
+ * @returns {ApiResult<Seat[]>}
+ */
+export function seatMap(token, scheduleId) {
+  return call('seat-map', { token, params: { scheduleId } });
+}
+
+/**
+ * Ids of the seats with a given status.
+ * @param {Seat[]} seats
+ * @param {SeatStatus} status
+ * @returns {number[]}
+ */
+export function seatIdsWithStatus(seats, status) {
+  return seats.filter((seat) => seat.status === status).map((seat) => seat.id);
+}
+
+/**
+ * `count` distinct random elements of `items` (all of them when there are fewer).
+ * @template T
+ * @param {T[]} items
+ * @param {number} count
+ * @returns {T[]}
+ */
+export function pickRandom(items, count) {
+  const pool = items.slice();
+  const picked = [];
+  while (picked.length < count && pool.length > 0) {
+    const index = Math.floor(Math.random() * pool.length);
+    picked.push(pool[index]);
+    pool[index] = pool[pool.length - 1];
+    pool.pop();
+  }
+  return picked;
+}
+
+/**
+ * A whole number from `min` to `max`, both included.
+ * @param {number} min
+ * @param {number} max
+ * @returns {number}
+ */
+export function randomInt(min, max) {
+  return min + Math.floor(Math.random() * (max - min + 1));
+}
+
+/**
+ * POST /api/schedules/{id}/reservations with the Queue-Token: holds all seats or none.
+ * @param {string} token
+ * @param {string} queueToken
+ * @param {number} scheduleId
+ * @param {number[]} seatIds
+ * @returns {ApiResult<Reservation>}
+ */
+export function hold(token, queueToken, scheduleId, seatIds) {
+  return call('hold', { token, params: { scheduleId }, headers: { 'Queue-Token': queueToken }, body: { seatIds } });
+}
+
+/**
+ * How a fan's attempt to hold seats ended.
+ * @typedef {Object} HoldOutcome
+ * @property {Reservation | null} reservation the hold won (null otherwise)
+ * @property {number} attempts hold requests sent
+ * @property {number} lost 409 seat-unavailable answers
+ * @property {boolean} soldOut the seat map had no AVAILABLE seat left
+ * @property {ApiResult<unknown> | null} error an answer that is neither 201 nor 409 seat-unavailable
+ */
+
+/**
+ * Picks 1 … maxSeats random AVAILABLE seats and holds them. A 409 seat-unavailable names the
+ * taken seats: they are struck off and other seats are tried, up to `attempts` requests; the
+ * seat map is fetched again when the local list runs short (it is a snapshot, so it lags).
+ * @param {string} token
+ * @param {string} queueToken
+ * @param {number} scheduleId
+ * @param {{ maxSeats: number, attempts: number }} options
+ * @returns {HoldOutcome}
+ */
+export function holdRandomSeats(token, queueToken, scheduleId, options) {
+  const wanted = randomInt(1, options.maxSeats);
+  /** @type {HoldOutcome} */
+  const outcome = { reservation: null, attempts: 0, lost: 0, soldOut: false, error: null };
+  /** @type {Set<number>} */
+  const taken = new Set();
+  /** @type {number[]} */
+  let available = [];
+  let fetched = false;
+  while (outcome.attempts < options.attempts) {
+    let candidates = available.filter((id) => !taken.has(id));
+    if (!fetched || candidates.length < wanted) {
+      const map = seatMap(token, scheduleId);
+      if (!map.ok || map.body === null) {
+        outcome.error = map;
+        return outcome;
+      }
+      fetched = true;
+      available = seatIdsWithStatus(map.body, 'AVAILABLE');
+      candidates = available.filter((id) => !taken.has(id));
+      if (available.length === 0) {
+        outcome.soldOut = true;
+        return outcome;
+      }
+    }
+    if (candidates.length === 0) {
+      // the fresh map still lists only seats we just lost: it is older than our 409s
+      candidates = available;
+    }
+    const seatIds = pickRandom(candidates, Math.min(wanted, candidates.length));
+    const result = hold(token, queueToken, scheduleId, seatIds);
+    outcome.attempts++;
+    if (result.status === 201 && result.body !== null) {
+      outcome.reservation = result.body;
+      return outcome;
+    }
+    if (result.status === 409 && result.code === 'seat-unavailable') {
+      outcome.lost++;
+      const named = result.problem && Array.isArray(result.problem.seatIds) ? result.problem.seatIds : seatIds;
+      named.forEach((id) => taken.add(id));
+      continue;
+    }
+    outcome.error = result;
+    return outcome;
+  }
+  return outcome;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reservations, points, payment, cancellation
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * GET /api/reservations/{id} (owner or admin): the live state, from Redis.
+ * @param {string} token
+ * @param {string} reservationId
+ * @returns {ApiResult<Reservation>}
+ */
+export function getReservation(token, reservationId) {
+  return call('reservation', { token, params: { reservationId } });
+}
+
+/**
+ * Polls a reservation until it is in one of `states` or the deadline passes.
+ * @param {string} token
+ * @param {string} reservationId
+ * @param {ReservationState[]} states
+ * @param {number} timeoutSeconds
+ * @param {number} [pollSeconds]
+ * @returns {Reservation | null} the reservation in a wanted state, or null at the deadline
+ */
+export function waitForState(token, reservationId, states, timeoutSeconds, pollSeconds = 0.25) {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  for (;;) {
+    const result = getReservation(token, reservationId);
+    if (result.ok && result.body !== null && states.indexOf(result.body.state) >= 0) {
+      return result.body;
+    }
+    if (Date.now() >= deadline) {
+      return null;
+    }
+    sleep(pollSeconds);
+  }
+}
+
+/**
+ * A fresh Idempotency-Key (1–255 characters; unique per fan and charge).
+ * @param {string} userId
+ * @returns {string}
+ */
+export function idempotencyKey(userId) {
+  return `${userId}-${Date.now().toString(36)}-${randomToken(10)}`;
+}
+
+/**
+ * POST /api/me/points/charges `{"amount"}` with an Idempotency-Key: 201 {chargeId, amount,
+ * balance}; the same key and body again answer the stored response and credit nothing.
+ * @param {string} token
+ * @param {number} amount
+ * @param {string} key
+ * @returns {ApiResult<Charge>}
+ */
+export function chargePoints(token, amount, key) {
+  return call('charge', { token, headers: { 'Idempotency-Key': key }, body: { amount } });
+}
+
+/**
+ * GET /api/me/points.
+ * @param {string} token
+ * @returns {ApiResult<Points>}
+ */
+export function getPoints(token) {
+  return call('points', { token });
+}
+
+/**
+ * GET /api/me/points/ledger.
+ * @param {string} token
+ * @returns {ApiResult<LedgerEntry[]>}
+ */
+export function getLedger(token) {
+  return call('ledger', { token });
+}
+
+/**
+ * POST /api/reservations/{id}/payment: 200 CONFIRMED (again: 200, no second debit), 402
+ * insufficient-points (the reservation goes back to HELD), 409 invalid-state.
+ * @param {string} token
+ * @param {string} reservationId
+ * @returns {ApiResult<Reservation>}
+ */
+export function pay(token, reservationId) {
+  return call('pay', { token, params: { reservationId } });
+}
+
+/**
+ * POST /api/reservations/{id}/cancellation: HELD → 200 CANCELLED; CONFIRMED → 202
+ * CANCELLING (later CANCELLED with one refund); repeats answer the current state.
+ * @param {string} token
+ * @param {string} reservationId
+ * @returns {ApiResult<Reservation>}
+ */
+export function cancel(token, reservationId) {
+  return call('cancel', { token, params: { reservationId } });
+}
+
+/**
+ * The answers a cancellation may give for a reservation that was CONFIRMED: 202 while it is
+ * CANCELLING, 200 once it is CANCELLED.
+ * @param {ApiResult<Reservation>} result
+ * @returns {boolean}
+ */
+export function isCancellationAnswer(result) {
+  if (result.body === null) {
+    return false;
+  }
+  return (
+    (result.status === 202 && result.body.state === 'CANCELLING') ||
+    (result.status === 200 && result.body.state === 'CANCELLED')
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// End-of-test sales audit (oversell check)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What the audit found.
+ * @typedef {Object} SalesAudit
+ * @property {number} fansScanned fans whose reservations were listed
+ * @property {number} reservations reservations of those fans on the schedule
+ * @property {number} liveSales reservations now CONFIRMED or CANCELLING (their seats are sold)
+ * @property {number} seatsInLiveSales seats of those reservations, counted once per reservation
+ * @property {number} soldOnMap seats SOLD on the seat map
+ * @property {number} heldOnMap seats HELD on the seat map
+ * @property {number} availableOnMap seats AVAILABLE on the seat map
+ * @property {number} oversell extra sales of a seat: Σ (live sales naming the seat − 1)
+ * @property {number[]} doubleSoldSeats seats in more than one live sale
+ * @property {number} soldWithoutSale SOLD seats that no live sale of the run names
+ * @property {number} saleNotSold seats of live sales that the map does not show SOLD
+ * @property {number} lookupErrors answers other than 200 while auditing
+ */
+
+/**
+ * Checks the sales of one schedule at the end of a run.
+ *
+ * What it can know: k6 VUs share no memory, and teardown cannot read the run's metrics, so
+ * the audit rebuilds "the run's confirmed reservations" from the service: it lists the
+ * reservations of every fan the run created (`userIds`, from GET /api/me/reservations — the
+ * PostgreSQL record, which is how it learns the ids), then reads each one that is not final
+ * there from Redis (GET /api/reservations/{id} as admin) for its live state. Reservations
+ * the record has not received yet (events still in the outbox or in Kafka) are missed; the
+ * scripts wait a few seconds first and audit again when the figures disagree. A seat sold
+ * outside this run (another client on the same schedule) would show as `soldWithoutSale`;
+ * the scripts create a fresh schedule per run, so there should be none.
+ *
+ * Oversell is a seat named by two live sales (CONFIRMED or CANCELLING — a CANCELLING seat
+ * stays sold until its refund completes). The seat map must also show exactly the seats of
+ * the live sales as SOLD.
+ *
+ * @param {number} scheduleId
+ * @param {string[]} userIds
+ * @param {number} [batchSize] parallel requests per http.batch
+ * @returns {SalesAudit}
+ */
+export function auditSales(scheduleId, userIds, batchSize = 50) {
+  let lookupErrors = 0;
+  /** @type {Set<string>} */
+  const toRead = new Set();
+
+  // 1. the reservation ids of the run's fans on this schedule (PostgreSQL record)
+  let reservations = 0;
+  for (let start = 0; start < userIds.length; start += batchSize) {
+    const chunk = userIds.slice(start, start + batchSize);
+    /** @type {ApiResult<PersistedReservation[]>[]} */
+    const answers = callAll('my-reservations', chunk.map((userId) => ({ token: fanToken(userId), tags: { phase: 'audit' } })));
+    answers.forEach((answer) => {
+      if (!answer.ok || answer.body === null) {
+        lookupErrors++;
+        return;
+      }
+      answer.body
+        .filter((r) => r.scheduleId === scheduleId)
+        .forEach((r) => {
+          reservations++;
+          // CANCELLED and EXPIRED are final: such a reservation holds no seat whatever Redis says
+          if (r.state !== 'CANCELLED' && r.state !== 'EXPIRED') {
+            toRead.add(r.id);
+          }
+        });
+    });
+  }
+
+  // 2. the live state of every reservation that may hold a sold seat (Redis, as admin)
+  /** @type {Reservation[]} */
+  const live = [];
+  const ids = Array.from(toRead);
+  for (let start = 0; start < ids.length; start += batchSize) {
+    const chunk = ids.slice(start, start + batchSize);
+    /** @type {ApiResult<Reservation>[]} */
+    const answers = callAll(
+      'reservation',
+      chunk.map((reservationId) => ({ token: adminToken(), params: { reservationId }, tags: { phase: 'audit' } })),
+    );
+    answers.forEach((answer) => {
+      if (!answer.ok || answer.body === null) {
+        lookupErrors++;
+      } else if (answer.body.state === 'CONFIRMED' || answer.body.state === 'CANCELLING') {
+        live.push(answer.body);
+      }
+    });
+  }
+
+  // 3. the seat map, read last so that nothing the reservations show can be newer than it
+  const map = call('seat-map', { token: adminToken(), params: { scheduleId }, tags: { phase: 'audit' } });
+  /** @type {Seat[]} */
+  const seats = map.ok && map.body !== null ? map.body : [];
+  if (!map.ok) {
+    lookupErrors++;
+  }
+  const sold = new Set(seatIdsWithStatus(seats, 'SOLD'));
+
+  /** @type {Map<number, number>} */
+  const salesPerSeat = new Map();
+  let seatsInLiveSales = 0;
+  live.forEach((reservation) => {
+    reservation.seatIds.forEach((seatId) => {
+      seatsInLiveSales++;
+      salesPerSeat.set(seatId, (salesPerSeat.get(seatId) || 0) + 1);
+    });
+  });
+  /** @type {number[]} */
+  const doubleSoldSeats = [];
+  let oversell = 0;
+  let saleNotSold = 0;
+  salesPerSeat.forEach((count, seatId) => {
+    if (count > 1) {
+      doubleSoldSeats.push(seatId);
+      oversell += count - 1;
+    }
+    if (!sold.has(seatId)) {
+      saleNotSold++;
+    }
+  });
+  let soldWithoutSale = 0;
+  sold.forEach((seatId) => {
+    if (!salesPerSeat.has(seatId)) {
+      soldWithoutSale++;
+    }
+  });
+
+  return {
+    fansScanned: userIds.length,
+    reservations,
+    liveSales: live.length,
+    seatsInLiveSales,
+    soldOnMap: sold.size,
+    heldOnMap: seatIdsWithStatus(seats, 'HELD').length,
+    availableOnMap: seatIdsWithStatus(seats, 'AVAILABLE').length,
+    oversell,
+    doubleSoldSeats,
+    soldWithoutSale,
+    saleNotSold,
+    lookupErrors,
+  };
+}
+
+/**
+ * Audits until the figures agree (or `attempts` audits were made), pausing between them so
+ * that the persistence pipeline and in-flight cancellations can settle. The worst oversell
+ * seen is kept: a seat that was in two live sales at any audit was sold twice.
+ * @param {number} scheduleId
+ * @param {string[]} userIds
+ * @param {{ attempts: number, pauseSeconds: number }} options
+ * @returns {SalesAudit}
+ */
+export function auditSalesUntilSettled(scheduleId, userIds, options) {
+  let worstOversell = 0;
+  /** @type {number[]} */
+  let worstSeats = [];
+  let audit = auditSales(scheduleId, userIds);
+  for (let attempt = 1; ; attempt++) {
+    if (audit.oversell > worstOversell) {
+      worstOversell = audit.oversell;
+      worstSeats = audit.doubleSoldSeats;
+    }
+    const settled = audit.soldWithoutSale === 0 && audit.saleNotSold === 0 && audit.lookupErrors === 0;
+    if (settled || attempt >= options.attempts) {
+      break;
+    }
+    sleep(options.pauseSeconds);
+    audit = auditSales(scheduleId, userIds);
+  }
+  return Object.assign(audit, { oversell: worstOversell, doubleSoldSeats: worstSeats });
+}

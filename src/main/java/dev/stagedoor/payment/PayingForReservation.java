@@ -1,0 +1,112 @@
+package dev.stagedoor.payment;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+import dev.stagedoor.points.Wallets;
+import dev.stagedoor.points.Wallets.PaymentOutcome;
+import dev.stagedoor.reservation.Reservation;
+import dev.stagedoor.reservation.ReservationState;
+import dev.stagedoor.reservation.Reservations;
+
+/**
+ * The payment saga. (1) Lua HELD→PAYING opens an attempt (exactly one concurrent request
+ * gets it; the others see PAYING or the result). (2) One PostgreSQL transaction decides
+ * the attempt PAID, inserts the payment and debits the wallet if the balance covers it.
+ * (3) Lua PAYING→CONFIRMED moves the seats to sold. Insufficient points: PAYING→HELD.
+ * A crash between the steps leaves PAYING, which {@link PaymentRecovery} settles.
+ */
+@Component
+class PayingForReservation {
+
+	private static final Logger log = LoggerFactory.getLogger(PayingForReservation.class);
+
+	private final Reservations reservations;
+
+	private final PaymentScripts scripts;
+
+	private final Wallets wallets;
+
+	private final PaymentProperties properties;
+
+	PayingForReservation(Reservations reservations, PaymentScripts scripts, Wallets wallets,
+			PaymentProperties properties) {
+		this.reservations = reservations;
+		this.scripts = scripts;
+		this.wallets = wallets;
+		this.properties = properties;
+	}
+
+	Mono<PaymentResult> pay(String reservationId, String user) {
+		return this.reservations.findOwned(reservationId, user, false)
+			.flatMap(reservation -> this.scripts.begin(reservation, this.properties.window().toMillis())
+				.flatMap(reply -> switch (reply.get(0)) {
+					case "PAYING" -> debit(reservation, Long.parseLong(reply.get(1)));
+					case "CONFIRMED" -> current(reservation).map(PaymentResult.Confirmed::new);
+					case "IN_PROGRESS" -> current(reservation).map(PaymentResult.InProgress::new);
+					case "EXPIRED", "INVALID_STATE" -> current(reservation).map(PaymentResult.InvalidState::new);
+					default -> Mono.<PaymentResult>just(new PaymentResult.NotFound());
+				}))
+			.defaultIfEmpty(new PaymentResult.NotFound());
+	}
+
+	private Mono<PaymentResult> debit(Reservation reservation, long attempt) {
+		return this.wallets.pay(reservation.id(), attempt, reservation.userId(), reservation.amount())
+			.flatMap(outcome -> {
+				if (outcome instanceof PaymentOutcome.InsufficientPoints insufficient) {
+					return this.scripts.fail(reservation, attempt, true)
+						.then(current(reservation))
+						.map(now -> new PaymentResult.InsufficientPoints(now, insufficient.balance()));
+				}
+				if (outcome instanceof PaymentOutcome.Voided) {
+					return current(reservation).map(PaymentResult.InvalidState::new);
+				}
+				return complete(this.scripts, this.wallets, reservation, attempt).then(current(reservation))
+					.map(now -> now.state() == ReservationState.CONFIRMED ? new PaymentResult.Confirmed(now)
+							: new PaymentResult.InvalidState(now));
+			});
+	}
+
+	/**
+	 * Step 3 for a paid attempt, shared with the recovery job: CONFIRMED, or, if another
+	 * reservation took a seat meanwhile, the payment is refunded and the reservation EXPIRED.
+	 */
+	static Mono<Void> complete(PaymentScripts scripts, Wallets wallets, Reservation reservation, long attempt) {
+		return scripts.confirm(reservation, attempt).flatMap(reply -> {
+			if (!"SEATS_LOST".equals(reply.get(0))) {
+				return Mono.<Void>empty();
+			}
+			log.warn("Reservation {} was paid but lost its seats; refunding", reservation.id());
+			return wallets.refund(reservation.id(), "seats-lost")
+				.then(scripts.fail(reservation, attempt, false))
+				.then();
+		});
+	}
+
+	private Mono<Reservation> current(Reservation reservation) {
+		return this.reservations.findOwned(reservation.id(), reservation.userId(), false);
+	}
+
+	/** What a payment request ended in, mapped once to HTTP. */
+	sealed interface PaymentResult {
+
+		record Confirmed(Reservation reservation) implements PaymentResult {
+		}
+
+		record InsufficientPoints(Reservation reservation, long balance) implements PaymentResult {
+		}
+
+		record InProgress(Reservation reservation) implements PaymentResult {
+		}
+
+		record InvalidState(Reservation reservation) implements PaymentResult {
+		}
+
+		record NotFound() implements PaymentResult {
+		}
+
+	}
+
+}

@@ -1,0 +1,83 @@
+package dev.stagedoor.payment;
+
+import java.time.Clock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+import dev.stagedoor.points.Wallets;
+import dev.stagedoor.reservation.Reservation;
+import dev.stagedoor.reservation.ReservationState;
+import dev.stagedoor.reservation.Reservations;
+import dev.stagedoor.support.Ticker;
+
+/**
+ * Settles payments nobody finished (the instance died, Redis or PostgreSQL failed between
+ * the steps): a reservation PAYING for longer than the payment window is CONFIRMED if its
+ * attempt was paid, or else the attempt is voided in PostgreSQL (so a late debit for it is
+ * impossible) and the reservation goes back to HELD, or EXPIRED past its deadline. Every
+ * instance runs it; PostgreSQL decides each attempt once and the scripts act only on the
+ * attempt they are given, so two instances settling one payment agree.
+ */
+@Component
+class PaymentRecovery {
+
+	private static final Logger log = LoggerFactory.getLogger(PaymentRecovery.class);
+
+	static final int BATCH = 100;
+
+	private final PaymentScripts scripts;
+
+	private final Reservations reservations;
+
+	private final Wallets wallets;
+
+	private final PaymentProperties properties;
+
+	private final Clock clock;
+
+	PaymentRecovery(PaymentScripts scripts, Reservations reservations, Wallets wallets, PaymentProperties properties,
+			Clock clock) {
+		this.scripts = scripts;
+		this.reservations = reservations;
+		this.wallets = wallets;
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	/** Settles every stale payment of every known schedule; emits how many. */
+	Mono<Long> settleStale() {
+		long cutoff = this.clock.millis() - this.properties.window().toMillis();
+		return this.scripts.knownSchedules()
+			.flatMap(schedule -> this.scripts.stalePayments(schedule, cutoff, BATCH), 4)
+			.flatMap(id -> this.reservations.findOwned(id, null, true), 8)
+			.filter(reservation -> reservation.state() == ReservationState.PAYING)
+			.concatMap(this::settle)
+			.count();
+	}
+
+	private Mono<Void> settle(Reservation reservation) {
+		return this.scripts.attempt(reservation)
+			.flatMap(attempt -> this.wallets.settle(reservation.id(), attempt).flatMap(paid -> {
+				log.info("Settling the stale payment of {} (attempt {}): {}", reservation.id(), attempt,
+						paid ? "paid, confirming" : "not paid, voided");
+				return paid ? PayingForReservation.complete(this.scripts, this.wallets, reservation, attempt)
+						: this.scripts.fail(reservation, attempt, true).then();
+			}));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Running {
+
+		@Bean
+		Ticker paymentRecoveryJob(PaymentRecovery recovery, PaymentProperties properties) {
+			return new Ticker("payment recovery", properties.recoveryInterval(), recovery::settleStale);
+		}
+
+	}
+
+}

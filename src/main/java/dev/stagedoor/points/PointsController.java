@@ -1,0 +1,73 @@
+package dev.stagedoor.points;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+import dev.stagedoor.web.Problem;
+
+@RestController
+class PointsController {
+
+	static final int MAX_KEY_LENGTH = 255;
+
+	static final int MAX_LEDGER_PAGE = 500;
+
+	private final Wallets wallets;
+
+	private final ChargingPoints charging;
+
+	PointsController(Wallets wallets, ChargingPoints charging) {
+		this.wallets = wallets;
+		this.charging = charging;
+	}
+
+	@GetMapping("/api/me/points")
+	Mono<Map<String, Long>> balance(Authentication caller) {
+		return this.wallets.balance(caller.getName()).map(balance -> Map.of("balance", balance));
+	}
+
+	/** The newest entries first. */
+	@GetMapping("/api/me/points/ledger")
+	Mono<ResponseEntity<Object>> ledger(@RequestParam(defaultValue = "100") int limit, Authentication caller) {
+		if (limit < 1 || limit > MAX_LEDGER_PAGE) {
+			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed",
+					"limit must be between 1 and " + MAX_LEDGER_PAGE + "."));
+		}
+		return this.wallets.ledger(caller.getName(), limit)
+			.collectList()
+			.map(entries -> ResponseEntity.ok().<Object>body(entries));
+	}
+
+	@PostMapping("/api/me/points/charges")
+	Mono<ResponseEntity<Object>> charge(@RequestHeader(name = "Idempotency-Key", required = false) String key,
+			@Valid @RequestBody ChargeRequest body, Authentication caller) {
+		if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed",
+					"The Idempotency-Key header is required (1 to " + MAX_KEY_LENGTH + " characters).",
+					Map.of("errors", List.of("Idempotency-Key: must be 1 to " + MAX_KEY_LENGTH + " characters"))));
+		}
+		return this.charging.charge(caller.getName(), key, body.amount())
+			.map(response -> ResponseEntity.status(response.status())
+				.contentType(response.status() >= 400 ? MediaType.APPLICATION_PROBLEM_JSON : MediaType.APPLICATION_JSON)
+				.body(response.body()));
+	}
+
+	record ChargeRequest(@NotNull @Positive Long amount) {
+	}
+
+}

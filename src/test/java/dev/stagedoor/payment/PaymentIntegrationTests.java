@@ -1,0 +1,156 @@
+package dev.stagedoor.payment;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.r2dbc.core.DatabaseClient;
+import reactor.core.publisher.Flux;
+
+import dev.stagedoor.Drops;
+import dev.stagedoor.Drops.Drop;
+import dev.stagedoor.Fans;
+import dev.stagedoor.Fans.Reply;
+import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.queue.Admissions;
+import dev.stagedoor.queue.WaitingRoom;
+import dev.stagedoor.reservation.HoldingClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@IntegrationTest
+class PaymentIntegrationTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	WaitingRoom room;
+
+	@Autowired
+	DatabaseClient db;
+
+	@Test
+	void payingDebitsOnceConfirmsAndSellsTheSeats() {
+		Drop drop = Drops.create(this.port, "pay", 1, 4);
+		Fans fans = new Fans(this.port);
+		String user = user();
+		fans.charge(user, "c", 1000).block();
+		String id = hold(drop, user, drop.seatIds().subList(0, 2));
+
+		Reply paid = fans.pay(user, id).block();
+		Reply again = fans.pay(user, id).block();
+
+		assertThat(paid.status()).isEqualTo(200);
+		assertThat(paid.body()).containsEntry("state", "CONFIRMED").containsEntry("amount", 200);
+		assertThat(again.status()).isEqualTo(200);
+		assertThat(again.state()).isEqualTo("CONFIRMED");
+		assertThat(fans.balance(user).block()).isEqualTo(800);
+		assertThat(fans.ledger(user).block()).extracting(e -> e.get("type"), e -> e.get("amount"),
+				e -> e.get("reservationId"))
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("PAYMENT", -200, id),
+					org.assertj.core.groups.Tuple.tuple("CHARGE", 1000, null));
+		Drops.awaitSeat(this.port, drop.scheduleId(), drop.seatIds().get(0), "SOLD");
+		Drops.awaitSeat(this.port, drop.scheduleId(), drop.seatIds().get(1), "SOLD");
+		Drops.awaitSeat(this.port, drop.scheduleId(), drop.seatIds().get(2), "AVAILABLE");
+		assertThat(fans.reservation(user, id).block().state()).isEqualTo("CONFIRMED");
+	}
+
+	@Test
+	void fiftyConcurrentPaymentsOfOneReservationDebitOnce() {
+		Drop drop = Drops.create(this.port, "pay race", 1, 4);
+		Fans fans = new Fans(this.port);
+		String user = user();
+		fans.charge(user, "c", 1000).block();
+		String id = hold(drop, user, drop.seatIds().subList(0, 3));
+
+		List<Reply> replies = Flux.range(0, 50).flatMap(i -> fans.pay(user, id), 50).collectList().block();
+
+		assertThat(replies).allSatisfy(reply -> assertThat(reply.status() == 200
+				|| (reply.status() == 409 && "payment-in-progress".equals(reply.code())))
+			.as("200 or 409 payment-in-progress: %s", reply)
+			.isTrue());
+		assertThat(replies).anyMatch(reply -> reply.status() == 200);
+		assertThat(fans.balance(user).block()).isEqualTo(700);
+		assertThat(count("SELECT count(*) AS n FROM ledger_entry WHERE reservation_id = :r", id)).isEqualTo(1);
+		assertThat(count("SELECT count(*) AS n FROM payment WHERE reservation_id = :r", id)).isEqualTo(1);
+		assertThat(fans.reservation(user, id).block().state()).isEqualTo("CONFIRMED");
+	}
+
+	@Test
+	void insufficientPointsLeavesTheReservationHeldAndTheBalanceAlone() {
+		Drop drop = Drops.create(this.port, "poor", 1, 4);
+		Fans fans = new Fans(this.port);
+		String user = user();
+		fans.charge(user, "c", 150).block();
+		String id = hold(drop, user, drop.seatIds().subList(0, 2));
+
+		Reply refused = fans.pay(user, id).block();
+
+		assertThat(refused.status()).isEqualTo(402);
+		assertThat(refused.code()).isEqualTo("insufficient-points");
+		assertThat(refused.body()).containsEntry("balance", 150).containsEntry("amount", 200);
+		assertThat(fans.reservation(user, id).block().state()).isEqualTo("HELD");
+		assertThat(fans.balance(user).block()).isEqualTo(150);
+		Drops.awaitSeat(this.port, drop.scheduleId(), drop.seatIds().get(0), "HELD");
+
+		// the fan charges more and pays before the deadline
+		fans.charge(user, "c2", 50).block();
+		assertThat(fans.pay(user, id).block().status()).isEqualTo(200);
+		assertThat(fans.balance(user).block()).isZero();
+	}
+
+	@Test
+	void otherUsersCannotPayAndUnknownReservationsAreNotFound() {
+		Drop drop = Drops.create(this.port, "not yours", 1, 2);
+		Fans fans = new Fans(this.port);
+		String owner = user();
+		String other = user();
+		fans.charge(other, "c", 1000).block();
+		String id = hold(drop, owner, List.of(drop.seatIds().get(0)));
+
+		Reply stranger = fans.pay(other, id).block();
+		Reply unknown = fans.pay(other, drop.scheduleId() + "-doesnotexist0000").block();
+		Reply garbage = fans.pay(other, "not-a-reservation").block();
+
+		assertThat(List.of(stranger, unknown, garbage)).allSatisfy(reply -> {
+			assertThat(reply.status()).isEqualTo(404);
+			assertThat(reply.code()).isEqualTo("reservation-not-found");
+		});
+		assertThat(fans.balance(other).block()).isEqualTo(1000);
+		assertThat(fans.reservation(owner, id).block().state()).isEqualTo("HELD");
+	}
+
+	@Test
+	void aReleasedReservationCannotBePaid() {
+		Drop drop = Drops.create(this.port, "released", 1, 2);
+		Fans fans = new Fans(this.port);
+		String user = user();
+		fans.charge(user, "c", 1000).block();
+		String id = hold(drop, user, List.of(drop.seatIds().get(0)));
+		assertThat(fans.cancel(user, id).block().state()).isEqualTo("CANCELLED");
+
+		Reply reply = fans.pay(user, id).block();
+
+		assertThat(reply.status()).isEqualTo(409);
+		assertThat(reply.code()).isEqualTo("invalid-state");
+		assertThat(fans.balance(user).block()).isEqualTo(1000);
+	}
+
+	private String hold(Drop drop, String user, List<Long> seats) {
+		String token = Admissions.admit(this.room, drop.concertId(), user);
+		return (String) new HoldingClient(this.port).hold(drop.scheduleId(), user, token, seats).get("id");
+	}
+
+	private long count(String sql, String reservation) {
+		return ((Number) this.db.sql(sql).bind("r", reservation).fetch().one().block().get("n")).longValue();
+	}
+
+	private static String user() {
+		return "payer-" + UUID.randomUUID();
+	}
+
+}

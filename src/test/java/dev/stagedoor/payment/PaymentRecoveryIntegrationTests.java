@@ -1,0 +1,172 @@
+package dev.stagedoor.payment;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
+
+import dev.stagedoor.Drops;
+import dev.stagedoor.Drops.Drop;
+import dev.stagedoor.Fans;
+import dev.stagedoor.Fans.Reply;
+import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.catalog.SeatCatalog;
+import dev.stagedoor.points.Wallets;
+import dev.stagedoor.points.Wallets.PaymentOutcome;
+import dev.stagedoor.queue.Admissions;
+import dev.stagedoor.queue.WaitingRoom;
+import dev.stagedoor.reservation.HoldingClient;
+import dev.stagedoor.reservation.Reservation;
+import dev.stagedoor.reservation.Reservations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Crashes between the saga's steps, made by running the steps' own components up to the
+ * crash point and never calling the rest; the recovery job must end every attempt in a
+ * consistent state with at most one debit, and the seats SOLD exactly when paid.
+ */
+@IntegrationTest
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@TestPropertySource(properties = { "stagedoor.hold.ttl=6s", "stagedoor.hold.reaper-interval=200ms",
+		"stagedoor.payment.window=1s", "stagedoor.payment.recovery-interval=200ms" })
+class PaymentRecoveryIntegrationTests {
+
+	private static final Duration SETTLED = Duration.ofSeconds(15);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	WaitingRoom room;
+
+	@Autowired
+	DatabaseClient db;
+
+	@Autowired
+	PaymentScripts scripts;
+
+	@Autowired
+	Wallets wallets;
+
+	@Autowired
+	Reservations reservations;
+
+	@Autowired
+	SeatCatalog catalog;
+
+	@Autowired
+	ReactiveStringRedisTemplate redis;
+
+	@Test
+	void crashAfterPayingBeganAndBeforeTheDebitVoidsTheAttemptAndHoldsAgain() {
+		Drop drop = Drops.create(this.port, "crash 1-2", 1, 2);
+		Fans fans = new Fans(this.port);
+		String user = user();
+		fans.charge(user, "c", 1000).block();
+		Reservation held = hold(drop, user, drop.seatIds().get(0));
+
+		long attempt = Long.parseLong(this.scripts.begin(held, 1000).block().get(1));
+		assertThat(fans.reservation(user, held.id()).block().state()).isEqualTo("PAYING");
+
+		await().atMost(SETTLED).until(() -> "HELD".equals(fans.reservation(user, held.id()).block().state()));
+		assertThat(outcome(held.id(), attempt)).isEqualTo("VOIDED");
+		assertThat(fans.balance(user).block()).isEqualTo(1000);
+		Drops.awaitSeat(this.port, drop.scheduleId(), drop.seatIds().get(0), "HELD");
+		// the request that crashed could not debit now, even if it came back to life
+		assertThat(this.wallets.pay(held.id(), attempt, user, held.amount()).block())
+			.isInstanceOf(PaymentOutcome.Voided.class);
+		assertThat(fans.balance(user).block()).isEqualTo(1000);
+
+		// and the fan can pay again: a new attempt
+		Reply paid = fans.pay(user, held.id()).block();
+		assertThat(paid.status()).isEqualTo(200);
+		assertThat(fans.balance(user).block()).isEqualTo(900);
+		Drops.awaitSeat(this.port, drop.scheduleId(), drop.seatIds().get(0), "SOLD");
+	}
+
+	@Test
+	void crashAfterTheDebitAndBeforeConfirmingIsConfirmedByRecovery() {
+		Drop drop = Drops.create(this.port, "crash 2-3", 1, 2);
+		Fans fans = new Fans(this.port);
+		String user = user();
+		fans.charge(user, "c", 1000).block();
+		Reservation held = hold(drop, user, drop.seatIds().get(0));
+
+		long attempt = Long.parseLong(this.scripts.begin(held, 1000).block().get(1));
+		assertThat(this.wallets.pay(held.id(), attempt, user, held.amount()).block())
+			.isInstanceOf(PaymentOutcome.Paid.class);
+
+		await().atMost(SETTLED).until(() -> "CONFIRMED".equals(fans.reservation(user, held.id()).block().state()));
+		assertThat(fans.balance(user).block()).isEqualTo(900);
+		assertThat(outcome(held.id(), attempt)).isEqualTo("PAID");
+		Drops.awaitSeat(this.port, drop.scheduleId(), drop.seatIds().get(0), "SOLD");
+		// paying again changes nothing
+		assertThat(fans.pay(user, held.id()).block().status()).isEqualTo(200);
+		assertThat(fans.balance(user).block()).isEqualTo(900);
+	}
+
+	@Test
+	void aPaidReservationWhoseSeatWasTakenMeanwhileIsRefundedAndExpired() {
+		Drop drop = Drops.create(this.port, "seat lost", 1, 2);
+		Fans fans = new Fans(this.port);
+		String user = user();
+		fans.charge(user, "c", 1000).block();
+		long seat = drop.seatIds().get(0);
+		Reservation held = hold(drop, user, seat);
+		long attempt = Long.parseLong(this.scripts.begin(held, 1000).block().get(1));
+		this.wallets.pay(held.id(), attempt, user, held.amount()).block();
+		// Redis lost the hold (say, a failover to a replica that had not seen the extension)
+		// and another reservation got the seat
+		this.redis.opsForValue().set(this.catalog.keys(drop.scheduleId()).hold(seat), drop.scheduleId() + "-someoneelse0000").block();
+
+		await().atMost(SETTLED).until(() -> "EXPIRED".equals(fans.reservation(user, held.id()).block().state()));
+		assertThat(fans.balance(user).block()).isEqualTo(1000);
+		assertThat(fans.ledger(user).block()).extracting(e -> e.get("type")).containsExactly("REFUND", "PAYMENT", "CHARGE");
+	}
+
+	@Test
+	void aHoldThatExpiredBeforePaymentCannotBePaid() {
+		Drop drop = Drops.create(this.port, "too late", 1, 2);
+		Fans fans = new Fans(this.port);
+		String user = user();
+		fans.charge(user, "c", 1000).block();
+		Reservation held = hold(drop, user, drop.seatIds().get(0));
+
+		await().atMost(SETTLED).until(() -> "EXPIRED".equals(fans.reservation(user, held.id()).block().state()));
+		Reply late = fans.pay(user, held.id()).block();
+
+		assertThat(late.status()).isEqualTo(409);
+		assertThat(late.code()).isEqualTo("invalid-state");
+		assertThat(fans.balance(user).block()).isEqualTo(1000);
+		Drops.awaitSeat(this.port, drop.scheduleId(), drop.seatIds().get(0), "AVAILABLE");
+	}
+
+	private Reservation hold(Drop drop, String user, long seat) {
+		String token = Admissions.admit(this.room, drop.concertId(), user);
+		String id = (String) new HoldingClient(this.port).hold(drop.scheduleId(), user, token, List.of(seat)).get("id");
+		return this.reservations.findOwned(id, user, false).block();
+	}
+
+	private String outcome(String reservation, long attempt) {
+		return this.db.sql("SELECT outcome FROM payment_attempt WHERE reservation_id = :r AND attempt = :a")
+			.bind("r", reservation)
+			.bind("a", attempt)
+			.map(row -> row.get("outcome", String.class))
+			.one()
+			.block();
+	}
+
+	private static String user() {
+		return "recovering-" + UUID.randomUUID();
+	}
+
+}
