@@ -99,6 +99,45 @@ export const config = Object.freeze({
   summaryDir: envString('SUMMARY_DIR', '.').replace(/\/+$/, ''),
 });
 
+/**
+ * Latency thresholds per endpoint tag: `{ hold: [250, 500] }` becomes
+ * `http_req_duration{endpoint:hold}: ['p(95)<250', 'p(99)<500']`, each limit (ms) multiplied
+ * by LATENCY_FACTOR.
+ * @param {Record<string, [number, number]>} limits p95 and p99 limits in ms per endpoint
+ * @returns {Record<string, string[]>}
+ */
+export function latencyThresholds(limits) {
+  /** @type {Record<string, string[]>} */
+  const thresholds = {};
+  Object.keys(limits).forEach((endpoint) => {
+    const [p95, p99] = limits[endpoint];
+    thresholds[`http_req_duration{endpoint:${endpoint}}`] = [
+      `p(95)<${Math.round(p95 * config.latencyFactor)}`,
+      `p(99)<${Math.round(p99 * config.latencyFactor)}`,
+    ];
+  });
+  return thresholds;
+}
+
+/** Trend statistics the summaries show (p(99) is not in k6's default list). */
+export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'];
+
+let warnings = 0;
+const MAX_WARNINGS = envInt('MAX_WARNINGS', 20);
+
+/**
+ * Logs a warning, at most MAX_WARNINGS per VU, so a failing service does not flood the output.
+ * @param {string} message
+ */
+export function warn(message) {
+  warnings++;
+  if (warnings <= MAX_WARNINGS) {
+    console.warn(`[vu ${__VU}] ${message}`);
+  } else if (warnings === MAX_WARNINGS + 1) {
+    console.warn(`[vu ${__VU}] more warnings suppressed (MAX_WARNINGS=${MAX_WARNINGS})`);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Dev bearer tokens: HS256 JWT {sub, iat, exp, roles}, the same as bench/tokens.py makes
 // ---------------------------------------------------------------------------------------------
@@ -503,8 +542,10 @@ export function leaveQueue(token, concertId) {
  * @property {string | null} queueToken the Queue-Token of the reservation calls
  * @property {number} waitedMs from the entry request to the ADMITTED answer
  * @property {number} polls status calls made
+ * @property {number} entryStatus status of the entry call (201 first entry, 200 re-entry)
  * @property {QueueView | null} first the entry answer
  * @property {string | null} failure why the fan is not admitted (null when admitted)
+ * @property {string | null} failureCode the problem `code` of a failed call (e.g. not-in-queue)
  */
 
 /**
@@ -527,23 +568,37 @@ export function waitForAdmission(token, concertId, options = {}) {
   const timeoutMs = (options.timeoutSeconds ?? config.admissionTimeoutSeconds) * 1000;
   const pollSeconds = options.pollSeconds ?? config.pollSeconds;
   const started = Date.now();
-  let latest = enterQueue(token, concertId);
-  const first = latest.body;
+  const entry = enterQueue(token, concertId);
+  let latest = entry;
   let polls = 0;
+  /**
+   * @param {string | null} queueToken
+   * @param {string | null} failure
+   * @returns {Admission}
+   */
+  const finish = (queueToken, failure) => ({
+    admitted: failure === null,
+    queueToken,
+    waitedMs: Date.now() - started,
+    polls,
+    entryStatus: entry.status,
+    first: entry.body,
+    failure,
+    failureCode: failure === null ? null : latest.code,
+  });
   for (;;) {
     const view = latest.body;
     if (!latest.ok || view === null) {
-      const step = polls === 0 ? 'enter' : 'status';
-      return { admitted: false, queueToken: null, waitedMs: Date.now() - started, polls, first, failure: `${step}: ${describe(latest)}` };
+      return finish(null, `${polls === 0 ? 'enter' : 'status'}: ${describe(latest)}`);
     }
     if (view.status === 'ADMITTED') {
-      return { admitted: true, queueToken: view.token || null, waitedMs: Date.now() - started, polls, first, failure: null };
+      return view.token ? finish(view.token, null) : finish(null, 'ADMITTED without a token');
     }
     if (options.onView) {
       options.onView(view, latest);
     }
     if (Date.now() - started > timeoutMs) {
-      return { admitted: false, queueToken: null, waitedMs: Date.now() - started, polls, first, failure: 'timeout' };
+      return finish(null, 'timeout');
     }
     jitteredSleep(pollSeconds);
     latest = queueStatus(token, concertId);
@@ -828,6 +883,9 @@ export function isCancellationAnswer(result) {
  * @property {number} lookupErrors answers other than 200 while auditing
  */
 
+/** The audit's requests get their own endpoint tag, so they do not count in the latency thresholds. */
+const AUDIT_TAGS = Object.freeze({ endpoint: 'audit' });
+
 /**
  * Checks the sales of one schedule at the end of a run.
  *
@@ -860,7 +918,7 @@ export function auditSales(scheduleId, userIds, batchSize = 50) {
   for (let start = 0; start < userIds.length; start += batchSize) {
     const chunk = userIds.slice(start, start + batchSize);
     /** @type {ApiResult<PersistedReservation[]>[]} */
-    const answers = callAll('my-reservations', chunk.map((userId) => ({ token: fanToken(userId), tags: { phase: 'audit' } })));
+    const answers = callAll('my-reservations', chunk.map((userId) => ({ token: fanToken(userId), tags: AUDIT_TAGS })));
     answers.forEach((answer) => {
       if (!answer.ok || answer.body === null) {
         lookupErrors++;
@@ -887,7 +945,7 @@ export function auditSales(scheduleId, userIds, batchSize = 50) {
     /** @type {ApiResult<Reservation>[]} */
     const answers = callAll(
       'reservation',
-      chunk.map((reservationId) => ({ token: adminToken(), params: { reservationId }, tags: { phase: 'audit' } })),
+      chunk.map((reservationId) => ({ token: adminToken(), params: { reservationId }, tags: AUDIT_TAGS })),
     );
     answers.forEach((answer) => {
       if (!answer.ok || answer.body === null) {
@@ -899,7 +957,7 @@ export function auditSales(scheduleId, userIds, batchSize = 50) {
   }
 
   // 3. the seat map, read last so that nothing the reservations show can be newer than it
-  const map = call('seat-map', { token: adminToken(), params: { scheduleId }, tags: { phase: 'audit' } });
+  const map = call('seat-map', { token: adminToken(), params: { scheduleId }, tags: AUDIT_TAGS });
   /** @type {Seat[]} */
   const seats = map.ok && map.body !== null ? map.body : [];
   if (!map.ok) {

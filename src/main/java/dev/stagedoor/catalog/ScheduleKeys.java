@@ -37,6 +37,11 @@ public record ScheduleKeys(String root) {
 		return this.root + ":paying";
 	}
 
+	/** Cancellations in progress: "reservationId|user" → ms when the cancellation was requested. */
+	public String cancelling() {
+		return this.root + ":cancelling";
+	}
+
 	/** The outbox stream of reservation events. */
 	public String outbox() {
 		return this.root + ":outbox";

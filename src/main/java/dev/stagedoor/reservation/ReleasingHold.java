@@ -8,7 +8,7 @@ import reactor.core.publisher.Mono;
  * Later states belong to the payment and cancellation flows.
  */
 @Component
-class ReleasingHold {
+public class ReleasingHold {
 
 	private final ReservationScripts scripts;
 
@@ -19,7 +19,7 @@ class ReleasingHold {
 		this.reservations = reservations;
 	}
 
-	Mono<CancelResult> cancel(String reservationId, String user) {
+	public Mono<CancelResult> cancel(String reservationId, String user) {
 		return this.reservations.findOwned(reservationId, user, false)
 			.flatMap(reservation -> this.scripts.release(reservation, user).flatMap(reply -> switch (reply.get(0)) {
 				case "CANCELLED", "ALREADY" -> current(reservation, user).map(CancelResult.Cancelled::new);
@@ -34,7 +34,7 @@ class ReleasingHold {
 		return this.reservations.findOwned(reservation.id(), user, false);
 	}
 
-	sealed interface CancelResult {
+	public sealed interface CancelResult {
 
 		record Cancelled(Reservation reservation) implements CancelResult {
 		}

@@ -38,15 +38,11 @@ class ReservationController {
 
 	private final Reservations reservations;
 
-	private final ReleasingHold releasing;
-
 	private final ReservationStreams streams;
 
-	ReservationController(PlacingOnHold holds, Reservations reservations, ReleasingHold releasing,
-			ReservationStreams streams) {
+	ReservationController(PlacingOnHold holds, Reservations reservations, ReservationStreams streams) {
 		this.holds = holds;
 		this.reservations = reservations;
-		this.releasing = releasing;
 		this.streams = streams;
 	}
 
@@ -66,19 +62,6 @@ class ReservationController {
 		return this.reservations.findOwned(id, user.id(), user.admin())
 			.map(reservation -> ResponseEntity.ok().<Object>body(reservation))
 			.defaultIfEmpty(Problem.response(notFound()));
-	}
-
-	@PostMapping("/api/reservations/{id}/cancellation")
-	Mono<ResponseEntity<Object>> cancel(@PathVariable String id, Authentication caller) {
-		return this.releasing.cancel(id, caller.getName()).map(result -> {
-			if (result instanceof ReleasingHold.CancelResult.Cancelled cancelled) {
-				return ResponseEntity.ok().<Object>body(cancelled.reservation());
-			}
-			if (result instanceof ReleasingHold.CancelResult.InvalidState invalid) {
-				return invalidState(invalid.reservation());
-			}
-			return Problem.response(notFound());
-		});
 	}
 
 	@GetMapping(path = "/api/reservations/{id}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

@@ -34,6 +34,8 @@ import static org.awaitility.Awaitility.await;
 // its own settings or infrastructure: closed after the class so its background jobs never
 // run next to the shared context's
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@org.springframework.test.context.TestPropertySource(properties = { "stagedoor.cancellation.stuck-after=1s",
+		"stagedoor.cancellation.check-interval=200ms" })
 class KafkaOutageIntegrationTests {
 
 	static final KafkaProcess kafka = startKafka();
@@ -90,6 +92,38 @@ class KafkaOutageIntegrationTests {
 		await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> Api.anonymous(this.port).get()
 			.uri("/actuator/health").exchange()
 			.expectBody().jsonPath("$.components.outboxRelay.status").isEqualTo("UP"));
+	}
+
+	@Test
+	void aCancellationRequestedWhileKafkaIsDownCompletesWithOneRefundWhenItReturns() throws Exception {
+		Drop drop = Drops.create(this.port, "cancel during outage", 1, 2);
+		String user = "outage-canceller";
+		dev.stagedoor.Fans fans = new dev.stagedoor.Fans(this.port);
+		String id = dev.stagedoor.Buying.buy(this.port, this.room, drop, user, 1000, List.of(drop.seatIds().get(0)));
+
+		kafka.stop();
+		try {
+			assertThat(fans.cancel(user, id).block().status()).isEqualTo(202);
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.anonymous(this.port).get()
+				.uri("/actuator/health").exchange()
+				.expectBody().jsonPath("$.components.cancellations.status").isEqualTo("DOWN")
+				.jsonPath("$.components.cancellations.details.stuck").isEqualTo(1));
+			assertThat(fans.reservation(user, id).block().state()).isEqualTo("CANCELLING");
+			assertThat(fans.balance(user).block()).isEqualTo(900);
+		}
+		finally {
+			kafka.start();
+		}
+
+		await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+			.until(() -> "CANCELLED".equals(fans.reservation(user, id).block().state()));
+		assertThat(fans.balance(user).block()).isEqualTo(1000);
+		assertThat((Long) this.db.sql("SELECT count(*) AS n FROM refund WHERE reservation_id = :r").bind("r", id)
+			.fetch().one().block().get("n")).isEqualTo(1);
+		Drops.awaitSeat(this.port, drop.scheduleId(), drop.seatIds().get(0), "AVAILABLE");
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.anonymous(this.port).get()
+			.uri("/actuator/health").exchange()
+			.expectBody().jsonPath("$.components.cancellations.status").isEqualTo("UP"));
 	}
 
 	private long count(String sql, long schedule) {

@@ -1,0 +1,54 @@
+package dev.stagedoor.cancellation;
+
+import java.util.List;
+
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.stagedoor.catalog.ScheduleKeys;
+import dev.stagedoor.catalog.SeatCatalog;
+import dev.stagedoor.reservation.Reservation;
+import dev.stagedoor.support.LuaScripts;
+
+/** The cancellation transitions of a bought reservation, one Lua script each. */
+@Component
+class CancellationScripts {
+
+	private final RedisScript<List<Object>> request = LuaScripts.load("request_cancellation");
+
+	private final RedisScript<List<Object>> complete = LuaScripts.load("complete_cancellation");
+
+	private final ReactiveStringRedisTemplate redis;
+
+	private final SeatCatalog catalog;
+
+	CancellationScripts(ReactiveStringRedisTemplate redis, SeatCatalog catalog) {
+		this.redis = redis;
+		this.catalog = catalog;
+	}
+
+	Mono<List<String>> request(Reservation reservation, String user) {
+		ScheduleKeys k = this.catalog.keys(reservation.scheduleId());
+		return LuaScripts.run(this.redis, this.request,
+				List.of(k.reservation(reservation.id()), k.meta(), k.cancelling(), k.outbox()), List.of(user));
+	}
+
+	Mono<List<String>> complete(Reservation reservation) {
+		ScheduleKeys k = this.catalog.keys(reservation.scheduleId());
+		return LuaScripts.run(this.redis, this.complete, List.of(k.reservation(reservation.id()), k.cancelling(),
+				k.sold(), k.outbox(), k.userLive(reservation.userId())), List.of());
+	}
+
+	/** How many cancellations of known schedules were requested at or before {@code requestedBefore} ms. */
+	Mono<Long> countRequestedBefore(long requestedBefore) {
+		return Flux.fromIterable(this.catalog.knownScheduleIds())
+			.flatMap(schedule -> this.redis.opsForZSet()
+				.count(this.catalog.keys(schedule).cancelling(), Range.closed(0.0, (double) requestedBefore)), 8)
+			.reduce(0L, Long::sum);
+	}
+
+}

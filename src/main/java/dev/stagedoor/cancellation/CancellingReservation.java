@@ -1,0 +1,92 @@
+package dev.stagedoor.cancellation;
+
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+import dev.stagedoor.reservation.ReleasingHold;
+import dev.stagedoor.reservation.ReleasingHold.CancelResult;
+import dev.stagedoor.reservation.Reservation;
+import dev.stagedoor.reservation.ReservationState;
+import dev.stagedoor.reservation.Reservations;
+
+/**
+ * The owner cancels a reservation. HELD: released at once (CANCELLED). CONFIRMED: Lua
+ * CONFIRMED→CANCELLING before the schedule's cancel deadline, and the
+ * {@link CancellationWorker} refunds and releases the seats. Repeated or concurrent calls
+ * see the current state; none refunds a second time.
+ */
+@Component
+class CancellingReservation {
+
+	private final Reservations reservations;
+
+	private final ReleasingHold releasing;
+
+	private final CancellationScripts scripts;
+
+	CancellingReservation(Reservations reservations, ReleasingHold releasing, CancellationScripts scripts) {
+		this.reservations = reservations;
+		this.releasing = releasing;
+		this.scripts = scripts;
+	}
+
+	Mono<Outcome> cancel(String reservationId, String user) {
+		return this.reservations.findOwned(reservationId, user, false).flatMap(reservation -> {
+			if (reservation.state() == ReservationState.HELD) {
+				return this.releasing.cancel(reservationId, user).flatMap(result -> {
+					if (result instanceof CancelResult.Cancelled cancelled) {
+						return Mono.just(new Outcome.Done(cancelled.reservation()));
+					}
+					if (result instanceof CancelResult.InvalidState invalid
+							&& invalid.reservation().state() == ReservationState.CONFIRMED) {
+						// paid in the meantime: cancel the purchase instead
+						return requestCancellation(invalid.reservation(), user);
+					}
+					if (result instanceof CancelResult.InvalidState invalid) {
+						return Mono.just(new Outcome.InvalidState(invalid.reservation()));
+					}
+					return Mono.<Outcome>just(new Outcome.NotFound());
+				});
+			}
+			return requestCancellation(reservation, user);
+		}).defaultIfEmpty(new Outcome.NotFound());
+	}
+
+	private Mono<Outcome> requestCancellation(Reservation reservation, String user) {
+		return this.scripts.request(reservation, user)
+			.flatMap(reply -> current(reservation, user).map(now -> switch (reply.get(0)) {
+				case "CANCELLING", "ALREADY" -> now.state() == ReservationState.CANCELLED ? new Outcome.Done(now)
+						: new Outcome.Accepted(now);
+				case "DEADLINE_PASSED" -> new Outcome.DeadlinePassed(now);
+				case "INVALID_STATE" -> new Outcome.InvalidState(now);
+				default -> new Outcome.NotFound();
+			}));
+	}
+
+	private Mono<Reservation> current(Reservation reservation, String user) {
+		return this.reservations.findOwned(reservation.id(), user, false);
+	}
+
+	/** What a cancellation request ended in, mapped once to HTTP. */
+	sealed interface Outcome {
+
+		/** CANCELLED now or before (200). */
+		record Done(Reservation reservation) implements Outcome {
+		}
+
+		/** CANCELLING: the worker finishes it (202). */
+		record Accepted(Reservation reservation) implements Outcome {
+		}
+
+		record DeadlinePassed(Reservation reservation) implements Outcome {
+		}
+
+		record InvalidState(Reservation reservation) implements Outcome {
+		}
+
+		record NotFound() implements Outcome {
+		}
+
+	}
+
+}
