@@ -40,6 +40,18 @@ public final class Fans {
 			.exchangeToMono(Fans::reply);
 	}
 
+	public Mono<Reply> hold(String user, String queueToken, long scheduleId, List<Long> seatIds) {
+		return this.client.post()
+			.uri("/api/schedules/{id}/reservations", scheduleId)
+			.headers(h -> {
+				h.setBearerAuth(TestTokens.user(user));
+				h.set("Queue-Token", queueToken);
+			})
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("seatIds", seatIds))
+			.exchangeToMono(Fans::reply);
+	}
+
 	public Mono<Reply> pay(String user, String reservationId) {
 		return post(user, "/api/reservations/{id}/payment", reservationId);
 	}
