@@ -115,8 +115,9 @@ function follower(token, concertId) {
     if (last !== null && position !== last) {
       positionUpdates.add(1);
     }
-    if (last !== null && position > last) {
-      positionRegressions.add(1);
+    const regressed = last !== null && position > last;
+    positionRegressions.add(regressed ? 1 : 0);
+    if (regressed) {
       sd.warn(`position went from ${last} to ${position}`);
     }
     if (pendingReentry !== null) {
@@ -168,10 +169,8 @@ export default function (drop) {
   if (first !== null && typeof first.position === 'number') {
     firstPositions.add(first.position);
   }
+  lostPlaces.add(admission.failureCode === 'not-in-queue' ? 1 : 0);
   if (!admission.admitted) {
-    if (admission.failureCode === 'not-in-queue') {
-      lostPlaces.add(1);
-    }
     sd.warn(`${userId}: ${admission.failure}`);
     return;
   }

@@ -126,7 +126,7 @@ public class OutboxRelay {
 				log.error("Outbox entry {} of {} is not an event, sent to the dead-letter topic: {}", entry.id(), stream,
 						ex.getMessage());
 				deadLetters.add(this.publisher.deadLetter(stream + "/" + entry.id(), entry.fields().toString(),
-						ex.getMessage()));
+						ex.getMessage(), "relay"));
 			}
 		}
 		String[] ids = entries.stream().map(Entry::id).toArray(String[]::new);

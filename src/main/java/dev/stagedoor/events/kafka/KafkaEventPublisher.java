@@ -64,9 +64,10 @@ class KafkaEventPublisher implements EventPublisher, DisposableBean {
 	}
 
 	@Override
-	public Mono<Void> deadLetter(String key, String payload, String reason) {
+	public Mono<Void> deadLetter(String key, String payload, String reason, String source) {
 		ProducerRecord<String, String> record = new ProducerRecord<>(this.properties.deadLetterTopic(), key, payload);
 		record.headers().add("stagedoor-dlt-reason", String.valueOf(reason).getBytes(StandardCharsets.UTF_8));
+		record.headers().add("stagedoor-dlt-source", source.getBytes(StandardCharsets.UTF_8));
 		return send(Flux.just(record));
 	}
 

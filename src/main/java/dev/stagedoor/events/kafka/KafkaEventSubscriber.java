@@ -67,13 +67,14 @@ class KafkaEventSubscriber implements EventSubscriber {
 
 	@Override
 	public Flux<Void> subscribe(String group, Function<ReservationEvent, Mono<Void>> handler) {
-		return receive(group, records -> Flux.fromIterable(records).concatMap(record -> handleOne(record, handler)).then());
+		return receive(group,
+				records -> Flux.fromIterable(records).concatMap(record -> handleOne(group, record, handler)).then());
 	}
 
 	@Override
 	public Flux<Void> subscribeBatches(String group, Function<List<ReservationEvent>, Mono<Void>> handler) {
 		Function<ReservationEvent, Mono<Void>> one = event -> handler.apply(List.of(event));
-		return receive(group, records -> handleBatch(records, handler, one));
+		return receive(group, records -> handleBatch(group, records, handler, one));
 	}
 
 	private Flux<Void> receive(String group, Function<List<ReceiverRecord<String, String>>, Mono<Void>> batchHandler) {
@@ -104,7 +105,7 @@ class KafkaEventSubscriber implements EventSubscriber {
 				.doBeforeRetry(signal -> log.warn("Kafka consumer {} restarts: {}", group, signal.failure().toString())));
 	}
 
-	private Mono<Void> handleBatch(List<ReceiverRecord<String, String>> records,
+	private Mono<Void> handleBatch(String group, List<ReceiverRecord<String, String>> records,
 			Function<List<ReservationEvent>, Mono<Void>> handler, Function<ReservationEvent, Mono<Void>> one) {
 		List<ReservationEvent> events = new ArrayList<>(records.size());
 		for (ReceiverRecord<String, String> record : records) {
@@ -113,27 +114,28 @@ class KafkaEventSubscriber implements EventSubscriber {
 			}
 			catch (RuntimeException ex) {
 				// An unreadable record among readable ones: go record by record.
-				return Flux.fromIterable(records).concatMap(each -> handleOne(each, one)).then();
+				return Flux.fromIterable(records).concatMap(each -> handleOne(group, each, one)).then();
 			}
 		}
 		return retried(Mono.defer(() -> handler.apply(events)), "batch of " + events.size() + " events")
 			.onErrorResume(PoisonEventException.class, ex -> {
 				log.warn("A batch of {} events holds a poison event ({}); handling them one by one", events.size(),
 						ex.getMessage());
-				return Flux.fromIterable(records).concatMap(each -> handleOne(each, one)).then();
+				return Flux.fromIterable(records).concatMap(each -> handleOne(group, each, one)).then();
 			});
 	}
 
-	private Mono<Void> handleOne(ReceiverRecord<String, String> record, Function<ReservationEvent, Mono<Void>> handler) {
+	private Mono<Void> handleOne(String group, ReceiverRecord<String, String> record,
+			Function<ReservationEvent, Mono<Void>> handler) {
 		ReservationEvent event;
 		try {
 			event = read(record);
 		}
 		catch (RuntimeException ex) {
-			return deadLetter(record, "unreadable event: " + ex.getMessage());
+			return deadLetter(group, record, "unreadable event: " + ex.getMessage());
 		}
 		return retried(Mono.defer(() -> handler.apply(event)), "event " + event.eventId())
-			.onErrorResume(PoisonEventException.class, ex -> deadLetter(record, ex.getMessage()));
+			.onErrorResume(PoisonEventException.class, ex -> deadLetter(group, record, ex.getMessage()));
 	}
 
 	private ReservationEvent read(ReceiverRecord<String, String> record) {
@@ -148,10 +150,10 @@ class KafkaEventSubscriber implements EventSubscriber {
 			.doBeforeRetry(signal -> log.warn("{} failed, retrying: {}", what, signal.failure().toString())));
 	}
 
-	private Mono<Void> deadLetter(ReceiverRecord<String, String> record, String reason) {
-		log.error("Record {}-{}@{} goes to the dead-letter topic: {}", record.topic(), record.partition(),
-				record.offset(), reason);
-		return this.publisher.deadLetter(record.key(), record.value(), reason)
+	private Mono<Void> deadLetter(String group, ReceiverRecord<String, String> record, String reason) {
+		log.error("Record {}-{}@{} goes to the dead-letter topic ({}): {}", record.topic(), record.partition(),
+				record.offset(), group, reason);
+		return this.publisher.deadLetter(record.key(), record.value(), reason, group)
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(500)).maxBackoff(Duration.ofSeconds(10)));
 	}
 

@@ -1,0 +1,45 @@
+-- wrk script: each line of $RESERVATIONS (bearer, reservation id) is paid once; lines are
+-- shared out between threads. Run it for less time than the lines last, so every request
+-- is a first payment (paid = requests then; a repeat would answer 200 without a debit).
+local lines = {}
+local threads = {}
+
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("offset", counter)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  for line in io.lines(os.getenv("RESERVATIONS")) do
+    local bearer, id = line:match("^(%S+)\t(%S+)$")
+    lines[#lines + 1] = { bearer = bearer, id = id }
+  end
+  index = tonumber(offset)
+  step = tonumber(os.getenv("THREADS") or "2")
+  paid, other = 0, 0
+end
+
+function request()
+  local line = lines[(index - 1) % #lines + 1]
+  index = index + step
+  return wrk.format("POST", "/api/reservations/" .. line.id .. "/payment",
+    { ["Authorization"] = "Bearer " .. line.bearer })
+end
+
+function response(status, headers, body)
+  if status == 200 then paid = paid + 1 else other = other + 1 end
+end
+
+function done(summary, latency, requests)
+  local p, o = 0, 0
+  for _, thread in ipairs(threads) do
+    p = p + thread:get("paid")
+    o = o + thread:get("other")
+  end
+  io.write(string.format("requests=%d duration_s=%.2f rps=%.0f p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f paid=%d other=%d\n",
+    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+    latency.max / 1000, p, o))
+end
