@@ -16,7 +16,8 @@ function init(args)
     local bearer, id = line:match("^(%S+)\t(%S+)$")
     lines[#lines + 1] = { bearer = bearer, id = id }
   end
-  index = tonumber(offset)
+  -- LINE_OFFSET: start after the lines an earlier run used
+  index = tonumber(offset) + tonumber(os.getenv("LINE_OFFSET") or "0")
   step = tonumber(os.getenv("THREADS") or "2")
   paid, other = 0, 0
 end

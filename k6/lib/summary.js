@@ -117,7 +117,7 @@ export function summaryOutputs(script, data, figures, notes) {
     )} %)`,
     '',
     'key figures:',
-    ...Object.keys(figures).map((key) => `  ${key.padEnd(34)} ${figures[key] === null ? '-' : String(figures[key])}`),
+    ...Object.keys(figures).map((key) => `  ${key.padEnd(40)} ${figures[key] === null ? '-' : String(figures[key])}`),
     ...(notes.length > 0 ? ['', ...notes.map((note) => `  ${note}`)] : []),
     '',
     'latency per endpoint:',

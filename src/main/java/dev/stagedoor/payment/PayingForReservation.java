@@ -39,7 +39,16 @@ class PayingForReservation {
 		this.properties = properties;
 	}
 
+	/**
+	 * Runs the saga to its end even if the caller goes away (a client that disconnects
+	 * mid-request cancels the HTTP exchange, not the payment): a saga cut between its steps
+	 * would leave the reservation PAYING until the recovery job settles it a window later.
+	 */
 	Mono<PaymentResult> pay(String reservationId, String user) {
+		return Mono.fromFuture(() -> saga(reservationId, user).toFuture(), true);
+	}
+
+	private Mono<PaymentResult> saga(String reservationId, String user) {
 		return this.reservations.findOwned(reservationId, user, false)
 			.flatMap(reservation -> this.scripts.begin(reservation, this.properties.window().toMillis())
 				.flatMap(reply -> switch (reply.get(0)) {

@@ -3,6 +3,7 @@ package dev.stagedoor.points;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -79,51 +80,41 @@ public class Wallets {
 	}
 
 	/**
-	 * Pays for one payment attempt of a reservation, in one transaction: the attempt is
-	 * decided PAID (unless the recovery job voided it first), the payment row is inserted
-	 * (one per reservation), and the wallet is debited only if the balance covers it.
+	 * Pays for one payment attempt of a reservation in one statement (so one round trip,
+	 * atomic without an explicit transaction): the wallet is debited only if the balance
+	 * covers the amount, and from that debit the attempt is decided PAID, the payment row
+	 * and the PAYMENT entry are inserted. The two inserts have no ON CONFLICT: if the
+	 * recovery job voided the attempt first, or the reservation was paid before, a unique
+	 * violation undoes the whole statement, debit included, and a look-up says which.
 	 */
 	public Mono<PaymentOutcome> pay(String reservationId, long attempt, String user, long amount) {
 		OffsetDateTime now = OffsetDateTime.now(this.clock);
-		Mono<PaymentOutcome> work = decide(reservationId, attempt, "PAID", now).flatMap(outcome -> {
-			if (!outcome.equals("PAID")) {
-				return Mono.just(new PaymentOutcome.Voided());
-			}
-			return this.db.sql("""
-					INSERT INTO payment (reservation_id, user_id, amount, paid_at) VALUES (:r, :u, :amount, :now)
-					ON CONFLICT (reservation_id) DO NOTHING
-					""")
-				.bind("r", reservationId)
-				.bind("u", user)
-				.bind("amount", amount)
-				.bind("now", now)
-				.fetch()
-				.rowsUpdated()
-				.flatMap(inserted -> inserted == 0 ? Mono.just(new PaymentOutcome.AlreadyPaid())
-						: debit(reservationId, user, amount, now));
-		});
-		return work.as(this.tx::transactional)
-			.onErrorResume(Insufficient.class, ex -> balance(user).map(PaymentOutcome.InsufficientPoints::new));
-	}
-
-	private Mono<PaymentOutcome> debit(String reservationId, String user, long amount, OffsetDateTime now) {
 		return this.db.sql("""
-				WITH w AS (
+				WITH debit AS (
 				    UPDATE wallet SET balance = balance - :amount, updated_at = :now
 				    WHERE user_id = :u AND balance >= :amount
-				    RETURNING balance)
+				    RETURNING balance),
+				decided AS (
+				    INSERT INTO payment_attempt (reservation_id, attempt, outcome, decided_at)
+				    SELECT :r, :attempt, 'PAID', :now FROM debit),
+				paid AS (
+				    INSERT INTO payment (reservation_id, user_id, amount, paid_at)
+				    SELECT :r, :u, :amount, :now FROM debit)
 				INSERT INTO ledger_entry (user_id, type, amount, balance_after, reservation_id, created_at)
-				SELECT :u, 'PAYMENT', -:amount, w.balance, :r, :now FROM w
+				SELECT :u, 'PAYMENT', -:amount, debit.balance, :r, :now FROM debit
 				RETURNING balance_after
 				""")
 			.bind("u", user)
 			.bind("amount", amount)
 			.bind("r", reservationId)
+			.bind("attempt", attempt)
 			.bind("now", now)
 			.map(row -> row.get("balance_after", Long.class))
 			.one()
 			.<PaymentOutcome>map(PaymentOutcome.Paid::new)
-			.switchIfEmpty(Mono.error(Insufficient::new));
+			.switchIfEmpty(Mono.defer(() -> balance(user).map(PaymentOutcome.InsufficientPoints::new)))
+			.onErrorResume(DataIntegrityViolationException.class, ex -> paid(reservationId)
+				.map(paid -> paid ? new PaymentOutcome.AlreadyPaid() : new PaymentOutcome.Voided()));
 	}
 
 	/**
@@ -212,14 +203,6 @@ public class Wallets {
 
 		/** The recovery job gave up on this attempt first; nothing debited. */
 		record Voided() implements PaymentOutcome {
-		}
-
-	}
-
-	private static final class Insufficient extends RuntimeException {
-
-		Insufficient() {
-			super("insufficient points", null, false, false);
 		}
 
 	}

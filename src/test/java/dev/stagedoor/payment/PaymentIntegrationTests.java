@@ -1,5 +1,6 @@
 package dev.stagedoor.payment;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -138,6 +139,37 @@ class PaymentIntegrationTests {
 		assertThat(reply.status()).isEqualTo(409);
 		assertThat(reply.code()).isEqualTo("invalid-state");
 		assertThat(fans.balance(user).block()).isEqualTo(1000);
+	}
+
+	@Test
+	void clientsThatHangUpMidPaymentDoNotLeaveReservationsPaying() {
+		Drop drop = Drops.create(this.port, "hang up", 1, 30);
+		Fans fans = new Fans(this.port);
+		List<String> users = java.util.stream.IntStream.range(0, 30).mapToObj(i -> user()).toList();
+		List<String> ids = new java.util.ArrayList<>();
+		for (int i = 0; i < users.size(); i++) {
+			fans.charge(users.get(i), "c", 1000).block();
+			ids.add(hold(drop, users.get(i), List.of(drop.seatIds().get(i))));
+		}
+		java.util.Random random = new java.util.Random(42);
+
+		// each client gives up after 0–40 ms, mostly before its answer
+		Flux.range(0, users.size())
+			.flatMap(i -> fans.pay(users.get(i), ids.get(i))
+				.timeout(Duration.ofMillis(random.nextInt(40)))
+				.onErrorResume(java.util.concurrent.TimeoutException.class, ex -> reactor.core.publisher.Mono.empty()))
+			.blockLast();
+
+		// far sooner than the payment window (60 s): only the saga itself can have finished them
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			for (int i = 0; i < users.size(); i++) {
+				assertThat(fans.reservation(users.get(i), ids.get(i)).block().state()).isIn("HELD", "CONFIRMED");
+			}
+		});
+		for (int i = 0; i < users.size(); i++) {
+			boolean confirmed = "CONFIRMED".equals(fans.reservation(users.get(i), ids.get(i)).block().state());
+			assertThat(fans.balance(users.get(i)).block()).isEqualTo(confirmed ? 900 : 1000);
+		}
 	}
 
 	private String hold(Drop drop, String user, List<Long> seats) {
