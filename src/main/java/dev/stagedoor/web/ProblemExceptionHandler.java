@@ -1,16 +1,24 @@
 package dev.stagedoor.web;
 
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.r2dbc.spi.R2dbcTransientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.server.ServerWebExchange;
@@ -37,6 +45,12 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
 		ProblemDetail problem = toProblem(ex);
+		if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+			log.warn("Overloaded or a store unreachable on {} {}: {}", exchange.getRequest().getMethod(),
+					exchange.getRequest().getPath(), ex.toString());
+			exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+			return this.writer.write(exchange.getResponse(), problem);
+		}
 		if (problem.getStatus() >= 500) {
 			log.error("Unhandled error on {} {}", exchange.getRequest().getMethod(),
 					exchange.getRequest().getPath(), ex);
@@ -73,7 +87,20 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 			String detail = status.is5xxServerError() ? "Internal error." : response.getBody().getDetail();
 			return Problem.of(status, Problem.codeFor(status), detail);
 		}
+		if (isTransient(ex)) {
+			return Problem.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
+					"The service is overloaded or a store is unreachable; retry shortly. Nothing was lost: "
+							+ "a state change either happened or did not, as the resource shows.");
+		}
 		return Problem.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error.");
+	}
+
+	/** Timeouts and unreachable stores (Redis, PostgreSQL, their pools): worth a retry, not a bug. */
+	private static boolean isTransient(Throwable ex) {
+		return hasCause(ex, TransientDataAccessException.class) || hasCause(ex, DataAccessResourceFailureException.class)
+				|| hasCause(ex, CannotCreateTransactionException.class) || hasCause(ex, RedisCommandTimeoutException.class)
+				|| hasCause(ex, RedisConnectionException.class) || hasCause(ex, R2dbcTransientException.class)
+				|| hasCause(ex, TimeoutException.class);
 	}
 
 	private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {

@@ -73,6 +73,11 @@ class PostgresOutageIntegrationTests {
 			}
 			// the events reach the consumer, which cannot write them and retries
 			await().atMost(Duration.ofSeconds(30)).until(() -> relayedEverything(drop));
+			// a call that needs PostgreSQL is refused as unavailable (retry later), not an internal error
+			dev.stagedoor.Api.user(this.port, fans.get(0)).get().uri("/api/me/points").exchange()
+				.expectStatus().isEqualTo(503)
+				.expectHeader().valueEquals("Retry-After", "1")
+				.expectBody().jsonPath("$.code").isEqualTo("unavailable");
 		}
 		finally {
 			postgres.restore();

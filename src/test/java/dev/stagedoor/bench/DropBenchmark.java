@@ -1,0 +1,284 @@
+package dev.stagedoor.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.ContextConfiguration;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+
+import dev.stagedoor.Concerts;
+import dev.stagedoor.Drops;
+import dev.stagedoor.TestInfrastructure;
+import dev.stagedoor.catalog.ScheduleKeys;
+import dev.stagedoor.catalog.SeatCatalog;
+import dev.stagedoor.queue.Admissions;
+import dev.stagedoor.queue.WaitingRoom;
+import dev.stagedoor.reservation.Reservation;
+import dev.stagedoor.reservation.ReservationState;
+import dev.stagedoor.reservation.Reservations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The in-repo benchmark (not part of {@code ./mvnw verify}: its name does not end in
+ * Tests). Starts the service on the dev infrastructure, runs a ticket drop with
+ * {@link TicketDropDriver}, the seed essays' hold baselines next to the Lua script, and an
+ * HTTP hot-seat round, then writes {@code target/bench/drop-report.json} and
+ * {@code drop-report.html}. It fails if a seat was sold twice or a hot seat had two winners.
+ * <pre>
+ * ./mvnw test -Dtest=DropBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+ *     [-Dstagedoor.bench.fans=20000 -Dstagedoor.bench.seats=2000 -Dstagedoor.bench.arrivals=2000]
+ * </pre>
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "stagedoor.queue.admission-interval=100ms", "logging.level.root=warn",
+				"logging.level.dev.stagedoor.bench=info" })
+@ContextConfiguration(initializers = TestInfrastructure.Initializer.class)
+class DropBenchmark {
+
+	private static final Logger log = LoggerFactory.getLogger(DropBenchmark.class);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	WaitingRoom room;
+
+	@Autowired
+	DatabaseClient db;
+
+	@Autowired
+	TransactionalOperator tx;
+
+	@Autowired
+	ReactiveStringRedisTemplate redis;
+
+	@Autowired
+	SeatCatalog catalog;
+
+	@Autowired
+	Reservations reservations;
+
+	@Test
+	void ticketDrop() throws Exception {
+		int fans = Integer.getInteger("stagedoor.bench.fans", 20_000);
+		int seats = Integer.getInteger("stagedoor.bench.seats", 2_000);
+		int arrivals = Integer.getInteger("stagedoor.bench.arrivals", 2_000);
+		int admit = Integer.getInteger("stagedoor.bench.admit", 1_000);
+		Map<String, Object> report = new LinkedHashMap<>();
+		report.put("startedAt", Instant.now().toString());
+		report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "maxHeapMb",
+				Runtime.getRuntime().maxMemory() / (1024 * 1024), "java", System.getProperty("java.version")));
+
+		log.info("Warm-up drop: 3,000 fans, 300 seats (not reported)");
+		drop(3_000, 300, 1_000, admit, new Recorder());
+
+		log.info("Drop: {} fans arriving at {}/s for {} seats, admission {}/s", fans, arrivals, seats, admit);
+		Recorder recorder = new Recorder();
+		report.put("drop", drop(fans, seats, arrivals, admit, recorder));
+		report.put("latency", recorder.latencySummary());
+
+		log.info("Hold baselines");
+		report.put("holdBaselines", baselines());
+		log.info("Hot seat over HTTP");
+		report.put("httpHotSeat", httpHotSeat(1_000));
+
+		Path out = Path.of("target", "bench");
+		Report.write(out, report, recorder.throughput());
+		log.info("Report: {}", out.resolve("drop-report.html").toAbsolutePath());
+		log.info("{}", report);
+	}
+
+	private Map<String, Object> drop(int fans, int seats, int arrivals, int admit, Recorder recorder) {
+		long concert = Concerts.create(this.port, "bench drop " + UUID.randomUUID());
+		Concerts.configureQueue(this.port, concert, admit, admit, 600);
+		int perRow = 50;
+		long schedule = Drops.schedule(this.port, concert, (seats + perRow - 1) / perRow, perRow, null);
+		TicketDropDriver driver = new TicketDropDriver(this.port, recorder, concert, schedule, 0.1);
+		long began = System.nanoTime();
+		reactor.core.Disposable progress = reactor.core.publisher.Flux.interval(Duration.ofSeconds(5))
+			.subscribe(tick -> log.info("{} of {} fans done, {} confirmed, requests under way: {}",
+					driver.finished.get(), fans, driver.confirmed.get(), driver.inFlight));
+		try {
+			driver.run(fans, arrivals, "fan-" + schedule).block(Duration.ofMinutes(15));
+		}
+		finally {
+			progress.dispose();
+		}
+		double seconds = (System.nanoTime() - began) / 1e9;
+
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("fans", fans);
+		result.put("seats", driver.seatStatuses().block().size());
+		result.put("arrivalsPerSecond", arrivals);
+		result.put("admitPerSecond", admit);
+		result.put("seconds", Recorder.round(seconds));
+		result.put("soldOutAfterSeconds", driver.soldOutSeconds());
+		result.put("purchases", driver.confirmed.get());
+		result.put("cancelledPurchases", driver.cancelled.get());
+		result.put("fansWithoutSeat", fans - driver.confirmed.get() - driver.errors.get());
+		result.put("driverErrors", driver.errors.get());
+		result.putAll(oversell(driver, driver.reservations));
+		result.put("persistence", persistenceLag(schedule, driver.reservations.size()));
+		return result;
+	}
+
+	/** Seats sold twice, and SOLD seats that no CONFIRMED reservation has: both must be 0. */
+	private Map<String, Object> oversell(TicketDropDriver driver, Set<String> ids) {
+		// let pending cancellations finish so Redis is at rest
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> Flux.fromIterable(ids)
+			.flatMap(id -> this.reservations.findOwned(id, null, true), 32)
+			.all(r -> r.state() != ReservationState.CANCELLING && r.state() != ReservationState.PAYING)
+			.block());
+		List<Reservation> all = Flux.fromIterable(ids)
+			.flatMap(id -> this.reservations.findOwned(id, null, true), 32)
+			.collectList()
+			.block();
+		Set<Long> bought = new HashSet<>();
+		int twice = 0;
+		for (Reservation r : all) {
+			if (r.state() == ReservationState.CONFIRMED) {
+				for (Long seat : r.seatIds()) {
+					if (!bought.add(seat)) {
+						twice++;
+					}
+				}
+			}
+		}
+		Set<Long> sold = new HashSet<>();
+		// the seat map is a snapshot at most 250 ms old: poll it until it agrees, or fail
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+			.untilAsserted(() -> {
+				sold.clear();
+				driver.seatStatuses().block().forEach((seat, status) -> {
+					if ("SOLD".equals(status)) {
+						sold.add(seat);
+					}
+				});
+				assertThat(sold).as("SOLD seats = seats of CONFIRMED reservations").isEqualTo(bought);
+			});
+		Set<Long> soldWithoutBuyer = new HashSet<>(sold);
+		soldWithoutBuyer.removeAll(bought);
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("soldSeats", sold.size());
+		result.put("oversell", twice);
+		result.put("soldWithoutConfirmedReservation", soldWithoutBuyer.size());
+		assertThat(twice).as("seats sold twice").isZero();
+		assertThat(soldWithoutBuyer).as("SOLD seats without a CONFIRMED reservation").isEmpty();
+		return result;
+	}
+
+	/** Waits until every reservation's newest event is in PostgreSQL, then measures the lag. */
+	private Map<String, Object> persistenceLag(long schedule, int reservations) {
+		AtomicLong last = new AtomicLong(-1);
+		org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+			long now = (Long) this.db.sql("""
+					SELECT count(*) AS n FROM reservation_event e JOIN reservation r ON r.id = e.reservation_id
+					WHERE r.schedule_id = :s""").bind("s", schedule).fetch().one().block().get("n");
+			return now == last.getAndSet(now) && now >= reservations;
+		});
+		return this.db.sql("""
+				SELECT count(*) AS events,
+				       round(percentile_cont(0.50) WITHIN GROUP (ORDER BY extract(epoch FROM e.recorded_at - e.occurred_at) * 1000)::numeric, 1) AS p50_ms,
+				       round(percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM e.recorded_at - e.occurred_at) * 1000)::numeric, 1) AS p99_ms,
+				       round(max(extract(epoch FROM e.recorded_at - e.occurred_at) * 1000)::numeric, 1) AS max_ms
+				FROM reservation_event e JOIN reservation r ON r.id = e.reservation_id WHERE r.schedule_id = :s""")
+			.bind("s", schedule)
+			.fetch()
+			.one()
+			.map(row -> {
+				Map<String, Object> lag = new LinkedHashMap<>();
+				row.forEach((key, value) -> lag.put(key, value instanceof Number n ? n.doubleValue() : value));
+				return lag;
+			})
+			.block();
+	}
+
+	private Map<String, Object> baselines() {
+		HoldBaselines baselines = new HoldBaselines(this.db, this.tx, this.redis);
+		int spread = 5_000;
+		long concert = Concerts.create(this.port, "bench baselines " + UUID.randomUUID());
+		long schedule = Drops.schedule(this.port, concert, spread / 50 + 1, 50, null);
+		List<Long> seatIds = new TicketDropDriver(this.port, new Recorder(), concert, schedule, 0).seatStatuses()
+			.block()
+			.keySet()
+			.stream()
+			.sorted()
+			.toList();
+		ScheduleKeys keys = this.catalog.keys(schedule);
+		String run = UUID.randomUUID().toString().substring(0, 6);
+		List<String> users = HoldBaselines.users("b" + run, spread);
+		Map<String, Object> results = new LinkedHashMap<>();
+
+		baselines.prepareTable(spread + 1);
+		Map<String, Object> hotForUpdate = HoldBaselines.measure(1_000, 64, i -> baselines.pessimistic(1, users.get(i)));
+		baselines.prepareTable(spread + 1);
+		Map<String, Object> hotOptimistic = HoldBaselines.measure(1_000, 64, i -> baselines.optimistic(1, users.get(i)));
+		Map<String, Object> hotLua = HoldBaselines.measure(1_000, 64,
+				i -> baselines.lua(keys, schedule, seatIds.get(seatIds.size() - 1), users.get(i)));
+		baselines.prepareTable(spread + 1);
+		Map<String, Object> spreadForUpdate = HoldBaselines.measure(spread, 64,
+				i -> baselines.pessimistic(i + 1, users.get(i)));
+		baselines.prepareTable(spread + 1);
+		Map<String, Object> spreadOptimistic = HoldBaselines.measure(spread, 64,
+				i -> baselines.optimistic(i + 1, users.get(i)));
+		Map<String, Object> spreadLua = HoldBaselines.measure(spread, 64,
+				i -> baselines.lua(keys, schedule, seatIds.get(i), users.get(i) + "-s"));
+		for (Map<String, Object> hot : List.of(hotForUpdate, hotOptimistic, hotLua)) {
+			assertThat(hot.get("winners")).as("exactly one winner on a hot seat: %s", hot).isEqualTo(1);
+		}
+		results.put("hot", Map.of("selectForUpdate", hotForUpdate, "optimistic", hotOptimistic, "lua", hotLua));
+		results.put("spread", Map.of("selectForUpdate", spreadForUpdate, "optimistic", spreadOptimistic, "lua", spreadLua));
+		Map<String, Object> ratios = new LinkedHashMap<>();
+		ratios.put("hotLuaOverForUpdate", ratio(hotLua, hotForUpdate));
+		ratios.put("hotLuaOverOptimistic", ratio(hotLua, hotOptimistic));
+		ratios.put("spreadLuaOverForUpdate", ratio(spreadLua, spreadForUpdate));
+		ratios.put("spreadLuaOverOptimistic", ratio(spreadLua, spreadOptimistic));
+		results.put("ratios", ratios);
+		return results;
+	}
+
+	private Map<String, Object> httpHotSeat(int fans) {
+		long concert = Concerts.create(this.port, "bench hot seat " + UUID.randomUUID());
+		Concerts.configureQueue(this.port, concert, 100_000, 100_000, 600);
+		long schedule = Drops.schedule(this.port, concert, 1, 1, null);
+		long seat = Drops.seatIds(this.port, schedule).get(0); // one seat: a small map
+		List<String> users = HoldBaselines.users("hot-" + UUID.randomUUID().toString().substring(0, 6), fans);
+		Map<String, String> tokens = Admissions.admit(this.room, concert, users);
+		TicketDropDriver client = new TicketDropDriver(this.port, new Recorder(), concert, schedule, 0);
+		Map<Integer, Integer> statuses = new HashMap<>();
+		Map<String, Object> result = HoldBaselines.measure(fans, fans,
+				i -> client.hold(users.get(i), tokens.get(users.get(i)), List.of(seat)).doOnNext(status -> {
+					synchronized (statuses) {
+						statuses.merge(status, 1, Integer::sum);
+					}
+				}).map(status -> status == 201));
+		result.put("statuses", statuses);
+		assertThat(result.get("winners")).as("exactly one 201").isEqualTo(1);
+		return result;
+	}
+
+	private static double ratio(Map<String, Object> a, Map<String, Object> b) {
+		return Recorder.round(((Number) a.get("attemptsPerSecond")).doubleValue()
+				/ Math.max(1, ((Number) b.get("attemptsPerSecond")).doubleValue()));
+	}
+
+}

@@ -1,0 +1,256 @@
+package dev.stagedoor.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.stagedoor.TestTokens;
+
+/**
+ * The ticket-drop scenario as the k6 script runs it, from Java: fans arrive at a fixed rate
+ * (open model), enter the waiting room, poll until admitted (less often the further back
+ * they are), charge points once admitted, read the seat map, hold 1–2 AVAILABLE seats (other seats on a
+ * 409), pay, cancel some purchases, and leave the room. Once a fan finds no AVAILABLE seat
+ * the drop counts as sold out and fans still waiting give up, as a frontend would tell them.
+ */
+final class TicketDropDriver {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/** A fan that takes longer than this counts as an error (and stops). */
+	private static final Duration FAN_TIMEOUT = Duration.ofMinutes(3);
+
+	/** A request unanswered for this long counts as an error. */
+	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+	private final WebClient client;
+
+	private final Recorder recorder;
+
+	private final long concertId;
+
+	private final long scheduleId;
+
+	private final double cancelShare;
+
+	private final AtomicBoolean soldOut = new AtomicBoolean();
+
+	private final AtomicLong soldOutAtNanos = new AtomicLong();
+
+	final Set<String> reservations = ConcurrentHashMap.newKeySet();
+
+	final AtomicInteger confirmed = new AtomicInteger();
+
+	final AtomicInteger cancelled = new AtomicInteger();
+
+	final AtomicInteger errors = new AtomicInteger();
+
+	final AtomicInteger finished = new AtomicInteger();
+
+	/** Requests under way, by operation (logged while the drop runs, to see where fans are). */
+	final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+	TicketDropDriver(int port, Recorder recorder, long concertId, long scheduleId, double cancelShare) {
+		ConnectionProvider connections = ConnectionProvider.builder("drop-driver")
+			.maxConnections(1024)
+			.pendingAcquireMaxCount(-1)
+			.pendingAcquireTimeout(Duration.ofMinutes(2))
+			.build();
+		this.client = WebClient.builder()
+			.clientConnector(new org.springframework.http.client.reactive.ReactorClientHttpConnector(
+					HttpClient.create(connections)))
+			.baseUrl("http://localhost:" + port)
+			.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(8 * 1024 * 1024))
+			.build();
+		this.recorder = recorder;
+		this.concertId = concertId;
+		this.scheduleId = scheduleId;
+		this.cancelShare = cancelShare;
+	}
+
+	/** Runs {@code fans} fans arriving at {@code perSecond}; completes when every fan is done. */
+	Mono<Void> run(int fans, int perSecond, String run) {
+		Duration gap = Duration.ofNanos(1_000_000_000L / perSecond);
+		return Flux.interval(gap)
+			.onBackpressureBuffer()
+			.take(fans)
+			.flatMap(i -> fan(run + "-" + i).timeout(FAN_TIMEOUT).onErrorResume(ex -> {
+				this.errors.incrementAndGet();
+				return Mono.empty();
+			}).doFinally(signal -> this.finished.incrementAndGet()), Integer.MAX_VALUE)
+			.then();
+	}
+
+	Double soldOutSeconds() {
+		long at = this.soldOutAtNanos.get();
+		return at == 0 ? null : Recorder.round((at - this.recorder.startNanos()) / 1e9);
+	}
+
+	private Mono<Void> fan(String user) {
+		String bearer = TestTokens.user(user);
+		return call("queue-enter", HttpMethod.POST, "/api/concerts/" + this.concertId + "/queue", bearer, null, null, null)
+			.flatMap(view -> admitted(bearer, view))
+			.flatMap(token -> call("charge", HttpMethod.POST, "/api/me/points/charges", bearer, null,
+					UUID.randomUUID().toString(), Map.of("amount", 1000))
+				.then(shop(user, bearer, token, 0))
+				.then(call("queue-leave", HttpMethod.DELETE, "/api/concerts/" + this.concertId + "/queue", bearer, null,
+						null, null))
+				.then());
+	}
+
+	/** Polls the waiting room until admitted; empty once sold out. */
+	private Mono<String> admitted(String bearer, Reply view) {
+		if ("ADMITTED".equals(view.body().get("status"))) {
+			return Mono.just((String) view.body().get("token"));
+		}
+		if (this.soldOut.get() || view.status() >= 400) {
+			return call("queue-leave", HttpMethod.DELETE, "/api/concerts/" + this.concertId + "/queue", bearer, null,
+					null, null).then(Mono.empty());
+		}
+		Number eta = (Number) view.body().get("etaSeconds");
+		// a client polls less often the longer its wait: every second near the front, every 5 s far back
+		long waitMs = Math.max(1_000, Math.min(5_000, eta == null ? 1_000 : eta.longValue() * 500));
+		return Mono.delay(Duration.ofMillis(waitMs))
+			.then(call("queue-poll", HttpMethod.GET, "/api/concerts/" + this.concertId + "/queue", bearer, null, null, null))
+			.flatMap(next -> admitted(bearer, next));
+	}
+
+	@SuppressWarnings("unchecked")
+	private Mono<Void> shop(String user, String bearer, String queueToken, int attempt) {
+		if (this.soldOut.get() || attempt >= 3) {
+			return Mono.empty();
+		}
+		return call("seat-map", HttpMethod.GET, "/api/schedules/" + this.scheduleId + "/seats", bearer, null, null, null)
+			.flatMap(map -> {
+				List<Long> available = new ArrayList<>();
+				for (Map<String, Object> seat : (List<Map<String, Object>>) (List<?>) map.list()) {
+					if ("AVAILABLE".equals(seat.get("status"))) {
+						available.add(((Number) seat.get("id")).longValue());
+					}
+				}
+				if (available.isEmpty()) {
+					if (this.soldOut.compareAndSet(false, true)) {
+						this.soldOutAtNanos.set(System.nanoTime());
+					}
+					return Mono.<Void>empty();
+				}
+				int want = Math.min(available.size(), 1 + ThreadLocalRandom.current().nextInt(2));
+				List<Long> pick = new ArrayList<>();
+				for (int i = 0; i < want; i++) {
+					pick.add(available.remove(ThreadLocalRandom.current().nextInt(available.size())));
+				}
+				return call("hold", HttpMethod.POST, "/api/schedules/" + this.scheduleId + "/reservations", bearer,
+						queueToken, null, Map.of("seatIds", pick))
+					.flatMap(held -> held.status() == 201 ? buy(bearer, (String) held.body().get("id"))
+							: shop(user, bearer, queueToken, attempt + 1));
+			});
+	}
+
+	private Mono<Void> buy(String bearer, String reservationId) {
+		this.reservations.add(reservationId);
+		return call("pay", HttpMethod.POST, "/api/reservations/" + reservationId + "/payment", bearer, null, null, null)
+			.flatMap(paid -> {
+				if (paid.status() != 200) {
+					return Mono.<Void>empty();
+				}
+				this.confirmed.incrementAndGet();
+				if (ThreadLocalRandom.current().nextDouble() >= this.cancelShare) {
+					return Mono.<Void>empty();
+				}
+				return call("cancel", HttpMethod.POST, "/api/reservations/" + reservationId + "/cancellation", bearer,
+						null, null, null)
+					.doOnNext(cancelled -> {
+						if (cancelled.status() == 202) {
+							this.cancelled.incrementAndGet();
+						}
+					})
+					.then();
+			});
+	}
+
+	/** Seat id → status, from the seat map (as any fan sees it). */
+	@SuppressWarnings("unchecked")
+	Mono<Map<Long, String>> seatStatuses() {
+		return call("seat-map", HttpMethod.GET, "/api/schedules/" + this.scheduleId + "/seats",
+				TestTokens.user("bench-auditor"), null, null, null)
+			.map(map -> {
+				Map<Long, String> statuses = new java.util.HashMap<>();
+				for (Map<String, Object> seat : (List<Map<String, Object>>) (List<?>) map.list()) {
+					statuses.put(((Number) seat.get("id")).longValue(), (String) seat.get("status"));
+				}
+				return statuses;
+			});
+	}
+
+	/** One hold request of an admitted user; emits the status. */
+	Mono<Integer> hold(String user, String queueToken, List<Long> seatIds) {
+		return call("hold", HttpMethod.POST, "/api/schedules/" + this.scheduleId + "/reservations",
+				TestTokens.user(user), queueToken, null, Map.of("seatIds", seatIds))
+			.map(Reply::status);
+	}
+
+	private Mono<Reply> call(String operation, HttpMethod method, String path, String bearer, String queueToken,
+			String idempotencyKey, Object body) {
+		AtomicInteger gauge = this.inFlight.computeIfAbsent(operation, k -> new AtomicInteger());
+		return Mono.defer(() -> {
+			long began = System.nanoTime();
+			gauge.incrementAndGet();
+			WebClient.RequestBodySpec spec = this.client.method(method).uri(path).headers(h -> {
+				h.setBearerAuth(bearer);
+				if (queueToken != null) {
+					h.set("Queue-Token", queueToken);
+				}
+				if (idempotencyKey != null) {
+					h.set("Idempotency-Key", idempotencyKey);
+				}
+			});
+			WebClient.RequestHeadersSpec<?> request = body == null ? spec
+					: spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+			return request.exchangeToMono(response -> response.bodyToMono(String.class)
+				.defaultIfEmpty("")
+				.map(text -> {
+					this.recorder.record(operation, began, response.statusCode().value());
+					return Reply.of(response.statusCode().value(), text);
+				}))
+				.timeout(REQUEST_TIMEOUT)
+				.doFinally(signal -> gauge.decrementAndGet());
+		});
+	}
+
+	record Reply(int status, Object parsed) {
+
+		@SuppressWarnings("unchecked")
+		static Reply of(int status, String text) {
+			Object parsed = text.isEmpty() ? Map.of() : JSON.readValue(text, Object.class);
+			return new Reply(status, parsed);
+		}
+
+		@SuppressWarnings("unchecked")
+		Map<String, Object> body() {
+			return this.parsed instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+		}
+
+		List<?> list() {
+			return this.parsed instanceof List<?> list ? list : List.of();
+		}
+
+	}
+
+}
