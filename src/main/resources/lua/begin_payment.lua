@@ -48,9 +48,13 @@ local keep = math.max(heldUntil, now + 2 * tonumber(ARGV[2]))
 for i = 6, #KEYS do
   redis.call('PEXPIREAT', KEYS[i], keep)
 end
+-- the seats keep counting against the user's limit for as long as they stay held
+redis.call('HSET', KEYS[5], id, (#KEYS - 5) .. ':' .. keep)
 redis.call('HSET', KEYS[1], 'state', 'PAYING', 'version', tostring(next), 'attempt', tostring(next),
   'payingSince', tostring(now), 'h' .. next, 'PAYING|' .. now)
 redis.call('ZADD', KEYS[2], now, id .. '|' .. owner)
+-- out of the reaper's queue while paying (the recovery job owns it now); back on failure
+redis.call('ZREM', KEYS[3], id .. '|' .. owner)
 redis.call('XADD', KEYS[4], '*', 'eventId', id .. ':' .. next, 'type', 'PAYMENT_STARTED', 'reservationId', id,
   'scheduleId', r[6], 'userId', owner, 'seatIds', r[7], 'amount', r[8], 'state', 'PAYING',
   'version', tostring(next), 'at', tostring(now))

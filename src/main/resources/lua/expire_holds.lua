@@ -21,8 +21,8 @@ for i = 2, #ARGV do
         'version', tostring(next), 'at', tostring(now))
       expired = expired + 1
       redis.call('ZREM', KEYS[1], member)
-    elseif r[3] ~= 'PAYING' then
-      -- gone, or moved on (confirmed, cancelled): nothing left to expire
+    else
+      -- gone, paying (the payment recovery job owns it) or moved on: nothing to expire
       redis.call('ZREM', KEYS[1], member)
     end
   end

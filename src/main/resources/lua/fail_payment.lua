@@ -23,6 +23,8 @@ if ARGV[2] == 'hold' and heldUntil > now then
       redis.call('PEXPIREAT', KEYS[i], heldUntil)
     end
   end
+  redis.call('HSET', KEYS[5], id, (#KEYS - 5) .. ':' .. heldUntil)
+  redis.call('ZADD', KEYS[3], heldUntil, id .. '|' .. owner)
   redis.call('HSET', KEYS[1], 'state', 'HELD', 'version', tostring(next), 'h' .. next, 'HELD|' .. now)
   redis.call('XADD', KEYS[4], '*', 'eventId', id .. ':' .. next, 'type', 'PAYMENT_FAILED', 'reservationId', id,
     'scheduleId', r[7], 'userId', owner, 'seatIds', r[8], 'amount', r[9], 'state', 'HELD',

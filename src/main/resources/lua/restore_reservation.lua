@@ -4,7 +4,9 @@
 -- its EXPIRED event); bought seats go back to sold. A PAYING one comes back as an attempt
 -- (attempt = its version) due for the payment recovery job, which settles it against the
 -- payment_attempt table. No event is appended: the state is already durable.
--- KEYS: 1 reservation hash, 2 expiry, 3 user's live reservations, 4 sold, 5 paying, 6.. hold keys
+-- A CANCELLING one is listed for the stuck-cancellation check again.
+-- KEYS: 1 reservation hash, 2 expiry, 3 user's live reservations, 4 sold, 5 paying,
+--       6 cancelling, 7.. hold keys
 -- ARGV: 1 id, 2 schedule id, 3 user, 4 seat ids csv, 5 amount, 6 state, 7 version,
 --       8 held-until ms, 9 updated-at ms, 10.. seat ids
 -- Reply: 1 restored, 0 skipped
@@ -22,7 +24,7 @@ redis.call('HSET', KEYS[1], 'id', id, 'scheduleId', ARGV[2], 'userId', user, 'se
 if state == 'HELD' or state == 'PAYING' then
   local left = heldUntil - now
   if left > 0 then
-    for i = 6, #KEYS do
+    for i = 7, #KEYS do
       redis.call('SET', KEYS[i], id, 'PX', left, 'NX')
     end
   end
@@ -30,12 +32,17 @@ if state == 'HELD' or state == 'PAYING' then
     redis.call('HSET', KEYS[1], 'attempt', ARGV[7], 'payingSince', ARGV[9])
     redis.call('ZADD', KEYS[5], tonumber(ARGV[9]), id .. '|' .. user)
   end
-  redis.call('ZADD', KEYS[2], heldUntil, id .. '|' .. user)
+  if state == 'HELD' then
+    redis.call('ZADD', KEYS[2], heldUntil, id .. '|' .. user)
+  end
   redis.call('HSET', KEYS[3], id, seatCount .. ':' .. heldUntil)
 elseif state == 'CONFIRMED' or state == 'CANCELLING' then
   for i = 10, #ARGV do
     redis.call('HSET', KEYS[4], ARGV[i], id)
   end
   redis.call('HSET', KEYS[3], id, seatCount .. ':0')
+  if state == 'CANCELLING' then
+    redis.call('ZADD', KEYS[6], tonumber(ARGV[9]), id .. '|' .. user)
+  end
 end
 return 1

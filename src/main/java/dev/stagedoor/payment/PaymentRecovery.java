@@ -56,12 +56,16 @@ class PaymentRecovery {
 			.flatMap(schedule -> this.scripts.stalePayments(schedule, cutoff, BATCH), 4)
 			.flatMap(id -> this.reservations.findOwned(id, null, true), 8)
 			.filter(reservation -> reservation.state() == ReservationState.PAYING)
-			.concatMap(this::settle)
+			.concatMap(reservation -> settle(reservation, cutoff))
 			.count();
 	}
 
-	private Mono<Void> settle(Reservation reservation) {
+	private Mono<Void> settle(Reservation reservation, long cutoff) {
+		// the attempt is read when its turn comes; one that began after the cutoff is a new
+		// attempt of a fan who paid again meanwhile, not the stale one
 		return this.scripts.attempt(reservation)
+			.filter(current -> current.beganAt() <= cutoff)
+			.map(PaymentScripts.Attempt::number)
 			.flatMap(attempt -> this.wallets.settle(reservation.id(), attempt).flatMap(paid -> {
 				log.info("Settling the stale payment of {} (attempt {}): {}", reservation.id(), attempt,
 						paid ? "paid, confirming" : "not paid, voided");

@@ -61,11 +61,16 @@ class PaymentScripts {
 				List.of(String.valueOf(attempt), backToHold ? "hold" : "expire"));
 	}
 
-	/** The attempt a PAYING reservation is in. */
-	Mono<Long> attempt(Reservation reservation) {
+	/** The attempt a PAYING reservation is in, and when it began (ms), read together. */
+	Mono<Attempt> attempt(Reservation reservation) {
 		return this.redis.<String, String>opsForHash()
-			.get(this.catalog.keys(reservation.scheduleId()).reservation(reservation.id()), "attempt")
-			.map(Long::valueOf);
+			.multiGet(this.catalog.keys(reservation.scheduleId()).reservation(reservation.id()),
+					List.of("attempt", "payingSince"))
+			.filter(values -> values.get(0) != null && values.get(1) != null)
+			.map(values -> new Attempt(Long.parseLong(values.get(0)), Long.parseLong(values.get(1))));
+	}
+
+	record Attempt(long number, long beganAt) {
 	}
 
 	/** Reservation ids whose payment began at or before {@code beganBefore} ms. */

@@ -86,7 +86,7 @@ class ScheduleRecovery {
 	private Mono<Long> restore(long scheduleId, Row r) {
 		ScheduleKeys k = this.catalog.keys(scheduleId);
 		List<String> keys = new ArrayList<>(List.of(k.reservation(r.id()), k.expiry(), k.userLive(r.user()), k.sold(),
-				k.paying()));
+				k.paying(), k.cancelling()));
 		r.seats().forEach(seat -> keys.add(k.hold(seat)));
 		List<String> args = new ArrayList<>(List.of(r.id(), String.valueOf(scheduleId), r.user(),
 				String.join(",", r.seats().stream().map(String::valueOf).toList()), String.valueOf(r.amount()), r.state(),

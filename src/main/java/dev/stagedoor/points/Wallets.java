@@ -89,7 +89,14 @@ public class Wallets {
 	 */
 	public Mono<PaymentOutcome> pay(String reservationId, long attempt, String user, long amount) {
 		OffsetDateTime now = OffsetDateTime.now(this.clock);
-		return this.db.sql("""
+		// free seats: a user who never charged has no wallet row for the debit to match
+		Mono<Long> wallet = amount > 0 ? Mono.just(0L) : this.db
+			.sql("INSERT INTO wallet (user_id, balance, updated_at) VALUES (:u, 0, :now) ON CONFLICT (user_id) DO NOTHING")
+			.bind("u", user)
+			.bind("now", now)
+			.fetch()
+			.rowsUpdated();
+		return wallet.then(this.db.sql("""
 				WITH debit AS (
 				    UPDATE wallet SET balance = balance - :amount, updated_at = :now
 				    WHERE user_id = :u AND balance >= :amount
@@ -114,7 +121,7 @@ public class Wallets {
 			.<PaymentOutcome>map(PaymentOutcome.Paid::new)
 			.switchIfEmpty(Mono.defer(() -> balance(user).map(PaymentOutcome.InsufficientPoints::new)))
 			.onErrorResume(DataIntegrityViolationException.class, ex -> paid(reservationId)
-				.map(paid -> paid ? new PaymentOutcome.AlreadyPaid() : new PaymentOutcome.Voided()));
+				.map(paid -> paid ? new PaymentOutcome.AlreadyPaid() : new PaymentOutcome.Voided())));
 	}
 
 	/**
@@ -175,6 +182,15 @@ public class Wallets {
 			.bind("now", OffsetDateTime.now(this.clock))
 			.map(row -> row.get("amount", Long.class))
 			.one();
+	}
+
+	/** Whether a reservation's payment has been refunded. */
+	public Mono<Boolean> refunded(String reservationId) {
+		return this.db.sql("SELECT 1 AS one FROM refund WHERE reservation_id = :r")
+			.bind("r", reservationId)
+			.map(row -> true)
+			.one()
+			.defaultIfEmpty(false);
 	}
 
 	/** Whether a reservation has been paid for (a payment row exists). */

@@ -141,6 +141,40 @@ class PaymentIntegrationTests {
 		assertThat(fans.balance(user).block()).isEqualTo(1000);
 	}
 
+	@Autowired
+	PaymentScripts scripts;
+
+	@Autowired
+	dev.stagedoor.reservation.Reservations reservations;
+
+	@Autowired
+	dev.stagedoor.catalog.SeatCatalog catalog;
+
+	@Autowired
+	org.springframework.data.redis.core.ReactiveStringRedisTemplate redis;
+
+	@Test
+	void seatsBeingPaidForKeepCountingAgainstTheUsersLimitWhilePayingOutlastsTheHold() {
+		Drop drop = Drops.create(this.port, "limit while paying", 1, 6);
+		String user = user();
+		String id = hold(drop, user, drop.seatIds().subList(0, 4));
+		dev.stagedoor.reservation.Reservation held = this.reservations.findOwned(id, user, false).block();
+		String live = this.catalog.keys(drop.scheduleId()).userLive(user);
+		assertThat(this.redis.<String, String>opsForHash().get(live, id).block())
+			.isEqualTo("4:" + held.heldUntil().toEpochMilli());
+
+		long before = System.currentTimeMillis();
+		this.scripts.begin(held, 600_000).block();
+
+		// the hold keys now last two windows; so does the seats' weight against the limit
+		String entry = this.redis.<String, String>opsForHash().get(live, id).block();
+		assertThat(entry).startsWith("4:");
+		assertThat(Long.parseLong(entry.substring(2))).isGreaterThanOrEqualTo(before + 1_200_000);
+		String token = Admissions.admit(this.room, drop.concertId(), user);
+		assertThat(new HoldingClient(this.port).status(drop.scheduleId(), user, token, List.of(drop.seatIds().get(4))))
+			.isEqualTo(422);
+	}
+
 	@Test
 	void clientsThatHangUpMidPaymentDoNotLeaveReservationsPaying() {
 		Drop drop = Drops.create(this.port, "hang up", 1, 30);

@@ -74,10 +74,16 @@ class PaymentRecoveryIntegrationTests {
 		fans.charge(user, "c", 1000).block();
 		Reservation held = hold(drop, user, drop.seatIds().get(0));
 
+		String member = held.id() + "|" + user;
+		String expiry = this.catalog.keys(drop.scheduleId()).expiry();
 		long attempt = Long.parseLong(this.scripts.begin(held, 1000).block().get(1));
 		assertThat(fans.reservation(user, held.id()).block().state()).isEqualTo("PAYING");
+		// while paying, it is the recovery job's, not the hold reaper's
+		assertThat(this.redis.opsForZSet().score(expiry, member).blockOptional()).isEmpty();
 
 		await().atMost(SETTLED).until(() -> "HELD".equals(fans.reservation(user, held.id()).block().state()));
+		assertThat(this.redis.opsForZSet().score(expiry, member).block())
+			.isEqualTo((double) held.heldUntil().toEpochMilli());
 		assertThat(outcome(held.id(), attempt)).isEqualTo("VOIDED");
 		assertThat(fans.balance(user).block()).isEqualTo(1000);
 		Drops.awaitSeat(this.port, drop.scheduleId(), drop.seatIds().get(0), "HELD");
@@ -130,6 +136,25 @@ class PaymentRecoveryIntegrationTests {
 
 		await().atMost(SETTLED).until(() -> "EXPIRED".equals(fans.reservation(user, held.id()).block().state()));
 		assertThat(fans.balance(user).block()).isEqualTo(1000);
+		assertThat(fans.ledger(user).block()).extracting(e -> e.get("type")).containsExactly("REFUND", "PAYMENT", "CHARGE");
+	}
+
+	@Test
+	void aPaymentRefundedBecauseItsSeatsWereLostIsNeverConfirmedLater() {
+		Drop drop = Drops.create(this.port, "refunded then free", 1, 2);
+		Fans fans = new Fans(this.port);
+		String user = user();
+		fans.charge(user, "c", 1000).block();
+		Reservation held = hold(drop, user, drop.seatIds().get(0));
+		long attempt = Long.parseLong(this.scripts.begin(held, 1000).block().get(1));
+		this.wallets.pay(held.id(), attempt, user, held.amount()).block();
+		// the saga found the seat taken and refunded, then died before expiring the
+		// reservation; meanwhile the seat became free again
+		assertThat(this.wallets.refund(held.id(), "seats-lost").block()).isEqualTo(held.amount());
+
+		await().atMost(SETTLED).until(() -> "EXPIRED".equals(fans.reservation(user, held.id()).block().state()));
+		assertThat(fans.balance(user).block()).isEqualTo(1000);
+		Drops.awaitSeat(this.port, drop.scheduleId(), drop.seatIds().get(0), "AVAILABLE");
 		assertThat(fans.ledger(user).block()).extracting(e -> e.get("type")).containsExactly("REFUND", "PAYMENT", "CHARGE");
 	}
 
