@@ -8,7 +8,9 @@
 -- KEYS: 1 reservation hash, 2 expiry, 3 user's live reservations, 4 sold, 5 paying,
 --       6 cancelling, 7.. hold keys
 -- ARGV: 1 id, 2 schedule id, 3 user, 4 seat ids csv, 5 amount, 6 state, 7 version,
---       8 held-until ms, 9 updated-at ms, 10.. seat ids
+--       8 held-until ms, 9 updated-at ms, 10 PAYING: attempt, 11 PAYING: least ms its hold
+--       keys must last, 12 PAYING: when the attempt began (ms; 0 = due at once),
+--       13.. seat ids
 -- Reply: 1 restored, 0 skipped
 local current = redis.call('HGET', KEYS[1], 'version')
 if current and tonumber(current) >= tonumber(ARGV[7]) then
@@ -17,27 +19,30 @@ end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local id, user, state, heldUntil = ARGV[1], ARGV[3], ARGV[6], tonumber(ARGV[8])
-local seatCount = #ARGV - 9
+local seatCount = #ARGV - 12
 redis.call('HSET', KEYS[1], 'id', id, 'scheduleId', ARGV[2], 'userId', user, 'seatIds', ARGV[4],
   'amount', ARGV[5], 'state', state, 'heldUntil', tostring(heldUntil), 'createdAt', ARGV[9],
   'version', ARGV[7], 'h' .. ARGV[7], state .. '|' .. ARGV[9])
 if state == 'HELD' or state == 'PAYING' then
   local left = heldUntil - now
+  if state == 'PAYING' then
+    left = math.max(left, tonumber(ARGV[11]))
+  end
   if left > 0 then
     for i = 7, #KEYS do
       redis.call('SET', KEYS[i], id, 'PX', left, 'NX')
     end
   end
   if state == 'PAYING' then
-    redis.call('HSET', KEYS[1], 'attempt', ARGV[7], 'payingSince', ARGV[9])
-    redis.call('ZADD', KEYS[5], tonumber(ARGV[9]), id .. '|' .. user)
+    redis.call('HSET', KEYS[1], 'attempt', ARGV[10], 'payingSince', ARGV[12])
+    redis.call('ZADD', KEYS[5], tonumber(ARGV[12]), id .. '|' .. user)
   end
   if state == 'HELD' then
     redis.call('ZADD', KEYS[2], heldUntil, id .. '|' .. user)
   end
   redis.call('HSET', KEYS[3], id, seatCount .. ':' .. heldUntil)
 elseif state == 'CONFIRMED' or state == 'CANCELLING' then
-  for i = 10, #ARGV do
+  for i = 13, #ARGV do
     redis.call('HSET', KEYS[4], ARGV[i], id)
   end
   redis.call('HSET', KEYS[3], id, seatCount .. ':0')

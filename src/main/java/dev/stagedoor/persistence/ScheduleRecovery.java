@@ -1,6 +1,7 @@
 package dev.stagedoor.persistence;
 
 import java.time.OffsetDateTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -40,10 +42,14 @@ class ScheduleRecovery {
 
 	private final ReactiveStringRedisTemplate redis;
 
-	ScheduleRecovery(SeatCatalog catalog, DatabaseClient db, ReactiveStringRedisTemplate redis) {
+	private final Duration paymentWindow;
+
+	ScheduleRecovery(SeatCatalog catalog, DatabaseClient db, ReactiveStringRedisTemplate redis,
+			@Value("${stagedoor.payment.window:60s}") Duration paymentWindow) {
 		this.catalog = catalog;
 		this.db = db;
 		this.redis = redis;
+		this.paymentWindow = paymentWindow;
 	}
 
 	/** Emits the number of reservations restored; empty if the schedule does not exist. */
@@ -66,7 +72,11 @@ class ScheduleRecovery {
 	private Flux<Row> live(long scheduleId) {
 		return this.db.sql("""
 				SELECT r.id, r.user_id, r.state, r.amount, r.version, r.held_until, r.updated_at,
-				       array_agg(s.seat_id ORDER BY s.seat_id) AS seats
+				       array_agg(s.seat_id ORDER BY s.seat_id) AS seats,
+				       -- money is recorded at once, events later: a payment may be newer than the row
+				       (SELECT max(a.attempt) FROM payment_attempt a
+				        WHERE a.reservation_id = r.id AND a.outcome = 'PAID'
+				          AND NOT EXISTS (SELECT 1 FROM refund f WHERE f.reservation_id = r.id)) AS paid_attempt
 				FROM reservation r JOIN reservation_seat s ON s.reservation_id = r.id
 				WHERE r.schedule_id = :s AND r.state IN ('HELD', 'PAYING', 'CONFIRMED', 'CANCELLING')
 				GROUP BY r.id
@@ -78,7 +88,7 @@ class ScheduleRecovery {
 						row.get("state", String.class), row.get("amount", Long.class), row.get("version", Long.class),
 						heldUntil == null ? 0 : heldUntil.toInstant().toEpochMilli(),
 						row.get("updated_at", OffsetDateTime.class).toInstant().toEpochMilli(),
-						Arrays.asList(row.get("seats", Long[].class)));
+						Arrays.asList(row.get("seats", Long[].class)), row.get("paid_attempt", Long.class));
 			})
 			.all();
 	}
@@ -88,15 +98,23 @@ class ScheduleRecovery {
 		List<String> keys = new ArrayList<>(List.of(k.reservation(r.id()), k.expiry(), k.userLive(r.user()), k.sold(),
 				k.paying(), k.cancelling()));
 		r.seats().forEach(seat -> keys.add(k.hold(seat)));
+		// a HELD or PAYING reservation whose payment committed comes back as that attempt,
+		// due at once, so the payment recovery job confirms it; an unpaid PAYING one as its own
+		// attempt from when it began; either way its seats stay held until then
+		boolean paid = r.paidAttempt() != null && (r.state().equals("HELD") || r.state().equals("PAYING"));
+		String state = paid ? "PAYING" : r.state();
+		String attempt = paid ? String.valueOf(r.paidAttempt()) : String.valueOf(r.version());
+		String payingSince = paid ? "0" : String.valueOf(r.updatedAt());
 		List<String> args = new ArrayList<>(List.of(r.id(), String.valueOf(scheduleId), r.user(),
-				String.join(",", r.seats().stream().map(String::valueOf).toList()), String.valueOf(r.amount()), r.state(),
-				String.valueOf(r.version()), String.valueOf(r.heldUntil()), String.valueOf(r.updatedAt())));
+				String.join(",", r.seats().stream().map(String::valueOf).toList()), String.valueOf(r.amount()), state,
+				String.valueOf(r.version()), String.valueOf(r.heldUntil()), String.valueOf(r.updatedAt()), attempt,
+				String.valueOf(2 * this.paymentWindow.toMillis()), payingSince));
 		r.seats().forEach(seat -> args.add(String.valueOf(seat)));
 		return LuaScripts.run(this.redis, this.restore, keys, args).map(reply -> Long.parseLong(reply.get(0)));
 	}
 
 	private record Row(String id, String user, String state, long amount, long version, long heldUntil, long updatedAt,
-			List<Long> seats) {
+			List<Long> seats, Long paidAttempt) {
 	}
 
 }

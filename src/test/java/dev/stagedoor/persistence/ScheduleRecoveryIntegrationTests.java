@@ -41,6 +41,9 @@ class ScheduleRecoveryIntegrationTests {
 	@Autowired
 	DatabaseClient db;
 
+	@Autowired
+	dev.stagedoor.points.Wallets wallets;
+
 	@Test
 	void scheduleLostByRedisIsRebuiltFromPostgres() {
 		Drop drop = Drops.create(this.port, "rebuild", 2, 5);
@@ -49,8 +52,16 @@ class ScheduleRecoveryIntegrationTests {
 		String held1 = (String) holding.hold(drop.scheduleId(), "h1", tokens.get("h1"), drop.seatIds().subList(0, 2)).get("id");
 		String held2 = (String) holding.hold(drop.scheduleId(), "h2", tokens.get("h2"), drop.seatIds().subList(2, 3)).get("id");
 		String released = (String) holding.hold(drop.scheduleId(), "gone", tokens.get("gone"), drop.seatIds().subList(5, 7)).get("id");
+		// paid: the payment committed in PostgreSQL, but Redis was lost before the payment's
+		// events were relayed, so the durable row still says HELD
+		String paidFor = (String) holding.hold(drop.scheduleId(), "payer", Admissions.admit(this.room, drop.concertId(), "payer"),
+				drop.seatIds().subList(7, 8)).get("id");
+		dev.stagedoor.Fans fans = new dev.stagedoor.Fans(this.port);
+		fans.charge("payer", "c", 1000).block();
 		Api.user(this.port, "gone").post().uri("/api/reservations/{id}/cancellation", released).exchange().expectStatus().isOk();
-		await().atMost(Duration.ofSeconds(30)).until(() -> persistedVersions(held1, held2, released) == 4);
+		await().atMost(Duration.ofSeconds(30)).until(() -> persistedVersions(held1, held2, released, paidFor) == 5);
+		assertThat(this.wallets.pay(paidFor, 2, "payer", 100).block())
+			.isInstanceOf(dev.stagedoor.points.Wallets.PaymentOutcome.Paid.class);
 		// a sale recorded in PostgreSQL (the payment flow writes these): seat 9 is SOLD
 		this.db.sql("""
 				INSERT INTO reservation (id, schedule_id, user_id, state, amount, version, updated_at)
@@ -60,7 +71,7 @@ class ScheduleRecoveryIntegrationTests {
 			.bind("id", drop.scheduleId() + "-sold000000000000").bind("seat", drop.seatIds().get(9)).fetch().rowsUpdated().block();
 		Map<Long, String> expected = new java.util.HashMap<>();
 		for (int i = 0; i < drop.seatIds().size(); i++) {
-			expected.put(drop.seatIds().get(i), i < 3 ? "HELD" : i == 9 ? "SOLD" : "AVAILABLE");
+			expected.put(drop.seatIds().get(i), i < 3 ? "HELD" : i == 9 || i == 7 ? "SOLD" : "AVAILABLE");
 		}
 
 		long deleted = this.redis.scan(ScanOptions.scanOptions().match(this.catalog.keys(drop.scheduleId()).root() + "*").count(1000).build())
@@ -71,10 +82,13 @@ class ScheduleRecoveryIntegrationTests {
 
 		Api.admin(this.port).post().uri("/api/admin/schedules/{id}/rebuild", drop.scheduleId()).exchange()
 			.expectStatus().isOk()
-			.expectBody().jsonPath("$.restored").isEqualTo(3);
+			.expectBody().jsonPath("$.restored").isEqualTo(4);
 
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(
+		// the paid one is confirmed by the payment recovery job: the sale is not lost
+		await().atMost(Duration.ofSeconds(15)).untilAsserted(
 				() -> assertThat(Drops.statuses(this.port, drop.scheduleId())).isEqualTo(expected));
+		assertThat(fans.reservation("payer", paidFor).block().state()).isEqualTo("CONFIRMED");
+		assertThat(fans.balance("payer").block()).isEqualTo(900);
 		Api.user(this.port, "h1").get().uri("/api/reservations/{id}", held1).exchange().expectStatus().isOk()
 			.expectBody().jsonPath("$.state").isEqualTo("HELD").jsonPath("$.seatIds.length()").isEqualTo(2);
 		// the restored hold still counts against the seat: another fan cannot take it
