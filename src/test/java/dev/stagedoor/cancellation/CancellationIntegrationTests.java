@@ -126,6 +126,38 @@ class CancellationIntegrationTests {
 	}
 
 	@Test
+	void theSeatMapStreamShowsTheSeatsAvailableAgain() {
+		Drop drop = Drops.create(this.port, "cancel seat stream", 1, 2);
+		String user = user();
+		long seat = drop.seatIds().get(0);
+		String id = Buying.buy(this.port, this.room, drop, user, 1000, List.of(seat));
+		Drops.awaitSeat(this.port, drop.scheduleId(), seat, "SOLD");
+
+		WebClient.create("http://localhost:" + this.port)
+			.get()
+			.uri("/api/schedules/{id}/seats/stream", drop.scheduleId())
+			.headers(h -> h.setBearerAuth(TestTokens.user("watcher")))
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.retrieve()
+			.bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<List<Map<String, Object>>>>() {
+			})
+			.filter(event -> event.event() != null)
+			.as(StepVerifier::create)
+			.assertNext(event -> {
+				assertThat(event.event()).isEqualTo("snapshot");
+				assertThat(event.data()).anySatisfy(s -> assertThat(s).containsEntry("id", (int) seat)
+					.containsEntry("status", "SOLD"));
+			})
+			.then(() -> new Fans(this.port).cancel(user, id).block())
+			.assertNext(event -> {
+				assertThat(event.event()).isEqualTo("seats");
+				assertThat(event.data()).containsExactly(Map.of("id", (int) seat, "status", "AVAILABLE"));
+			})
+			.thenCancel()
+			.verify(Duration.ofSeconds(20));
+	}
+
+	@Test
 	void redeliveryAndAWorkerKilledBetweenRefundAndCompletionStillRefundOnce() {
 		Drop drop = Drops.create(this.port, "redelivery", 1, 2);
 		Fans fans = new Fans(this.port);
