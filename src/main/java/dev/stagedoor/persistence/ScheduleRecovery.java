@@ -25,7 +25,8 @@ import dev.stagedoor.support.LuaScripts;
 /**
  * Rebuilds a schedule's Redis state from PostgreSQL: the seat catalog, then every
  * reservation recorded in a non-final state (HELD and PAYING with the time their hold had
- * left, CONFIRMED and CANCELLING back to sold). At start-up every schedule whose catalog is
+ * left, CONFIRMED and CANCELLING back to sold; a paid HELD/PAYING one as its paid attempt for
+ * the payment recovery job; a refunded CANCELLING one completed). At start-up every schedule whose catalog is
  * missing in Redis is rebuilt; the others only get their catalog republished.
  * Not recoverable: changes that never reached PostgreSQL (events still in a lost outbox).
  */
@@ -35,6 +36,8 @@ class ScheduleRecovery {
 	private static final Logger log = LoggerFactory.getLogger(ScheduleRecovery.class);
 
 	private final RedisScript<List<Object>> restore = LuaScripts.load("restore_reservation");
+
+	private final RedisScript<List<Object>> completeCancellation = LuaScripts.load("complete_cancellation");
 
 	private final SeatCatalog catalog;
 
@@ -76,7 +79,8 @@ class ScheduleRecovery {
 				       -- money is recorded at once, events later: a payment may be newer than the row
 				       (SELECT max(a.attempt) FROM payment_attempt a
 				        WHERE a.reservation_id = r.id AND a.outcome = 'PAID'
-				          AND NOT EXISTS (SELECT 1 FROM refund f WHERE f.reservation_id = r.id)) AS paid_attempt
+				          AND NOT EXISTS (SELECT 1 FROM refund f WHERE f.reservation_id = r.id)) AS paid_attempt,
+				       EXISTS (SELECT 1 FROM refund f WHERE f.reservation_id = r.id) AS refunded
 				FROM reservation r JOIN reservation_seat s ON s.reservation_id = r.id
 				WHERE r.schedule_id = :s AND r.state IN ('HELD', 'PAYING', 'CONFIRMED', 'CANCELLING')
 				GROUP BY r.id
@@ -88,7 +92,8 @@ class ScheduleRecovery {
 						row.get("state", String.class), row.get("amount", Long.class), row.get("version", Long.class),
 						heldUntil == null ? 0 : heldUntil.toInstant().toEpochMilli(),
 						row.get("updated_at", OffsetDateTime.class).toInstant().toEpochMilli(),
-						Arrays.asList(row.get("seats", Long[].class)), row.get("paid_attempt", Long.class));
+						Arrays.asList(row.get("seats", Long[].class)), row.get("paid_attempt", Long.class),
+						Boolean.TRUE.equals(row.get("refunded", Boolean.class)));
 			})
 			.all();
 	}
@@ -110,11 +115,25 @@ class ScheduleRecovery {
 				String.valueOf(r.version()), String.valueOf(r.heldUntil()), String.valueOf(r.updatedAt()), attempt,
 				String.valueOf(2 * this.paymentWindow.toMillis()), payingSince));
 		r.seats().forEach(seat -> args.add(String.valueOf(seat)));
-		return LuaScripts.run(this.redis, this.restore, keys, args).map(reply -> Long.parseLong(reply.get(0)));
+		Mono<Long> restored = LuaScripts.run(this.redis, this.restore, keys, args)
+			.map(reply -> Long.parseLong(reply.get(0)));
+		if (!(r.state().equals("CANCELLING") && r.refunded())) {
+			return restored;
+		}
+		// refunded already, so the worker finished its part and its CANCEL_REQUESTED is long
+		// consumed: complete the cancellation here (seats back on sale, CANCELLED event)
+		return restored.flatMap(count -> LuaScripts
+			.run(this.redis, this.completeCancellation,
+					List.of(k.reservation(r.id()), k.cancelling(), k.sold(), k.outbox(), k.userLive(r.user())), List.of())
+			.then(this.db.sql("UPDATE cancellation SET completed_at = now() WHERE reservation_id = :r AND completed_at IS NULL")
+				.bind("r", r.id())
+				.fetch()
+				.rowsUpdated())
+			.thenReturn(count));
 	}
 
 	private record Row(String id, String user, String state, long amount, long version, long heldUntil, long updatedAt,
-			List<Long> seats, Long paidAttempt) {
+			List<Long> seats, Long paidAttempt, boolean refunded) {
 	}
 
 }

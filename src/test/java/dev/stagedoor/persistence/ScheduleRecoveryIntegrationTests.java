@@ -69,6 +69,20 @@ class ScheduleRecoveryIntegrationTests {
 			.bind("id", drop.scheduleId() + "-sold000000000000").bind("s", drop.scheduleId()).fetch().rowsUpdated().block();
 		this.db.sql("INSERT INTO reservation_seat (reservation_id, seat_id) VALUES (:id, :seat)")
 			.bind("id", drop.scheduleId() + "-sold000000000000").bind("seat", drop.seatIds().get(9)).fetch().rowsUpdated().block();
+		// a cancellation whose refund committed but whose CANCELLED event Redis lost: the
+		// durable row still says CANCELLING, seat 8 must come back AVAILABLE, not SOLD
+		String refunded = drop.scheduleId() + "-refunded00000000";
+		this.db.sql("""
+				INSERT INTO reservation (id, schedule_id, user_id, state, amount, version, updated_at)
+				VALUES (:id, :s, 'canceller', 'CANCELLING', 100, 4, now())""")
+			.bind("id", refunded).bind("s", drop.scheduleId()).fetch().rowsUpdated().block();
+		this.db.sql("INSERT INTO reservation_seat (reservation_id, seat_id) VALUES (:id, :seat)")
+			.bind("id", refunded).bind("seat", drop.seatIds().get(8)).fetch().rowsUpdated().block();
+		this.db.sql("INSERT INTO payment (reservation_id, user_id, amount, paid_at) VALUES (:id, 'canceller', 100, now())")
+			.bind("id", refunded).fetch().rowsUpdated().block();
+		this.db.sql("""
+				INSERT INTO refund (reservation_id, user_id, amount, reason, refunded_at)
+				VALUES (:id, 'canceller', 100, 'cancelled-by-user', now())""").bind("id", refunded).fetch().rowsUpdated().block();
 		Map<Long, String> expected = new java.util.HashMap<>();
 		for (int i = 0; i < drop.seatIds().size(); i++) {
 			expected.put(drop.seatIds().get(i), i < 3 ? "HELD" : i == 9 || i == 7 ? "SOLD" : "AVAILABLE");
@@ -82,13 +96,14 @@ class ScheduleRecoveryIntegrationTests {
 
 		Api.admin(this.port).post().uri("/api/admin/schedules/{id}/rebuild", drop.scheduleId()).exchange()
 			.expectStatus().isOk()
-			.expectBody().jsonPath("$.restored").isEqualTo(4);
+			.expectBody().jsonPath("$.restored").isEqualTo(5);
 
 		// the paid one is confirmed by the payment recovery job: the sale is not lost
 		await().atMost(Duration.ofSeconds(15)).untilAsserted(
 				() -> assertThat(Drops.statuses(this.port, drop.scheduleId())).isEqualTo(expected));
 		assertThat(fans.reservation("payer", paidFor).block().state()).isEqualTo("CONFIRMED");
 		assertThat(fans.balance("payer").block()).isEqualTo(900);
+		assertThat(fans.reservation("canceller", refunded).block().state()).isEqualTo("CANCELLED");
 		Api.user(this.port, "h1").get().uri("/api/reservations/{id}", held1).exchange().expectStatus().isOk()
 			.expectBody().jsonPath("$.state").isEqualTo("HELD").jsonPath("$.seatIds.length()").isEqualTo(2);
 		// the restored hold still counts against the seat: another fan cannot take it
