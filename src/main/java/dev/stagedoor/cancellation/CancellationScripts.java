@@ -1,8 +1,10 @@
 package dev.stagedoor.cancellation;
 
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
@@ -41,6 +43,16 @@ class CancellationScripts {
 		ScheduleKeys k = this.catalog.keys(reservation.scheduleId());
 		return LuaScripts.run(this.redis, this.complete, List.of(k.reservation(reservation.id()), k.cancelling(),
 				k.sold(), k.outbox(), k.userLive(reservation.userId())), List.of());
+	}
+
+	/** Up to {@code limit} cancellations per known schedule requested at or before {@code requestedBefore} ms: id → requested at. */
+	Flux<Map.Entry<String, Long>> requestedBefore(long requestedBefore, int limit) {
+		return Flux.fromIterable(this.catalog.knownScheduleIds())
+			.flatMap(schedule -> this.redis.opsForZSet()
+				.rangeByScoreWithScores(this.catalog.keys(schedule).cancelling(),
+						Range.closed(0.0, (double) requestedBefore), Limit.limit().count(limit)), 8)
+			.map(tuple -> Map.entry(tuple.getValue().substring(0, tuple.getValue().indexOf('|')),
+					tuple.getScore().longValue()));
 	}
 
 	/** How many cancellations of known schedules were requested at or before {@code requestedBefore} ms. */

@@ -17,6 +17,7 @@ import reactor.core.publisher.Mono;
 import dev.stagedoor.events.EventSubscriber;
 import dev.stagedoor.events.EventSubscriber.PoisonEventException;
 import dev.stagedoor.events.ReservationEvent;
+import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationState;
 import dev.stagedoor.reservation.Reservations;
 import dev.stagedoor.support.Background;
@@ -29,7 +30,8 @@ import dev.stagedoor.support.Ticker;
  * the same single refund and CANCELLED state. While the worker (or Kafka) is away,
  * cancellations wait in CANCELLING and are counted as stuck after
  * {@code stagedoor.cancellation.stuck-after}; the worker resumes them from its committed
- * offset when it returns.
+ * offset when it returns, and any instance finishes one still waiting after
+ * {@code stagedoor.cancellation.resume-after} without its event.
  */
 @Component
 class CancellationWorker {
@@ -59,18 +61,35 @@ class CancellationWorker {
 		return this.reservations.findOwned(event.reservationId(), null, true)
 			.switchIfEmpty(Mono.error(() -> new PoisonEventException(
 					"reservation " + event.reservationId() + " is not in Redis (rebuild the schedule, then replay)", null)))
-			.flatMap(reservation -> {
-				if (reservation.state() == ReservationState.CANCELLED) {
-					return this.records.completed(reservation.id());
-				}
-				if (reservation.state() != ReservationState.CANCELLING) {
-					log.warn("Ignoring {}: reservation {} is {}", event.eventId(), reservation.id(), reservation.state());
-					return Mono.empty();
-				}
-				return this.records.refund(reservation.id(), reservation.userId(), event.at())
-					.flatMap(refunded -> this.scripts.complete(reservation))
-					.then(this.records.completed(reservation.id()));
-			});
+			.flatMap(reservation -> finish(reservation, event.at()));
+	}
+
+	/**
+	 * Finishes cancellations waiting longer than {@code resumeAfter} without their event (lost
+	 * with Redis, dead-lettered, or a worker that stays away); emits how many.
+	 */
+	Mono<Long> resumeWaiting(CancellationProperties properties, Clock clock) {
+		return this.scripts.requestedBefore(clock.millis() - properties.resumeAfter().toMillis(), 100)
+			.concatMap(waiting -> this.reservations.findOwned(waiting.getKey(), null, true)
+				.doOnNext(reservation -> log.warn("Resuming the cancellation of {}, waiting since {} ms",
+						reservation.id(), waiting.getValue()))
+				.flatMap(reservation -> finish(reservation, waiting.getValue()))
+				.thenReturn(1))
+			.count();
+	}
+
+	/** Refund (once) with the history row, then CANCELLING→CANCELLED; a no-op when done. */
+	private Mono<Void> finish(Reservation reservation, long requestedAt) {
+		if (reservation.state() == ReservationState.CANCELLED) {
+			return this.records.completed(reservation.id());
+		}
+		if (reservation.state() != ReservationState.CANCELLING) {
+			log.warn("Not cancelling {}: it is {}", reservation.id(), reservation.state());
+			return Mono.empty();
+		}
+		return this.records.refund(reservation.id(), reservation.userId(), requestedAt)
+			.then(this.scripts.complete(reservation))
+			.then(this.records.completed(reservation.id()));
 	}
 
 	/** Counts CANCELLING reservations older than {@code stuckAfter}. */
@@ -103,7 +122,7 @@ class CancellationWorker {
 				.description("Reservations CANCELLING for longer than stagedoor.cancellation.stuck-after")
 				.register(meters);
 			return new Ticker("stuck cancellation check", properties.checkInterval(),
-					() -> worker.countStuck(properties, clock));
+					() -> worker.countStuck(properties, clock).then(worker.resumeWaiting(properties, clock)));
 		}
 
 		/** DOWN while some cancellation waits longer than stuck-after (the worker or Kafka is away). */
