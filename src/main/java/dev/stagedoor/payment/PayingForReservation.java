@@ -85,12 +85,6 @@ class PayingForReservation {
 	 * reservation took a seat meanwhile, the payment is refunded and the reservation EXPIRED.
 	 */
 	static Mono<Void> complete(PaymentScripts scripts, Wallets wallets, Reservation reservation, long attempt) {
-		// refunded already (its seats were lost, and expiring it failed): never confirm it now
-		return wallets.refunded(reservation.id()).flatMap(refunded -> refunded
-				? scripts.fail(reservation, attempt, false).then() : confirm(scripts, wallets, reservation, attempt));
-	}
-
-	private static Mono<Void> confirm(PaymentScripts scripts, Wallets wallets, Reservation reservation, long attempt) {
 		return scripts.confirm(reservation, attempt).flatMap(reply -> {
 			if (!"SEATS_LOST".equals(reply.get(0))) {
 				return Mono.<Void>empty();

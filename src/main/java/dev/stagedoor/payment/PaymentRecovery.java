@@ -69,9 +69,20 @@ class PaymentRecovery {
 			.flatMap(attempt -> this.wallets.settle(reservation.id(), attempt).flatMap(paid -> {
 				log.info("Settling the stale payment of {} (attempt {}): {}", reservation.id(), attempt,
 						paid ? "paid, confirming" : "not paid, voided");
-				return paid ? PayingForReservation.complete(this.scripts, this.wallets, reservation, attempt)
-						: this.scripts.fail(reservation, attempt, true).then();
+				return paid ? completePaid(reservation, attempt) : this.scripts.fail(reservation, attempt, true).then();
 			}));
+	}
+
+	/**
+	 * A paid attempt left PAYING. Only here can its payment already be refunded (a request
+	 * found its seats taken, refunded, and died before expiring it); such a one is expired,
+	 * never confirmed, even if its seats came free again. A live request never meets that
+	 * case, so its path carries no extra read.
+	 */
+	private Mono<Void> completePaid(Reservation reservation, long attempt) {
+		return this.wallets.refunded(reservation.id())
+			.flatMap(refunded -> refunded ? this.scripts.fail(reservation, attempt, false).then()
+					: PayingForReservation.complete(this.scripts, this.wallets, reservation, attempt));
 	}
 
 	@Configuration(proxyBeanMethods = false)

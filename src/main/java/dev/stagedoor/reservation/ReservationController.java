@@ -12,7 +12,6 @@ import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.security.core.Authentication;
@@ -61,7 +60,7 @@ class ReservationController {
 		CurrentUser user = CurrentUser.of(caller);
 		return this.reservations.findOwned(id, user.id(), user.admin())
 			.map(reservation -> ResponseEntity.ok().<Object>body(reservation))
-			.defaultIfEmpty(Problem.response(notFound()));
+			.defaultIfEmpty(Problem.response(ReservationProblems.notFound()));
 	}
 
 	@GetMapping(path = "/api/reservations/{id}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -70,7 +69,7 @@ class ReservationController {
 		CurrentUser user = CurrentUser.of(caller);
 		long after = parseVersion(lastEventId);
 		return this.reservations.findOwned(id, user.id(), user.admin())
-			.switchIfEmpty(Mono.error(() -> new ProblemException(notFound())))
+			.switchIfEmpty(Mono.error(() -> new ProblemException(ReservationProblems.notFound())))
 			.flatMapMany(first -> this.streams.follow(first, after, user));
 	}
 
@@ -98,14 +97,6 @@ class ReservationController {
 					"A valid Queue-Token of an admitted user is required: " + refused.reason() + ".");
 		}
 		return Problem.response(Problem.scheduleNotFound());
-	}
-
-	static ResponseEntity<Object> invalidState(Reservation reservation) {
-		return ReservationProblems.invalidState(reservation);
-	}
-
-	static ProblemDetail notFound() {
-		return ReservationProblems.notFound();
 	}
 
 	private static long parseVersion(String lastEventId) {
