@@ -41,11 +41,6 @@ class ReservationRecords {
 		this.clock = clock;
 	}
 
-	/** Emits true if the event was new, false for a duplicate. */
-	Mono<Boolean> apply(ReservationEvent event) {
-		return applyAll(List.of(event)).map(recorded -> recorded > 0);
-	}
-
 	/**
 	 * Applies a batch of events in one transaction with three statements whatever its size:
 	 * the new events are recorded, each reservation moves to its newest state in the batch
