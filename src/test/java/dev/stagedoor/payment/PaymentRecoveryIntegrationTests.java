@@ -158,6 +158,38 @@ class PaymentRecoveryIntegrationTests {
 		assertThat(fans.ledger(user).block()).extracting(e -> e.get("type")).containsExactly("REFUND", "PAYMENT", "CHARGE");
 	}
 
+	@Autowired
+	PaymentRecovery recovery;
+
+	@Test
+	void recoveryJobsOfManyInstancesAndALateRequestRacingForOneAttemptAgree() {
+		Drop drop = Drops.create(this.port, "recovery race", 1, 6);
+		Fans fans = new Fans(this.port);
+		for (int round = 0; round < 6; round++) {
+			String user = user();
+			fans.charge(user, "c", 1000).block();
+			Reservation held = hold(drop, user, drop.seatIds().get(round));
+			long attempt = Long.parseLong(this.scripts.begin(held, 1000).block().get(1));
+
+			// when the attempt turns stale: eight instances' recovery passes (and this
+			// context's own ticker) against the request that comes back to debit it
+			reactor.core.publisher.Flux.merge(reactor.core.publisher.Flux.range(0, 8)
+				.map(i -> this.recovery.settleStale().then()), reactor.core.publisher.Flux.just(
+						this.wallets.pay(held.id(), attempt, user, held.amount()).then()))
+				.delaySubscription(Duration.ofMillis(1_000 + 40 * round))
+				.blockLast(Duration.ofSeconds(30));
+
+			await().atMost(SETTLED).until(() -> !"PAYING".equals(fans.reservation(user, held.id()).block().state()));
+			String state = fans.reservation(user, held.id()).block().state();
+			String decided = outcome(held.id(), attempt);
+			assertThat(state).isIn("CONFIRMED", "HELD");
+			assertThat(decided).isEqualTo("CONFIRMED".equals(state) ? "PAID" : "VOIDED");
+			assertThat(fans.balance(user).block()).isEqualTo("CONFIRMED".equals(state) ? 900 : 1000);
+			Drops.awaitSeat(this.port, drop.scheduleId(), drop.seatIds().get(round),
+					"CONFIRMED".equals(state) ? "SOLD" : "HELD");
+		}
+	}
+
 	@Test
 	void aHoldThatExpiredBeforePaymentCannotBePaid() {
 		Drop drop = Drops.create(this.port, "too late", 1, 2);
