@@ -9,12 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import dev.stagedoor.Api;
@@ -25,11 +22,8 @@ import dev.stagedoor.Drops.Drop;
 import dev.stagedoor.Fans;
 import dev.stagedoor.Fans.Reply;
 import dev.stagedoor.IntegrationTest;
-import dev.stagedoor.TestTokens;
 import dev.stagedoor.events.ReservationEvent;
-import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
-import dev.stagedoor.reservation.HoldingClient;
 import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.Reservations;
 
@@ -133,15 +127,7 @@ class CancellationIntegrationTests {
 		String id = Buying.buy(this.port, this.room, drop, user, 1000, List.of(seat));
 		Drops.awaitSeat(this.port, drop.scheduleId(), seat, "SOLD");
 
-		WebClient.create("http://localhost:" + this.port)
-			.get()
-			.uri("/api/schedules/{id}/seats/stream", drop.scheduleId())
-			.headers(h -> h.setBearerAuth(TestTokens.user("watcher")))
-			.accept(MediaType.TEXT_EVENT_STREAM)
-			.retrieve()
-			.bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<List<Map<String, Object>>>>() {
-			})
-			.filter(event -> event.event() != null)
+		dev.stagedoor.Streams.seats(this.port, drop.scheduleId())
 			.as(StepVerifier::create)
 			.assertNext(event -> {
 				assertThat(event.event()).isEqualTo("snapshot");
@@ -227,19 +213,7 @@ class CancellationIntegrationTests {
 	}
 
 	private Flux<ServerSentEvent<Map<String, Object>>> stream(String id, String user, String lastEventId) {
-		return WebClient.create("http://localhost:" + this.port)
-			.get()
-			.uri("/api/reservations/{id}/stream", id)
-			.headers(h -> {
-				h.setBearerAuth(TestTokens.user(user));
-				h.set("Last-Event-ID", lastEventId);
-			})
-			.accept(MediaType.TEXT_EVENT_STREAM)
-			.retrieve()
-			.bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>>() {
-			})
-			.filter(event -> "state".equals(event.event()))
-			.timeout(Duration.ofSeconds(20));
+		return dev.stagedoor.Streams.reservation(this.port, id, user, lastEventId);
 	}
 
 	private static String user() {

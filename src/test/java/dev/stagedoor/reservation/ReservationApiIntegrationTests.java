@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 import dev.stagedoor.Api;
@@ -191,15 +191,7 @@ class ReservationApiIntegrationTests {
 		String token = Admissions.admit(this.room, drop.concertId(), "fan");
 		long seat = drop.seatIds().get(1);
 
-		WebClient.create("http://localhost:" + this.port)
-			.get()
-			.uri("/api/schedules/{id}/seats/stream", drop.scheduleId())
-			.headers(h -> h.setBearerAuth(TestTokens.user("watcher")))
-			.accept(MediaType.TEXT_EVENT_STREAM)
-			.retrieve()
-			.bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<List<Map<String, Object>>>>() {
-			})
-			.filter(event -> event.event() != null)
+		dev.stagedoor.Streams.seats(this.port, drop.scheduleId())
 			.as(StepVerifier::create)
 			.assertNext(event -> {
 				assertThat(event.event()).isEqualTo("snapshot");
@@ -227,23 +219,8 @@ class ReservationApiIntegrationTests {
 			.expectBody().jsonPath("$.heldUntil").isEqualTo(first.body().get("heldUntil")));
 	}
 
-	private reactor.core.publisher.Flux<ServerSentEvent<Map<String, Object>>> stream(String id, String user,
-			String lastEventId) {
-		return WebClient.create("http://localhost:" + this.port)
-			.get()
-			.uri("/api/reservations/{id}/stream", id)
-			.headers(h -> {
-				h.setBearerAuth(TestTokens.user(user));
-				if (lastEventId != null) {
-					h.set("Last-Event-ID", lastEventId);
-				}
-			})
-			.accept(MediaType.TEXT_EVENT_STREAM)
-			.retrieve()
-			.bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>>() {
-			})
-			.filter(event -> "state".equals(event.event()))
-			.timeout(Duration.ofSeconds(20));
+	private Flux<ServerSentEvent<Map<String, Object>>> stream(String id, String user, String lastEventId) {
+		return dev.stagedoor.Streams.reservation(this.port, id, user, lastEventId);
 	}
 
 }
