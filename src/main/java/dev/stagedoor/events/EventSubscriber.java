@@ -19,7 +19,7 @@ public interface EventSubscriber {
 	Flux<Void> subscribe(String group, Function<ReservationEvent, Mono<Void>> handler);
 
 	/**
-	 * Hands the events to {@code handler} in batches (what one poll of the broker returned),
+	 * Hands the events to {@code handler} in batches (what arrived together, bounded in size),
 	 * in order; the next batch waits for the previous one. If a batch fails with a
 	 * {@link PoisonEventException}, its events are handed over again one per batch, so only
 	 * the poison ones go to the dead-letter topic.

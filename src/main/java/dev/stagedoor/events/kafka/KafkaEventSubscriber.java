@@ -26,14 +26,12 @@ import dev.stagedoor.events.EventSubscriber;
 import dev.stagedoor.events.ReservationEvent;
 
 /**
- * reactor-kafka behind {@link EventSubscriber}. The receiver hands over what each poll
- * returned as one batch; a batch's offsets are acknowledged (and so committed) only after
- * its handler completed. Transient failures are retried with backoff forever, holding the
- * consumer; poison records go to the dead-letter topic.
- * <p>
- * Batches rather than per-partition parallelism: one poll usually returns records of a
- * single partition, so grouping by partition left the other partitions idle while one was
- * written. A batch written in one transaction costs a few statements whatever its size.
+ * reactor-kafka behind {@link EventSubscriber}. Records are gathered into batches (up to
+ * {@value #MAX_BATCH}, or what arrived within 5 ms), handled one batch after the other; a
+ * batch's offsets are acknowledged (and so committed) only after its handler completed.
+ * Transient failures are retried with backoff forever, holding the consumer; poison
+ * records go to the dead-letter topic. A batch written in one transaction costs a few
+ * statements whatever its size, which is what lets one consumer keep up.
  */
 @Component
 class KafkaEventSubscriber implements EventSubscriber {
@@ -43,8 +41,6 @@ class KafkaEventSubscriber implements EventSubscriber {
 	private static final int MAX_BATCH = 500;
 
 	private static final Duration BATCH_WAIT = Duration.ofMillis(5);
-
-	private static final Duration HANDLER_TIMEOUT = Duration.ofSeconds(20);
 
 	private final String bootstrapServers;
 
@@ -143,8 +139,7 @@ class KafkaEventSubscriber implements EventSubscriber {
 	}
 
 	private static Mono<Void> retried(Mono<Void> work, String what) {
-		// a handler that hangs (a half-open database connection) counts as failed and is retried
-		return work.timeout(HANDLER_TIMEOUT).retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200))
+		return work.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200))
 			.maxBackoff(Duration.ofSeconds(5))
 			.filter(ex -> !(ex instanceof PoisonEventException))
 			.doBeforeRetry(signal -> log.warn("{} failed, retrying: {}", what, signal.failure().toString())));
