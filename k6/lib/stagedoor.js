@@ -285,6 +285,7 @@ const RESPONSE_CALLBACKS = new Map(
  * @typedef {Object} CallOptions
  * @property {string} token bearer token of the caller
  * @property {Record<string, string | number>} [params] path parameters of the URL template
+ * @property {Record<string, string>} [query] query parameters
  * @property {unknown} [body] JSON body (omitted when undefined)
  * @property {Record<string, string>} [headers] extra headers (Queue-Token, Idempotency-Key)
  * @property {Record<string, string>} [tags] extra metric tags
@@ -296,7 +297,7 @@ const RESPONSE_CALLBACKS = new Map(
  * @param {Record<string, string | number>} [params]
  * @returns {string}
  */
-export function urlOf(endpoint, params = {}) {
+export function urlOf(endpoint, params = {}, query = {}) {
   const path = ENDPOINTS[endpoint].path.replace(/\{(\w+)\}/g, (_, key) => {
     const value = params[key];
     if (value === undefined) {
@@ -304,7 +305,10 @@ export function urlOf(endpoint, params = {}) {
     }
     return encodeURIComponent(String(value));
   });
-  return config.baseUrl + path;
+  const search = Object.entries(query)
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+    .join('&');
+  return config.baseUrl + path + (search ? `?${search}` : '');
 }
 
 /**
@@ -365,7 +369,8 @@ function toResult(res) {
 export function call(endpoint, options) {
   const spec = ENDPOINTS[endpoint];
   const body = options.body === undefined ? null : JSON.stringify(options.body);
-  const res = http.request(spec.method, urlOf(endpoint, options.params), body, requestParams(endpoint, options));
+  const res = http.request(spec.method, urlOf(endpoint, options.params, options.query), body,
+    requestParams(endpoint, options));
   return toResult(res);
 }
 
@@ -382,7 +387,7 @@ export function callAll(endpoint, calls) {
   /** @type {import('k6/http').ObjectBatchRequest[]} */
   const requests = calls.map((options) => ({
     method: spec.method,
-    url: urlOf(endpoint, options.params),
+    url: urlOf(endpoint, options.params, options.query),
     body: options.body === undefined ? null : JSON.stringify(options.body),
     params: requestParams(endpoint, options),
   }));
@@ -620,13 +625,16 @@ export function queueStats(concertId) {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * GET /api/schedules/{id}/seats (a snapshot at most 250 ms old).
+ * GET /api/schedules/{id}/seats (a snapshot at most 250 ms old); with `status`, only the
+ * seats in that status (`?status=AVAILABLE` is what a shopper needs, and it shrinks as the
+ * drop sells out).
  * @param {string} token
  * @param {number} scheduleId
+ * @param {SeatStatus} [status]
  * @returns {ApiResult<Seat[]>}
  */
-export function seatMap(token, scheduleId) {
-  return call('seat-map', { token, params: { scheduleId } });
+export function seatMap(token, scheduleId, status) {
+  return call('seat-map', { token, params: { scheduleId }, query: status ? { status } : {} });
 }
 
 /**
@@ -712,7 +720,7 @@ export function holdRandomSeats(token, queueToken, scheduleId, options) {
   while (outcome.attempts < options.attempts) {
     let candidates = available.filter((id) => !taken.has(id));
     if (!fetched || candidates.length < wanted) {
-      const map = seatMap(token, scheduleId);
+      const map = seatMap(token, scheduleId, 'AVAILABLE');
       if (!map.ok || map.body === null) {
         outcome.error = map;
         return outcome;

@@ -1,6 +1,7 @@
 package dev.stagedoor.catalog;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -12,6 +13,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -20,6 +22,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -79,11 +83,38 @@ class ScheduleController {
 				.flatMap(schedule -> this.seatMap.available(id).map(available -> ScheduleView.of(schedule, available))));
 	}
 
+	/**
+	 * The seat map, optionally only the seats in one status ({@code ?status=AVAILABLE}: what a
+	 * shopper needs, and near a sell-out a small fraction of the map). Answers 304 to an
+	 * {@code If-None-Match} that names the current map.
+	 */
 	@GetMapping("/api/schedules/{scheduleId}/seats")
-	Mono<ResponseEntity<Object>> seats(@PathVariable long scheduleId) {
-		return this.seatMap.seats(scheduleId)
-			.map(seats -> ResponseEntity.ok().<Object>body(seats))
-			.defaultIfEmpty(Problem.response(Problem.scheduleNotFound()));
+	Mono<ResponseEntity<Object>> seats(@PathVariable long scheduleId, @RequestParam(required = false) String status,
+			@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
+		SeatView.SeatStatus filter = null;
+		if (status != null) {
+			filter = Arrays.stream(SeatView.SeatStatus.values())
+				.filter(s -> s.name().equals(status))
+				.findFirst()
+				.orElse(null);
+			if (filter == null) {
+				return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed",
+						"status must be one of AVAILABLE, HELD, SOLD."));
+			}
+		}
+		SeatView.SeatStatus chosen = filter;
+		return this.seatMap.snapshot(scheduleId).map(snapshot -> {
+			String etag = snapshot.etag(chosen);
+			if (ifNoneMatch != null && (ifNoneMatch.equals("*") || Arrays.stream(ifNoneMatch.split(","))
+				.map(String::trim)
+				.anyMatch(tag -> tag.equals(etag) || tag.equals("W/" + etag)))) {
+				return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
+			}
+			return ResponseEntity.ok()
+				.eTag(etag)
+				.contentType(MediaType.APPLICATION_JSON)
+				.<Object>body(snapshot.json(chosen));
+		}).defaultIfEmpty(Problem.response(Problem.scheduleNotFound()));
 	}
 
 	@GetMapping(path = "/api/schedules/{scheduleId}/seats/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

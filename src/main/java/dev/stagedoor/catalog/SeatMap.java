@@ -1,16 +1,22 @@
 package dev.stagedoor.catalog;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.stagedoor.catalog.SeatView.SeatStatus;
 
@@ -34,13 +40,21 @@ public class SeatMap {
 
 	private final ReactiveStringRedisTemplate redis;
 
-	SeatMap(SeatCatalog catalog, ReactiveStringRedisTemplate redis) {
+	private final JsonMapper json;
+
+	SeatMap(SeatCatalog catalog, ReactiveStringRedisTemplate redis, JsonMapper json) {
 		this.catalog = catalog;
 		this.redis = redis;
+		this.json = json;
 	}
 
 	/** The schedule's seats with their status, at most {@link #MAX_AGE} old; empty for an unknown schedule. */
 	public Mono<List<SeatView>> seats(long scheduleId) {
+		return snapshot(scheduleId).map(Snapshot::seats);
+	}
+
+	/** Like {@link #seats}, with the snapshot's JSON and entity tag for HTTP readers. */
+	Mono<Snapshot> snapshot(long scheduleId) {
 		long now = System.nanoTime();
 		Cached cached = this.cache.get(scheduleId);
 		if (cached != null && now - cached.builtAt < MAX_AGE.toNanos()) {
@@ -58,7 +72,7 @@ public class SeatMap {
 			.map(seats -> seats.stream().filter(seat -> seat.status() == SeatStatus.AVAILABLE).count());
 	}
 
-	private Mono<List<SeatView>> build(long scheduleId) {
+	private Mono<Snapshot> build(long scheduleId) {
 		return this.catalog.schedule(scheduleId).flatMap(schedule -> {
 			ScheduleKeys keys = this.catalog.keys(scheduleId);
 			List<String> keyList = new ArrayList<>(schedule.seats().size() + 1);
@@ -73,7 +87,7 @@ public class SeatMap {
 				for (int i = 0; i < schedule.seats().size(); i++) {
 					views.add(SeatView.of(schedule.seats().get(i), status(letters.charAt(i))));
 				}
-				return List.copyOf(views);
+				return new Snapshot(scheduleId, List.copyOf(views), letters, this.json);
 			});
 		});
 	}
@@ -86,7 +100,67 @@ public class SeatMap {
 		};
 	}
 
-	private record Cached(Mono<List<SeatView>> snapshot, long builtAt) {
+	private record Cached(Mono<Snapshot> snapshot, long builtAt) {
+	}
+
+	/**
+	 * One seat map as read at one instant. Its JSON is written once per snapshot and filter
+	 * (not once per request: a 2,000-seat map is ~200 KB, and during a drop every shopper reads
+	 * it), and its entity tag is a digest of the statuses, so a reader that already has this
+	 * map gets 304.
+	 */
+	static final class Snapshot {
+
+		private final long scheduleId;
+
+		private final List<SeatView> seats;
+
+		private final String digest;
+
+		private final JsonMapper json;
+
+		/** Encoded JSON: index {@code ordinal} for one status, the last for all seats; filled on first use. */
+		private final AtomicReferenceArray<byte[]> encoded = new AtomicReferenceArray<>(SeatStatus.values().length + 1);
+
+		Snapshot(long scheduleId, List<SeatView> seats, String statuses, JsonMapper json) {
+			this.scheduleId = scheduleId;
+			this.seats = seats;
+			this.json = json;
+			this.digest = digest(statuses);
+		}
+
+		List<SeatView> seats() {
+			return this.seats;
+		}
+
+		/** The seats with {@code status} (all seats for null) as a JSON array. */
+		byte[] json(SeatStatus status) {
+			int slot = status == null ? SeatStatus.values().length : status.ordinal();
+			byte[] bytes = this.encoded.get(slot);
+			if (bytes == null) {
+				List<SeatView> chosen = status == null ? this.seats
+						: this.seats.stream().filter(seat -> seat.status() == status).toList();
+				bytes = this.json.writeValueAsBytes(chosen);
+				this.encoded.set(slot, bytes);
+			}
+			return bytes;
+		}
+
+		/** A strong entity tag of the filtered map: equal tags mean equal bodies. */
+		String etag(SeatStatus status) {
+			return "\"" + this.scheduleId + "-" + (status == null ? "all" : status.name()) + "-" + this.digest + "\"";
+		}
+
+		private static String digest(String statuses) {
+			try {
+				byte[] hash = MessageDigest.getInstance("SHA-256").digest(statuses.getBytes(StandardCharsets.US_ASCII));
+				return HexFormat.of().formatHex(hash, 0, 12);
+			}
+			catch (NoSuchAlgorithmException ex) {
+				throw new IllegalStateException("SHA-256 is part of every JDK", ex);
+			}
+		}
+
 	}
 
 }

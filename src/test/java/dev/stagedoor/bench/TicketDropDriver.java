@@ -137,13 +137,12 @@ final class TicketDropDriver {
 		if (this.soldOut.get() || attempt >= 3) {
 			return Mono.empty();
 		}
-		return call("seat-map", HttpMethod.GET, "/api/schedules/" + this.scheduleId + "/seats", bearer, null, null, null)
+		return call("seat-map", HttpMethod.GET, "/api/schedules/" + this.scheduleId + "/seats?status=AVAILABLE", bearer,
+				null, null, null)
 			.flatMap(map -> {
 				List<Long> available = new ArrayList<>();
 				for (Map<String, Object> seat : (List<Map<String, Object>>) (List<?>) map.list()) {
-					if ("AVAILABLE".equals(seat.get("status"))) {
-						available.add(((Number) seat.get("id")).longValue());
-					}
+					available.add(((Number) seat.get("id")).longValue());
 				}
 				if (available.isEmpty()) {
 					if (this.soldOut.compareAndSet(false, true)) {

@@ -7,12 +7,16 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 
+import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.Api;
 import dev.stagedoor.Concerts;
 import dev.stagedoor.Drops;
+import dev.stagedoor.reservation.HoldingClient;
 import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.queue.WaitingRoom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,6 +31,9 @@ class ScheduleIntegrationTests {
 
 	@Autowired
 	ReactiveStringRedisTemplate redis;
+
+	@Autowired
+	WaitingRoom room;
 
 	@Test
 	void adminCreatesScheduleWithLabelledSeatsOnSaleAtOnce() {
@@ -61,6 +68,72 @@ class ScheduleIntegrationTests {
 					"B-1-4");
 		assertThat(seats.get(0)).containsEntry("section", "VIP").containsEntry("row", 1).containsEntry("number", 1)
 			.containsEntry("price", 500);
+	}
+
+	@Test
+	void seatMapFiltersByStatusAndAnswersNotModifiedUntilItChanges() {
+		Drops.Drop drop = Drops.create(this.port, "seat map filter", 1, 4);
+		long held = drop.seatIds().get(1);
+		String token = Admissions.admit(this.room, drop.concertId(), "filter-fan");
+		new HoldingClient(this.port).hold(drop.scheduleId(), "filter-fan", token, List.of(held));
+		Drops.awaitSeat(this.port, drop.scheduleId(), held, "HELD");
+
+		assertThat(seatMap(drop.scheduleId(), "?status=AVAILABLE")).extracting(seat -> ((Number) seat.get("id")).longValue())
+			.containsExactly(drop.seatIds().get(0), drop.seatIds().get(2), drop.seatIds().get(3));
+		assertThat(seatMap(drop.scheduleId(), "?status=HELD")).singleElement()
+			.satisfies(seat -> assertThat(seat).containsEntry("id", (int) held).containsEntry("status", "HELD")
+				.containsEntry("label", "A-1-2").containsEntry("price", 100));
+		assertThat(seatMap(drop.scheduleId(), "?status=SOLD")).isEmpty();
+		assertThat(seatMap(drop.scheduleId(), "")).hasSize(4);
+
+		String all = etag(drop.scheduleId(), "");
+		String available = etag(drop.scheduleId(), "?status=AVAILABLE");
+		assertThat(all).isNotEqualTo(available);
+		Api.user(this.port, "fan").get().uri("/api/schedules/{id}/seats", drop.scheduleId())
+			.header(HttpHeaders.IF_NONE_MATCH, all).exchange()
+			.expectStatus().isNotModified()
+			.expectHeader().valueEquals(HttpHeaders.ETAG, all)
+			.expectBody().isEmpty();
+		Api.user(this.port, "fan").get().uri("/api/schedules/{id}/seats?status=AVAILABLE", drop.scheduleId())
+			.header(HttpHeaders.IF_NONE_MATCH, "\"other\", " + available).exchange()
+			.expectStatus().isNotModified();
+		// another map's tag is not this one's
+		Api.user(this.port, "fan").get().uri("/api/schedules/{id}/seats?status=AVAILABLE", drop.scheduleId())
+			.header(HttpHeaders.IF_NONE_MATCH, all).exchange()
+			.expectStatus().isOk();
+
+		// once a seat changes, the old tag no longer matches and the new map comes back
+		new HoldingClient(this.port).hold(drop.scheduleId(), "filter-fan", token, List.of(drop.seatIds().get(3)));
+		Drops.awaitSeat(this.port, drop.scheduleId(), drop.seatIds().get(3), "HELD");
+		assertThat(Api.user(this.port, "fan").get().uri("/api/schedules/{id}/seats", drop.scheduleId())
+			.header(HttpHeaders.IF_NONE_MATCH, all).exchange()
+			.expectStatus().isOk()
+			.returnResult(String.class).getResponseHeaders().getETag()).isNotEqualTo(all);
+
+		for (String bad : List.of("available", "GONE", "")) {
+			Api.user(this.port, "fan").get().uri("/api/schedules/{id}/seats?status={s}", drop.scheduleId(), bad).exchange()
+				.expectStatus().isBadRequest()
+				.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.expectBody().jsonPath("$.code").isEqualTo("validation-failed");
+		}
+	}
+
+	private List<Map<String, Object>> seatMap(long schedule, String query) {
+		return Api.user(this.port, "fan").get().uri("/api/schedules/" + schedule + "/seats" + query).exchange()
+			.expectStatus().isOk()
+			.expectHeader().contentType(MediaType.APPLICATION_JSON)
+			.expectBody(new org.springframework.core.ParameterizedTypeReference<List<Map<String, Object>>>() {
+			})
+			.returnResult()
+			.getResponseBody();
+	}
+
+	private String etag(long schedule, String query) {
+		String etag = Api.user(this.port, "fan").get().uri("/api/schedules/" + schedule + "/seats" + query).exchange()
+			.expectStatus().isOk()
+			.returnResult(String.class).getResponseHeaders().getETag();
+		assertThat(etag).startsWith("\"").endsWith("\"");
+		return etag;
 	}
 
 	@Test
