@@ -1,6 +1,7 @@
 package dev.stagedoor.web;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 
@@ -41,8 +42,9 @@ class SecurityConfiguration {
 
 	@Bean
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ProblemWriter problems,
-			ObjectProvider<ReactiveJwtDecoder> decoder) {
-		if (decoder.getIfAvailable() == null) {
+			ObjectProvider<ReactiveJwtDecoder> decoders, AuthProperties properties) {
+		ReactiveJwtDecoder decoder = decoders.getIfAvailable();
+		if (decoder == null) {
 			throw new IllegalStateException("No JWT verification configured: set stagedoor.auth.jwt-secret "
 					+ "(HS256, at least 32 bytes) or spring.security.oauth2.resourceserver.jwt.issuer-uri / jwk-set-uri");
 		}
@@ -57,7 +59,10 @@ class SecurityConfiguration {
 				.authenticated()
 				.anyExchange()
 				.permitAll())
-			.oauth2ResourceServer(server -> server.jwt(jwt -> jwt.jwtAuthenticationConverter(new RolesConverter()))
+			.oauth2ResourceServer(server -> server
+				.jwt(jwt -> jwt.jwtDecoder(properties.tokenCacheSize() == 0 ? decoder
+						: new CachingJwtDecoder(decoder, properties.tokenCacheSize(), Clock.systemUTC()))
+					.jwtAuthenticationConverter(new RolesConverter()))
 				.authenticationEntryPoint((exchange, ex) -> problems.write(exchange.getResponse(),
 						Problem.of(HttpStatus.UNAUTHORIZED, "unauthorized", "A valid bearer token is required.")))
 				.accessDeniedHandler((exchange, ex) -> problems.write(exchange.getResponse(),

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
@@ -115,21 +117,32 @@ final class TicketDropDriver {
 				.then());
 	}
 
-	/** Polls the waiting room until admitted; empty once sold out. */
-	private Mono<String> admitted(String bearer, Reply view) {
-		if ("ADMITTED".equals(view.body().get("status"))) {
-			return Mono.just((String) view.body().get("token"));
-		}
-		if (this.soldOut.get() || view.status() >= 400) {
-			return call("queue-leave", HttpMethod.DELETE, "/api/concerts/" + this.concertId + "/queue", bearer, null,
-					null, null).then(Mono.empty());
-		}
-		Number eta = (Number) view.body().get("etaSeconds");
-		// a client polls less often the longer its wait: every second near the front, every 5 s far back
-		long waitMs = Math.max(1_000, Math.min(5_000, eta == null ? 1_000 : eta.longValue() * 500));
-		return Mono.delay(Duration.ofMillis(waitMs))
-			.then(call("queue-poll", HttpMethod.GET, "/api/concerts/" + this.concertId + "/queue", bearer, null, null, null))
-			.flatMap(next -> admitted(bearer, next));
+	/**
+	 * Polls the waiting room until admitted; empty once sold out. A loop by resubscription
+	 * (not a flatMap into itself, which would keep every earlier poll's request alive until
+	 * the fan is admitted: with 20,000 fans that was gigabytes of heap and seconds of GC).
+	 */
+	private Mono<String> admitted(String bearer, Reply first) {
+		AtomicReference<Reply> latest = new AtomicReference<>(first);
+		return Mono.defer(() -> {
+			Reply view = latest.get();
+			if ("ADMITTED".equals(view.body().get("status"))) {
+				return Mono.just(Optional.of((String) view.body().get("token")));
+			}
+			if (this.soldOut.get() || view.status() >= 400) {
+				return call("queue-leave", HttpMethod.DELETE, "/api/concerts/" + this.concertId + "/queue", bearer, null,
+						null, null)
+					.thenReturn(Optional.<String>empty());
+			}
+			Number eta = (Number) view.body().get("etaSeconds");
+			// a client polls less often the longer its wait: every second near the front, every 5 s far back
+			long waitMs = Math.max(1_000, Math.min(5_000, eta == null ? 1_000 : eta.longValue() * 500));
+			return Mono.delay(Duration.ofMillis(waitMs))
+				.then(call("queue-poll", HttpMethod.GET, "/api/concerts/" + this.concertId + "/queue", bearer, null,
+						null, null))
+				.doOnNext(latest::set)
+				.then(Mono.<Optional<String>>empty());
+		}).repeatWhenEmpty(Integer.MAX_VALUE, repeats -> repeats).flatMap(Mono::justOrEmpty);
 	}
 
 	@SuppressWarnings("unchecked")
