@@ -17,11 +17,57 @@ final class Recorder {
 
 	private final long start = System.nanoTime();
 
+	/** The run's length when this recorder was read back from another process, else null. */
+	private final Double importedSeconds;
+
 	private final Map<String, List<Long>> latencies = new ConcurrentHashMap<>();
 
 	private final Map<String, Map<Integer, Integer>> perSecond = new ConcurrentHashMap<>();
 
 	private final Map<String, Map<Integer, Integer>> statuses = new ConcurrentHashMap<>();
+
+	Recorder() {
+		this.importedSeconds = null;
+	}
+
+	private Recorder(double seconds) {
+		this.importedSeconds = seconds;
+	}
+
+	/** Everything recorded, as JSON-friendly maps, to hand over to another process. */
+	Map<String, Object> export() {
+		Map<String, Object> data = new LinkedHashMap<>();
+		Map<String, long[]> nanos = new TreeMap<>();
+		this.latencies.forEach((operation, list) -> {
+			synchronized (list) {
+				nanos.put(operation, list.stream().mapToLong(Long::longValue).toArray());
+			}
+		});
+		data.put("seconds", secondsSinceStart());
+		data.put("latencyNanos", nanos);
+		data.put("perSecond", this.perSecond);
+		data.put("statuses", this.statuses);
+		return data;
+	}
+
+	/** A recorder holding what {@link #export()} wrote (parsed back from JSON). */
+	@SuppressWarnings("unchecked")
+	static Recorder imported(Map<String, Object> data) {
+		Recorder recorder = new Recorder(((Number) data.get("seconds")).doubleValue());
+		((Map<String, List<Number>>) data.get("latencyNanos")).forEach((operation, values) -> recorder.latencies
+			.put(operation, new ArrayList<>(values.stream().map(Number::longValue).toList())));
+		((Map<String, Map<String, Number>>) data.get("perSecond")).forEach((operation, counts) -> {
+			Map<Integer, Integer> bySecond = new ConcurrentHashMap<>();
+			counts.forEach((second, count) -> bySecond.put(Integer.valueOf(second), count.intValue()));
+			recorder.perSecond.put(operation, bySecond);
+		});
+		((Map<String, Map<String, Number>>) data.get("statuses")).forEach((operation, counts) -> {
+			Map<Integer, Integer> byStatus = new ConcurrentHashMap<>();
+			counts.forEach((status, count) -> byStatus.put(Integer.valueOf(status), count.intValue()));
+			recorder.statuses.put(operation, byStatus);
+		});
+		return recorder;
+	}
 
 	long startNanos() {
 		return this.start;
@@ -40,7 +86,7 @@ final class Recorder {
 	}
 
 	double secondsSinceStart() {
-		return (System.nanoTime() - this.start) / 1e9;
+		return this.importedSeconds != null ? this.importedSeconds : (System.nanoTime() - this.start) / 1e9;
 	}
 
 	/** Per operation: count, statuses, p50/p95/p99/max in ms. */
