@@ -206,6 +206,35 @@ class PaymentIntegrationTests {
 		}
 	}
 
+	@Test
+	void freeSeatsArePaidByAUserWhoNeverChargedWithoutTouchingTheirPoints() {
+		long concert = dev.stagedoor.Concerts.create(this.port, "free seats");
+		dev.stagedoor.Concerts.configureQueue(this.port, concert, 100_000, 100_000, 3600);
+		Map<?, ?> schedule = dev.stagedoor.Api.admin(this.port)
+			.post()
+			.uri("/api/admin/concerts/{id}/schedules", concert)
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.bodyValue("{\"startsAt\":\"2027-06-01T19:00:00Z\",\"sections\":[{\"name\":\"FREE\",\"rows\":1,\"seatsPerRow\":2,\"price\":0}]}")
+			.exchange()
+			.expectStatus().isCreated()
+			.expectBody(Map.class).returnResult().getResponseBody();
+		long scheduleId = ((Number) schedule.get("id")).longValue();
+		Drop drop = new Drop(concert, scheduleId, Drops.seatIds(this.port, scheduleId));
+		Fans fans = new Fans(this.port);
+		String user = user();
+		String id = hold(drop, user, drop.seatIds());
+
+		Reply paid = fans.pay(user, id).block();
+
+		assertThat(paid.status()).isEqualTo(200);
+		assertThat(paid.body()).containsEntry("state", "CONFIRMED").containsEntry("amount", 0);
+		assertThat(fans.balance(user).block()).isZero();
+		assertThat(fans.ledger(user).block()).extracting(e -> e.get("type"), e -> e.get("amount"))
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("PAYMENT", 0));
+		assertThat(count("SELECT count(*) AS n FROM payment WHERE reservation_id = :r", id)).isOne();
+		Drops.awaitSeat(this.port, scheduleId, drop.seatIds().get(1), "SOLD");
+	}
+
 	private String hold(Drop drop, String user, List<Long> seats) {
 		String token = Admissions.admit(this.room, drop.concertId(), user);
 		return (String) new HoldingClient(this.port).hold(drop.scheduleId(), user, token, seats).get("id");
