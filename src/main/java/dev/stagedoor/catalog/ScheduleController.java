@@ -13,7 +13,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
-import org.springframework.http.HttpHeaders;
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -22,7 +22,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
@@ -85,12 +84,12 @@ class ScheduleController {
 
 	/**
 	 * The seat map, optionally only the seats in one status ({@code ?status=AVAILABLE}: what a
-	 * shopper needs, and near a sell-out a small fraction of the map). Answers 304 to an
-	 * {@code If-None-Match} that names the current map.
+	 * shopper needs, and near a sell-out a small fraction of the map). Every map carries an
+	 * {@code ETag}; WebFlux answers 304 to an {@code If-None-Match} naming it, and
+	 * {@code Cache-Control: no-cache} lets browsers keep the map and revalidate it.
 	 */
 	@GetMapping("/api/schedules/{scheduleId}/seats")
-	Mono<ResponseEntity<Object>> seats(@PathVariable long scheduleId, @RequestParam(required = false) String status,
-			@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
+	Mono<ResponseEntity<Object>> seats(@PathVariable long scheduleId, @RequestParam(required = false) String status) {
 		SeatView.SeatStatus filter = null;
 		if (status != null) {
 			filter = Arrays.stream(SeatView.SeatStatus.values())
@@ -103,18 +102,13 @@ class ScheduleController {
 			}
 		}
 		SeatView.SeatStatus chosen = filter;
-		return this.seatMap.snapshot(scheduleId).map(snapshot -> {
-			String etag = snapshot.etag(chosen);
-			if (ifNoneMatch != null && (ifNoneMatch.equals("*") || Arrays.stream(ifNoneMatch.split(","))
-				.map(String::trim)
-				.anyMatch(tag -> tag.equals(etag) || tag.equals("W/" + etag)))) {
-				return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
-			}
-			return ResponseEntity.ok()
-				.eTag(etag)
+		return this.seatMap.snapshot(scheduleId)
+			.map(snapshot -> ResponseEntity.ok()
+				.eTag(snapshot.etag(chosen))
+				.cacheControl(CacheControl.noCache())
 				.contentType(MediaType.APPLICATION_JSON)
-				.<Object>body(snapshot.json(chosen));
-		}).defaultIfEmpty(Problem.response(Problem.scheduleNotFound()));
+				.<Object>body(snapshot.json(chosen)))
+			.defaultIfEmpty(Problem.response(Problem.scheduleNotFound()));
 	}
 
 	@GetMapping(path = "/api/schedules/{scheduleId}/seats/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

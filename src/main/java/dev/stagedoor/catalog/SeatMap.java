@@ -60,11 +60,22 @@ public class SeatMap {
 		if (cached != null && now - cached.builtAt < MAX_AGE.toNanos()) {
 			return cached.snapshot;
 		}
-		Cached fresh = new Cached(build(scheduleId).cache(), now);
+		Cached[] self = new Cached[1];
+		Cached fresh = new Cached(build(scheduleId).doOnSuccess(snapshot -> {
+			if (snapshot == null) {
+				this.cache.remove(scheduleId, self[0]); // an unknown schedule leaves nothing behind
+			}
+		}).cache(), now);
+		self[0] = fresh;
 		Cached winner = this.cache.compute(scheduleId,
 				(id, current) -> current != null && current != cached && now - current.builtAt < MAX_AGE.toNanos()
 						? current : fresh);
 		return winner.snapshot;
+	}
+
+	/** Whether a snapshot of the schedule is kept (for tests). */
+	boolean holds(long scheduleId) {
+		return this.cache.containsKey(scheduleId);
 	}
 
 	public Mono<Long> available(long scheduleId) {
@@ -87,7 +98,7 @@ public class SeatMap {
 				for (int i = 0; i < schedule.seats().size(); i++) {
 					views.add(SeatView.of(schedule.seats().get(i), status(letters.charAt(i))));
 				}
-				return new Snapshot(scheduleId, List.copyOf(views), letters, this.json);
+				return new Snapshot(scheduleId, List.copyOf(views), schedule.seats(), letters, this.json);
 			});
 		});
 	}
@@ -122,11 +133,11 @@ public class SeatMap {
 		/** Encoded JSON: index {@code ordinal} for one status, the last for all seats; filled on first use. */
 		private final AtomicReferenceArray<byte[]> encoded = new AtomicReferenceArray<>(SeatStatus.values().length + 1);
 
-		Snapshot(long scheduleId, List<SeatView> seats, String statuses, JsonMapper json) {
+		Snapshot(long scheduleId, List<SeatView> seats, List<Seat> layout, String statuses, JsonMapper json) {
 			this.scheduleId = scheduleId;
 			this.seats = seats;
 			this.json = json;
-			this.digest = digest(statuses);
+			this.digest = digest(layout, statuses);
 		}
 
 		List<SeatView> seats() {
@@ -146,15 +157,22 @@ public class SeatMap {
 			return bytes;
 		}
 
-		/** A strong entity tag of the filtered map: equal tags mean equal bodies. */
+		/**
+		 * A strong entity tag of the filtered map: a digest of the seats (so a schedule id
+		 * reused after a reset with another layout never matches) and their statuses.
+		 */
 		String etag(SeatStatus status) {
 			return "\"" + this.scheduleId + "-" + (status == null ? "all" : status.name()) + "-" + this.digest + "\"";
 		}
 
-		private static String digest(String statuses) {
+		private static String digest(List<Seat> layout, String statuses) {
 			try {
-				byte[] hash = MessageDigest.getInstance("SHA-256").digest(statuses.getBytes(StandardCharsets.US_ASCII));
-				return HexFormat.of().formatHex(hash, 0, 12);
+				MessageDigest sha = MessageDigest.getInstance("SHA-256");
+				for (Seat seat : layout) {
+					sha.update((seat.id() + ":" + seat.label() + ":" + seat.price() + ";").getBytes(StandardCharsets.UTF_8));
+				}
+				sha.update(statuses.getBytes(StandardCharsets.US_ASCII));
+				return HexFormat.of().formatHex(sha.digest(), 0, 12);
 			}
 			catch (NoSuchAlgorithmException ex) {
 				throw new IllegalStateException("SHA-256 is part of every JDK", ex);

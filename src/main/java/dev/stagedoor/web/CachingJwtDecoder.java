@@ -7,6 +7,7 @@ import java.time.Instant;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import reactor.core.publisher.Mono;
@@ -19,9 +20,12 @@ import reactor.core.publisher.Mono;
  * verified match. An entry lives until the token's {@code exp} (never the clock skew the
  * delegate allows past it) and at most {@link #MAX_AGE}, and a hit is checked against
  * {@code exp} again, so a cached token is never accepted after it expired. Failures are
- * never cached. A token's claims cannot change, so there is nothing else to go stale; with
+ * never cached. Many first requests with one new token at the same instant each verify it
+ * (no request waits for another's verification). A token's claims cannot change, so there
+ * is nothing else to go stale; with
  * a JWK set, a rotated-out key keeps working for tokens verified in the last
- * {@link #MAX_AGE}, at most until they expire.
+ * {@link #MAX_AGE}, at most until they expire. An entry holds the token and its parsed
+ * claims: about 1–3 KB, so the default 100,000 entries may take 100–300 MB with long tokens.
  */
 final class CachingJwtDecoder implements ReactiveJwtDecoder {
 
@@ -33,13 +37,21 @@ final class CachingJwtDecoder implements ReactiveJwtDecoder {
 
 	private final Cache<String, Jwt> verified;
 
-	CachingJwtDecoder(ReactiveJwtDecoder delegate, int maximumSize, Clock clock) {
+	CachingJwtDecoder(ReactiveJwtDecoder delegate, int maximumSize) {
+		this(delegate, maximumSize, Clock.systemUTC(), Ticker.systemTicker());
+	}
+
+	/**
+	 * {@code clock} decides whether a token has expired; {@code ticker} (monotonic) times the
+	 * entries, so a wall clock stepping back cannot stretch an entry past {@link #MAX_AGE}.
+	 */
+	CachingJwtDecoder(ReactiveJwtDecoder delegate, int maximumSize, Clock clock, Ticker ticker) {
 		this.delegate = delegate;
 		this.clock = clock;
 		this.verified = Caffeine.newBuilder()
 			.maximumSize(maximumSize)
 			.expireAfter(new UntilExpiry(clock))
-			.ticker(() -> clock.millis() * 1_000_000L)
+			.ticker(ticker)
 			.build();
 	}
 

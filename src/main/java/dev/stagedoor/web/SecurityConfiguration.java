@@ -1,7 +1,6 @@
 package dev.stagedoor.web;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 
@@ -61,7 +60,7 @@ class SecurityConfiguration {
 				.permitAll())
 			.oauth2ResourceServer(server -> server
 				.jwt(jwt -> jwt.jwtDecoder(properties.tokenCacheSize() == 0 ? decoder
-						: new CachingJwtDecoder(decoder, properties.tokenCacheSize(), Clock.systemUTC()))
+						: new CachingJwtDecoder(decoder, properties.tokenCacheSize()))
 					.jwtAuthenticationConverter(new RolesConverter()))
 				.authenticationEntryPoint((exchange, ex) -> problems.write(exchange.getResponse(),
 						Problem.of(HttpStatus.UNAUTHORIZED, "unauthorized", "A valid bearer token is required.")))

@@ -39,28 +39,37 @@ final class DriverProcess {
 
 	}
 
-	/** Runs the drop in a child JVM (heap {@code heap}, e.g. "2g") and waits for it. */
+	/**
+	 * Runs the warm-up drop and then the measured drop in one child JVM (heap {@code heap},
+	 * e.g. "3g"), so the measured fans meet a warm driver as well as a warm service; waits for
+	 * it and returns what the measured drop's driver saw. The child dies with this JVM.
+	 */
 	@SuppressWarnings("unchecked")
-	static Outcome run(int port, long concertId, long scheduleId, double cancelShare, int fans, int perSecond,
-			String run, String heap, Duration timeout) throws IOException, InterruptedException {
+	static Outcome run(int port, DropBenchmark.Plan warmup, DropBenchmark.Plan plan, double cancelShare, String heap,
+			Duration timeout) throws IOException, InterruptedException {
 		Path out = Files.createTempFile("stagedoor-driver", ".json");
 		Path log = Files.createTempFile("stagedoor-driver", ".log");
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xms" + heap, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
-				DriverProcess.class.getName(), String.valueOf(port), String.valueOf(concertId),
-				String.valueOf(scheduleId), String.valueOf(cancelShare), String.valueOf(fans), String.valueOf(perSecond),
-				run, out.toString()));
+				DriverProcess.class.getName(), String.valueOf(port), String.valueOf(cancelShare), out.toString()));
+		for (DropBenchmark.Plan drop : List.of(warmup, plan)) {
+			command.addAll(List.of(String.valueOf(drop.concertId()), String.valueOf(drop.scheduleId()),
+					String.valueOf(drop.fans()), String.valueOf(drop.perSecond())));
+		}
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		Thread reaper = new Thread(process::destroyForcibly, "stop-drop-driver");
+		Runtime.getRuntime().addShutdownHook(reaper);
 		try {
 			if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 				throw new IllegalStateException("the driver JVM did not finish in " + timeout + "; its log: " + log);
 			}
 			if (process.exitValue() != 0) {
 				throw new IllegalStateException(
-						"the driver JVM failed (exit " + process.exitValue() + "): " + Files.readString(log));
+						"the driver JVM failed (exit " + process.exitValue() + "), its log: " + Files.readString(log));
 			}
 			Map<String, Object> data = JSON.readValue(out.toFile(), Map.class);
 			Number soldOut = (Number) data.get("soldOutSeconds");
+			Files.deleteIfExists(log);
 			return new Outcome(Recorder.imported((Map<String, Object>) data.get("recorder")),
 					((Number) data.get("confirmed")).intValue(), ((Number) data.get("cancelled")).intValue(),
 					((Number) data.get("errors")).intValue(), soldOut == null ? null : soldOut.doubleValue(),
@@ -68,21 +77,22 @@ final class DriverProcess {
 		}
 		finally {
 			process.destroyForcibly();
+			Runtime.getRuntime().removeShutdownHook(reaper);
 			Files.deleteIfExists(out);
 		}
 	}
 
-	/** The child: {@code port concertId scheduleId cancelShare fans perSecond run outFile}. */
+	/**
+	 * The child: {@code port cancelShare outFile} then, for the warm-up and the measured drop,
+	 * {@code concertId scheduleId fans perSecond}. It exits if its parent goes away.
+	 */
 	public static void main(String[] args) throws IOException {
+		ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(3)));
+		int port = Integer.parseInt(args[0]);
+		double cancelShare = Double.parseDouble(args[1]);
+		drive(port, cancelShare, args, 3, new Recorder()); // warm-up, not reported
 		Recorder recorder = new Recorder();
-		TicketDropDriver driver = new TicketDropDriver(Integer.parseInt(args[0]), recorder, Long.parseLong(args[1]),
-				Long.parseLong(args[2]), Double.parseDouble(args[3]));
-		int fans = Integer.parseInt(args[4]);
-		reactor.core.Disposable progress = reactor.core.publisher.Flux.interval(Duration.ofSeconds(5))
-			.subscribe(tick -> System.out.printf("%d of %d fans done, %d confirmed, requests under way: %s%n",
-					driver.finished.get(), fans, driver.confirmed.get(), driver.inFlight));
-		driver.run(fans, Integer.parseInt(args[5]), args[6]).block(Duration.ofMinutes(15));
-		progress.dispose();
+		TicketDropDriver driver = drive(port, cancelShare, args, 7, recorder);
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("recorder", recorder.export());
 		data.put("confirmed", driver.confirmed.get());
@@ -90,8 +100,25 @@ final class DriverProcess {
 		data.put("errors", driver.errors.get());
 		data.put("soldOutSeconds", driver.soldOutSeconds());
 		data.put("reservations", List.copyOf(driver.reservations));
-		JSON.writeValue(Path.of(args[7]).toFile(), data);
+		JSON.writeValue(Path.of(args[2]).toFile(), data);
 		System.exit(0);
+	}
+
+	private static TicketDropDriver drive(int port, double cancelShare, String[] args, int from, Recorder recorder) {
+		long scheduleId = Long.parseLong(args[from + 1]);
+		int fans = Integer.parseInt(args[from + 2]);
+		TicketDropDriver driver = new TicketDropDriver(port, recorder, Long.parseLong(args[from]), scheduleId,
+				cancelShare);
+		reactor.core.Disposable progress = reactor.core.publisher.Flux.interval(Duration.ofSeconds(5))
+			.subscribe(tick -> System.out.printf("%d of %d fans done, %d confirmed, requests under way: %s%n",
+					driver.finished.get(), fans, driver.confirmed.get(), driver.inFlight));
+		try {
+			driver.run(fans, Integer.parseInt(args[from + 3]), "fan-" + scheduleId).block(Duration.ofMinutes(15));
+		}
+		finally {
+			progress.dispose();
+		}
+		return driver;
 	}
 
 }

@@ -27,6 +27,7 @@ import reactor.core.publisher.Flux;
 import dev.stagedoor.Concerts;
 import dev.stagedoor.Drops;
 import dev.stagedoor.TestInfrastructure;
+import dev.stagedoor.TestTokens;
 import dev.stagedoor.catalog.ScheduleKeys;
 import dev.stagedoor.catalog.SeatCatalog;
 import dev.stagedoor.queue.Admissions;
@@ -93,11 +94,9 @@ class DropBenchmark {
 		report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "maxHeapMb",
 				Runtime.getRuntime().maxMemory() / (1024 * 1024), "java", System.getProperty("java.version")));
 
-		log.info("Warm-up drop: 3,000 fans, 300 seats (not reported)");
-		drop(3_000, 300, 1_000, admit);
-
-		log.info("Drop: {} fans arriving at {}/s for {} seats, admission {}/s", fans, arrivals, seats, admit);
-		DropRun drop = drop(fans, seats, arrivals, admit);
+		log.info("Drop: {} fans arriving at {}/s for {} seats, admission {}/s, after a warm-up drop of 3,000 fans "
+				+ "and 300 seats (not reported)", fans, arrivals, seats, admit);
+		DropRun drop = drop(plan(3_000, 300, 1_000, admit), plan(fans, seats, arrivals, admit));
 		Recorder recorder = drop.recorder();
 		report.put("drop", drop.result());
 		report.put("latency", recorder.latencySummary());
@@ -121,39 +120,39 @@ class DropBenchmark {
 	private record DropRun(Map<String, Object> result, Recorder recorder) {
 	}
 
-	private DropRun drop(int fans, int seats, int arrivals, int admit) throws Exception {
+	/** A drop to run: its concert and schedule, how many fans arrive at what rate. */
+	record Plan(long concertId, long scheduleId, int fans, int perSecond, int admitPerSecond) {
+	}
+
+	private Plan plan(int fans, int seats, int arrivals, int admit) {
 		long concert = Concerts.create(this.port, "bench drop " + UUID.randomUUID());
 		Concerts.configureQueue(this.port, concert, admit, admit, 600);
 		int perRow = 50;
 		long schedule = Drops.schedule(this.port, concert, (seats + perRow - 1) / perRow, perRow, null);
-		long began = System.nanoTime();
+		return new Plan(concert, schedule, fans, arrivals, admit);
+	}
+
+	/** Runs the warm-up drop, then the measured one, and checks and measures the latter. */
+	private DropRun drop(Plan warmup, Plan plan) throws Exception {
 		DriverProcess.Outcome outcome;
 		if (SAME_JVM) {
-			Recorder recorder = new Recorder();
-			TicketDropDriver driver = new TicketDropDriver(this.port, recorder, concert, schedule, 0.1);
-			reactor.core.Disposable progress = reactor.core.publisher.Flux.interval(Duration.ofSeconds(5))
-				.subscribe(tick -> log.info("{} of {} fans done, {} confirmed, requests under way: {}",
-						driver.finished.get(), fans, driver.confirmed.get(), driver.inFlight));
-			try {
-				driver.run(fans, arrivals, "fan-" + schedule).block(Duration.ofMinutes(15));
-			}
-			finally {
-				progress.dispose();
-			}
-			outcome = DriverProcess.Outcome.of(driver, recorder);
+			inThisJvm(warmup);
+			outcome = inThisJvm(plan);
 		}
 		else {
-			outcome = DriverProcess.run(this.port, concert, schedule, 0.1, fans, arrivals, "fan-" + schedule,
-					DRIVER_HEAP, Duration.ofMinutes(16));
+			outcome = DriverProcess.run(this.port, warmup, plan, 0.1, DRIVER_HEAP, Duration.ofMinutes(20));
 		}
-		double seconds = (System.nanoTime() - began) / 1e9;
+		int fans = plan.fans();
+		long concert = plan.concertId();
+		long schedule = plan.scheduleId();
+		double seconds = outcome.recorder().secondsSinceStart();
 		TicketDropDriver reader = new TicketDropDriver(this.port, new Recorder(), concert, schedule, 0);
 
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("fans", fans);
 		result.put("seats", reader.seatStatuses().block().size());
-		result.put("arrivalsPerSecond", arrivals);
-		result.put("admitPerSecond", admit);
+		result.put("arrivalsPerSecond", plan.perSecond());
+		result.put("admitPerSecond", plan.admitPerSecond());
 		result.put("driver", SAME_JVM ? "same JVM as the service" : "own JVM, heap " + DRIVER_HEAP);
 		result.put("seconds", Recorder.round(seconds));
 		result.put("soldOutAfterSeconds", outcome.soldOutSeconds());
@@ -164,6 +163,21 @@ class DropBenchmark {
 		result.putAll(oversell(reader, outcome.reservations()));
 		result.put("persistence", persistenceLag(schedule, outcome.reservations().size()));
 		return new DropRun(result, outcome.recorder());
+	}
+
+	private DriverProcess.Outcome inThisJvm(Plan plan) {
+		Recorder recorder = new Recorder();
+		TicketDropDriver driver = new TicketDropDriver(this.port, recorder, plan.concertId(), plan.scheduleId(), 0.1);
+		reactor.core.Disposable progress = reactor.core.publisher.Flux.interval(Duration.ofSeconds(5))
+			.subscribe(tick -> log.info("{} of {} fans done, {} confirmed, requests under way: {}",
+					driver.finished.get(), plan.fans(), driver.confirmed.get(), driver.inFlight));
+		try {
+			driver.run(plan.fans(), plan.perSecond(), "fan-" + plan.scheduleId()).block(Duration.ofMinutes(15));
+		}
+		finally {
+			progress.dispose();
+		}
+		return DriverProcess.Outcome.of(driver, recorder);
 	}
 
 	/** Seats sold twice, and SOLD seats that no CONFIRMED reservation has: both must be 0. */
@@ -294,12 +308,15 @@ class DropBenchmark {
 		List<String> users = HoldBaselines.users("hot-" + UUID.randomUUID().toString().substring(0, 6), fans);
 		Map<String, String> tokens = Admissions.admit(this.room, concert, users);
 		TicketDropDriver client = new TicketDropDriver(this.port, new Recorder(), concert, schedule, 0);
+		// one token per fan, used for the poll and the hold (a token signed later may differ)
+		Map<String, String> bearers = new HashMap<>();
+		users.forEach(user -> bearers.put(user, TestTokens.user(user)));
 		reactor.core.publisher.Flux.fromIterable(users)
-			.flatMap(client::queueStatus, fans)
+			.flatMap(user -> client.queueStatus(bearers.get(user)), fans)
 			.blockLast(Duration.ofMinutes(1));
 		Map<Integer, Integer> statuses = new HashMap<>();
 		Map<String, Object> result = HoldBaselines.measure(fans, fans,
-				i -> client.hold(users.get(i), tokens.get(users.get(i)), List.of(seat)).doOnNext(status -> {
+				i -> client.hold(bearers.get(users.get(i)), tokens.get(users.get(i)), List.of(seat)).doOnNext(status -> {
 					synchronized (statuses) {
 						statuses.merge(status, 1, Integer::sum);
 					}

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -91,21 +93,27 @@ final class TicketDropDriver {
 	/** Runs {@code fans} fans arriving at {@code perSecond}; completes when every fan is done. */
 	Mono<Void> run(int fans, int perSecond, String run) {
 		Duration gap = Duration.ofNanos(1_000_000_000L / perSecond);
+		if (fans == 0) {
+			return Mono.empty();
+		}
 		Sinks.Empty<Void> allDone = Sinks.empty();
+		Disposable.Composite running = Disposables.composite();
 		return Flux.interval(gap)
 			.onBackpressureBuffer()
 			.take(fans)
 			// each fan is its own subscription: a flatMap over 20,000 inner fans rescans all of
 			// them on every completion, which cost the driver a noticeable share of the CPU
-			.doOnNext(i -> fan(run + "-" + i).timeout(FAN_TIMEOUT).onErrorResume(ex -> {
+			.doOnNext(i -> running.add(fan(run + "-" + i).timeout(FAN_TIMEOUT).onErrorResume(ex -> {
 				this.errors.incrementAndGet();
 				return Mono.empty();
 			}).doFinally(signal -> {
 				if (this.finished.incrementAndGet() == fans) {
 					allDone.tryEmitEmpty();
 				}
-			}).subscribe())
-			.then(allDone.asMono());
+			}).subscribe()))
+			.then(allDone.asMono())
+			// a run given up (timeout, cancel) stops its fans too
+			.doFinally(signal -> running.dispose());
 	}
 
 	Double soldOutSeconds() {
@@ -219,17 +227,16 @@ final class TicketDropDriver {
 			});
 	}
 
-	/** One GET of the user's waiting-room status; emits the HTTP status. */
-	Mono<Integer> queueStatus(String user) {
-		return call("queue-poll", HttpMethod.GET, "/api/concerts/" + this.concertId + "/queue", TestTokens.user(user),
-				null, null, null)
+	/** One GET of the waiting-room status of the bearer's user; emits the HTTP status. */
+	Mono<Integer> queueStatus(String bearer) {
+		return call("queue-poll", HttpMethod.GET, "/api/concerts/" + this.concertId + "/queue", bearer, null, null, null)
 			.map(Reply::status);
 	}
 
-	/** One hold request of an admitted user; emits the status. */
-	Mono<Integer> hold(String user, String queueToken, List<Long> seatIds) {
-		return call("hold", HttpMethod.POST, "/api/schedules/" + this.scheduleId + "/reservations",
-				TestTokens.user(user), queueToken, null, Map.of("seatIds", seatIds))
+	/** One hold request of the bearer's (admitted) user; emits the status. */
+	Mono<Integer> hold(String bearer, String queueToken, List<Long> seatIds) {
+		return call("hold", HttpMethod.POST, "/api/schedules/" + this.scheduleId + "/reservations", bearer, queueToken,
+				null, Map.of("seatIds", seatIds))
 			.map(Reply::status);
 	}
 

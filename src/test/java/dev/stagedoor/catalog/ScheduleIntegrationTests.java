@@ -35,6 +35,9 @@ class ScheduleIntegrationTests {
 	@Autowired
 	WaitingRoom room;
 
+	@Autowired
+	SeatMap seatMap;
+
 	@Test
 	void adminCreatesScheduleWithLabelledSeatsOnSaleAtOnce() {
 		long concert = Concerts.create(this.port, "schedules");
@@ -97,6 +100,9 @@ class ScheduleIntegrationTests {
 		Api.user(this.port, "fan").get().uri("/api/schedules/{id}/seats?status=AVAILABLE", drop.scheduleId())
 			.header(HttpHeaders.IF_NONE_MATCH, "\"other\", " + available).exchange()
 			.expectStatus().isNotModified();
+		Api.user(this.port, "fan").get().uri("/api/schedules/{id}/seats", drop.scheduleId())
+			.header(HttpHeaders.IF_NONE_MATCH, "W/" + all).exchange()
+			.expectStatus().isNotModified();
 		// another map's tag is not this one's
 		Api.user(this.port, "fan").get().uri("/api/schedules/{id}/seats?status=AVAILABLE", drop.scheduleId())
 			.header(HttpHeaders.IF_NONE_MATCH, all).exchange()
@@ -122,6 +128,7 @@ class ScheduleIntegrationTests {
 		return Api.user(this.port, "fan").get().uri("/api/schedules/" + schedule + "/seats" + query).exchange()
 			.expectStatus().isOk()
 			.expectHeader().contentType(MediaType.APPLICATION_JSON)
+			.expectHeader().cacheControl(org.springframework.http.CacheControl.noCache())
 			.expectBody(new org.springframework.core.ParameterizedTypeReference<List<Map<String, Object>>>() {
 			})
 			.returnResult()
@@ -177,6 +184,7 @@ class ScheduleIntegrationTests {
 		Api.user(this.port, "fan").get().uri("/api/schedules/999999999/seats").exchange()
 			.expectStatus().isNotFound()
 			.expectBody().jsonPath("$.code").isEqualTo("schedule-not-found");
+		assertThat(this.seatMap.holds(999999999L)).as("no snapshot kept for an unknown schedule").isFalse();
 		Api.user(this.port, "fan").post().uri("/api/admin/concerts/{id}/schedules", concert)
 			.contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange()
 			.expectStatus().isForbidden();

@@ -232,6 +232,7 @@ class PaymentIntegrationTests {
 		assertThat(fans.ledger(user).block()).extracting(e -> e.get("type"), e -> e.get("amount"))
 			.containsExactly(org.assertj.core.groups.Tuple.tuple("PAYMENT", 0));
 		assertThat(count("SELECT count(*) AS n FROM payment WHERE reservation_id = :r", id)).isOne();
+		Drops.awaitSeat(this.port, scheduleId, drop.seatIds().get(0), "SOLD");
 		Drops.awaitSeat(this.port, scheduleId, drop.seatIds().get(1), "SOLD");
 	}
 

@@ -39,7 +39,7 @@ class CachingJwtDecoderTests {
 	void aVerifiedTokenIsVerifiedOnceAndAnotherTokenAgain() {
 		this.expiries.put("a", this.clock.instant().plusSeconds(600));
 		this.expiries.put("b", this.clock.instant().plusSeconds(600));
-		CachingJwtDecoder decoder = new CachingJwtDecoder(this.delegate, 100, this.clock);
+		CachingJwtDecoder decoder = new CachingJwtDecoder(this.delegate, 100, this.clock, this.clock::nanos);
 
 		for (int i = 0; i < 5; i++) {
 			assertThat(decoder.decode("a").block().getSubject()).isEqualTo("fan-a");
@@ -51,7 +51,7 @@ class CachingJwtDecoderTests {
 	@Test
 	void aCachedTokenIsNeverAcceptedFromTheCacheAfterItsExpiry() {
 		this.expiries.put("short", this.clock.instant().plusSeconds(10));
-		CachingJwtDecoder decoder = new CachingJwtDecoder(this.delegate, 100, this.clock);
+		CachingJwtDecoder decoder = new CachingJwtDecoder(this.delegate, 100, this.clock, this.clock::nanos);
 		decoder.decode("short").block();
 		this.clock.advance(Duration.ofSeconds(9));
 		decoder.decode("short").block();
@@ -70,7 +70,7 @@ class CachingJwtDecoderTests {
 	@Test
 	void entriesLiveAtMostMaxAgeEvenForLongLivedTokens() {
 		this.expiries.put("long", this.clock.instant().plus(Duration.ofDays(1)));
-		CachingJwtDecoder decoder = new CachingJwtDecoder(this.delegate, 100, this.clock);
+		CachingJwtDecoder decoder = new CachingJwtDecoder(this.delegate, 100, this.clock, this.clock::nanos);
 		decoder.decode("long").block();
 		this.clock.advance(CachingJwtDecoder.MAX_AGE.minusSeconds(1));
 		decoder.decode("long").block();
@@ -81,8 +81,19 @@ class CachingJwtDecoderTests {
 	}
 
 	@Test
+	void aWallClockSteppingBackDoesNotStretchAnEntryPastMaxAge() {
+		this.expiries.put("long", this.clock.instant().plus(Duration.ofDays(1)));
+		CachingJwtDecoder decoder = new CachingJwtDecoder(this.delegate, 100, this.clock, this.clock::nanos);
+		decoder.decode("long").block();
+		this.clock.stepWallClock(Duration.ofHours(-1));
+		this.clock.tick(CachingJwtDecoder.MAX_AGE);
+		decoder.decode("long").block();
+		assertThat(this.verifications).hasSize(2);
+	}
+
+	@Test
 	void refusalsAreNeverCached() {
-		CachingJwtDecoder decoder = new CachingJwtDecoder(this.delegate, 100, this.clock);
+		CachingJwtDecoder decoder = new CachingJwtDecoder(this.delegate, 100, this.clock, this.clock::nanos);
 		for (int i = 0; i < 3; i++) {
 			StepVerifier.create(decoder.decode("forged")).expectError(BadJwtException.class).verify();
 		}
@@ -92,7 +103,7 @@ class CachingJwtDecoderTests {
 
 	@Test
 	void theCacheIsBounded() {
-		CachingJwtDecoder decoder = new CachingJwtDecoder(this.delegate, 50, this.clock);
+		CachingJwtDecoder decoder = new CachingJwtDecoder(this.delegate, 50, this.clock, this.clock::nanos);
 		for (int i = 0; i < 1_000; i++) {
 			this.expiries.put("t" + i, this.clock.instant().plusSeconds(600));
 			decoder.decode("t" + i).block();
@@ -108,8 +119,26 @@ class CachingJwtDecoderTests {
 			this.now = now;
 		}
 
+		private long nanos;
+
 		void advance(Duration duration) {
 			this.now = this.now.plus(duration);
+			this.nanos += duration.toNanos();
+		}
+
+		/** Moves the wall clock only (an NTP step). */
+		void stepWallClock(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		/** Moves the monotonic reading only. */
+		void tick(Duration duration) {
+			this.nanos += duration.toNanos();
+		}
+
+		/** A monotonic reading that moves with the clock (the cache's ticker). */
+		long nanos() {
+			return this.nanos;
 		}
 
 		@Override

@@ -50,6 +50,15 @@ class ConfigurationValidationTests {
 		assertFailsNaming("stagedoor.auth.jwt-secret-long-enough", SECRET, "stagedoor.auth.jwt-secret=too-short");
 	}
 
+	@Test
+	void negativeTokenCacheSizeFailsNamingThePropertyAndZeroIsAllowed() {
+		assertFailsNaming("stagedoor.auth.token-cache-size", SECRET, "stagedoor.auth.token-cache-size=-1");
+		this.runner.withPropertyValues(SECRET, "stagedoor.auth.token-cache-size=0")
+			.run(context -> assertThat(context.getBean(AuthProperties.class).tokenCacheSize()).isZero());
+		this.runner.withPropertyValues(SECRET)
+			.run(context -> assertThat(context.getBean(AuthProperties.class).tokenCacheSize()).isEqualTo(100_000));
+	}
+
 	private void assertFailsNaming(String property, String... values) {
 		this.runner.withPropertyValues(values).run(context -> {
 			assertThat(context).hasFailed();
