@@ -20,6 +20,9 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "stagedoor.queue.admission-interval=1h", "stagedoor.queue.poll-interval=100ms",
 				"stagedoor.queue.heartbeat=200ms", "stagedoor.queue.idle-timeout=2s",
+				// stream pacing is unit-tested (QueueStreamPacingTests); here streams must keep
+				// up with steps that run faster than the 2 s idle timeout
+				"stagedoor.queue.stream-max-interval=300ms",
 				"stagedoor.kafka.claim-idle=1s" })
 @ContextConfiguration(initializers = TestInfrastructure.Initializer.class)
 public @interface IntegrationTest {

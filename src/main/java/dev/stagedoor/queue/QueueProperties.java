@@ -28,6 +28,9 @@ import org.springframework.validation.annotation.Validated;
  * @param pollInterval how often open status streams are refreshed (one Redis call per
  * concert, whatever the number of streams)
  * @param heartbeat how often an open stream sends a comment to keep proxies from closing it
+ * @param streamMaxInterval the longest a waiting follower goes without a position update:
+ * a stream sends progress at most every eta / 5 (never more often than {@code pollInterval},
+ * never less often than this), and ADMITTED at once
  */
 @Validated
 @ConfigurationProperties("stagedoor.queue")
@@ -36,12 +39,20 @@ public record QueueProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) int 
 		@DefaultValue("10m") @NotNull Duration activeTtl, @DefaultValue("2m") @NotNull Duration idleTimeout,
 		@NotBlank @Size(min = 32, message = "must be at least 32 characters") String tokenSecret,
 		@DefaultValue("100ms") @NotNull Duration admissionInterval, @DefaultValue("500ms") @NotNull Duration pollInterval,
-		@DefaultValue("15s") @NotNull Duration heartbeat) {
+		@DefaultValue("15s") @NotNull Duration heartbeat, @DefaultValue("15s") @NotNull Duration streamMaxInterval) {
 
-	@AssertTrue(message = "active-ttl, idle-timeout, admission-interval, poll-interval and heartbeat must be at least 1ms")
+	@AssertTrue(message = "active-ttl, idle-timeout, admission-interval, poll-interval, heartbeat and "
+			+ "stream-max-interval must be at least 1ms")
 	boolean isDurationsPositive() {
 		return positive(this.activeTtl) && positive(this.idleTimeout) && positive(this.admissionInterval)
-				&& positive(this.pollInterval) && positive(this.heartbeat);
+				&& positive(this.pollInterval) && positive(this.heartbeat) && positive(this.streamMaxInterval);
+	}
+
+	/** How often a waiting follower with this ETA hears about its progress. */
+	Duration streamUpdateEvery(Long etaSeconds) {
+		Duration byEta = Duration.ofMillis(etaSeconds == null ? 0 : etaSeconds * 1000 / 5);
+		Duration atMost = byEta.compareTo(this.streamMaxInterval) > 0 ? this.streamMaxInterval : byEta;
+		return atMost.compareTo(this.pollInterval) < 0 ? this.pollInterval : atMost;
 	}
 
 	private static boolean positive(Duration d) {

@@ -20,7 +20,11 @@ import dev.stagedoor.support.Ticker;
  * Status streams of waiting users. Open streams are refreshed together: one tick asks Redis
  * about all users following a concert on this instance in one script call (in chunks), so
  * thousands of open streams cost one round trip per concert per tick, not one per client.
- * Following a stream keeps the waiting place alive.
+ * Following a stream keeps the waiting place alive. A follower hears about its progress
+ * less often the further back it is (every eta / 5, between the poll interval and
+ * {@code stream-max-interval}; see {@link QueueProperties#streamUpdateEvery}), so 100,000
+ * followers do not mean 200,000 events a second; admission is sent at the first tick that
+ * sees it.
  */
 @Component
 class QueueStreams {
@@ -49,8 +53,9 @@ class QueueStreams {
 			Follower follower = new Follower(user, Sinks.many().replay().latest());
 			Set<Follower> set = this.followers.computeIfAbsent(concertId, id -> ConcurrentHashMap.newKeySet());
 			set.add(follower);
+			Pacing pacing = new Pacing(this.properties);
 			return Flux.concat(Mono.just(first), follower.sink.asFlux())
-				.distinctUntilChanged(QueueView::progress)
+				.filter(pacing::due)
 				.takeUntil(QueueView::isAdmitted)
 				.<Object>map(view -> view)
 				.doFinally(signal -> set.remove(follower));
@@ -97,6 +102,41 @@ class QueueStreams {
 			chunks.add(users.subList(i, Math.min(users.size(), i + USERS_PER_CALL)));
 		}
 		return chunks;
+	}
+
+	/**
+	 * Which refreshed views one follower is sent: the first, ADMITTED, and otherwise a view
+	 * whose progress differs from the last one sent once the ETA-dependent interval since
+	 * then has passed (the next tick re-emits the newest view, so nothing is lost, only
+	 * merged). One instance per stream; its views arrive one at a time.
+	 */
+	static final class Pacing {
+
+		private final QueueProperties properties;
+
+		private Object lastProgress;
+
+		private long lastSentNanos;
+
+		Pacing(QueueProperties properties) {
+			this.properties = properties;
+		}
+
+		boolean due(QueueView view) {
+			return due(view, System.nanoTime());
+		}
+
+		boolean due(QueueView view, long nowNanos) {
+			Object progress = view.progress();
+			if (this.lastProgress != null && (progress.equals(this.lastProgress) || (!view.isAdmitted()
+					&& nowNanos - this.lastSentNanos < this.properties.streamUpdateEvery(view.etaSeconds()).toNanos()))) {
+				return false;
+			}
+			this.lastProgress = progress;
+			this.lastSentNanos = nowNanos;
+			return true;
+		}
+
 	}
 
 	private record Follower(String user, Sinks.Many<QueueView> sink) {

@@ -253,7 +253,9 @@ class DropBenchmark {
 
 	private Map<String, Object> baselines() {
 		HoldBaselines baselines = new HoldBaselines(this.db, this.tx, this.redis);
-		int spread = 5_000;
+		// thousands of attempts each: at ~20,000/s a run of 1,000 lasts 50 ms, too short to be stable
+		int hotAttempts = Integer.getInteger("stagedoor.bench.hot-attempts", 10_000);
+		int spread = Integer.getInteger("stagedoor.bench.spread-attempts", 10_000);
 		long concert = Concerts.create(this.port, "bench baselines " + UUID.randomUUID());
 		long schedule = Drops.schedule(this.port, concert, spread / 50 + 1, 50, null);
 		List<Long> seatIds = new TicketDropDriver(this.port, new Recorder(), concert, schedule, 0).seatStatuses()
@@ -264,14 +266,21 @@ class DropBenchmark {
 			.toList();
 		ScheduleKeys keys = this.catalog.keys(schedule);
 		String run = UUID.randomUUID().toString().substring(0, 6);
-		List<String> users = HoldBaselines.users("b" + run, spread);
+		List<String> users = HoldBaselines.users("b" + run, Math.max(hotAttempts, spread));
 		Map<String, Object> results = new LinkedHashMap<>();
 
 		baselines.prepareTable(spread + 1);
-		Map<String, Object> hotForUpdate = HoldBaselines.measure(1_000, 64, i -> baselines.pessimistic(1, users.get(i)));
+		// warm-up, not reported: 1,000 attempts of each approach on other seats than the hot one
+		HoldBaselines.measure(1_000, 64, i -> baselines.pessimistic(2, users.get(i) + "-w"));
+		HoldBaselines.measure(1_000, 64, i -> baselines.optimistic(3, users.get(i) + "-w"));
+		HoldBaselines.measure(1_000, 64,
+				i -> baselines.lua(keys, schedule, seatIds.get(seatIds.size() - 2), users.get(i) + "-w"));
+		Map<String, Object> hotForUpdate = HoldBaselines.measure(hotAttempts, 64,
+				i -> baselines.pessimistic(1, users.get(i)));
 		baselines.prepareTable(spread + 1);
-		Map<String, Object> hotOptimistic = HoldBaselines.measure(1_000, 64, i -> baselines.optimistic(1, users.get(i)));
-		Map<String, Object> hotLua = HoldBaselines.measure(1_000, 64,
+		Map<String, Object> hotOptimistic = HoldBaselines.measure(hotAttempts, 64,
+				i -> baselines.optimistic(1, users.get(i)));
+		Map<String, Object> hotLua = HoldBaselines.measure(hotAttempts, 64,
 				i -> baselines.lua(keys, schedule, seatIds.get(seatIds.size() - 1), users.get(i)));
 		baselines.prepareTable(spread + 1);
 		Map<String, Object> spreadForUpdate = HoldBaselines.measure(spread, 64,
