@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -90,9 +91,9 @@ final class DriverProcess {
 		ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(3)));
 		int port = Integer.parseInt(args[0]);
 		double cancelShare = Double.parseDouble(args[1]);
-		drive(port, cancelShare, args, 3, new Recorder()); // warm-up, not reported
+		drive(port, plan(args, 3), cancelShare, new Recorder(), System.out::println); // warm-up, not reported
 		Recorder recorder = new Recorder();
-		TicketDropDriver driver = drive(port, cancelShare, args, 7, recorder);
+		TicketDropDriver driver = drive(port, plan(args, 7), cancelShare, recorder, System.out::println);
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("recorder", recorder.export());
 		data.put("confirmed", driver.confirmed.get());
@@ -104,16 +105,20 @@ final class DriverProcess {
 		System.exit(0);
 	}
 
-	private static TicketDropDriver drive(int port, double cancelShare, String[] args, int from, Recorder recorder) {
-		long scheduleId = Long.parseLong(args[from + 1]);
-		int fans = Integer.parseInt(args[from + 2]);
-		TicketDropDriver driver = new TicketDropDriver(port, recorder, Long.parseLong(args[from]), scheduleId,
-				cancelShare);
+	private static DropBenchmark.Plan plan(String[] args, int from) {
+		return new DropBenchmark.Plan(Long.parseLong(args[from]), Long.parseLong(args[from + 1]),
+				Integer.parseInt(args[from + 2]), Integer.parseInt(args[from + 3]), 0);
+	}
+
+	/** Runs one drop in this JVM, reporting progress every 5 s; returns its driver once every fan is done. */
+	static TicketDropDriver drive(int port, DropBenchmark.Plan plan, double cancelShare, Recorder recorder,
+			Consumer<String> progressLog) {
+		TicketDropDriver driver = new TicketDropDriver(port, recorder, plan.concertId(), plan.scheduleId(), cancelShare);
 		reactor.core.Disposable progress = reactor.core.publisher.Flux.interval(Duration.ofSeconds(5))
-			.subscribe(tick -> System.out.printf("%d of %d fans done, %d confirmed, requests under way: %s%n",
-					driver.finished.get(), fans, driver.confirmed.get(), driver.inFlight));
+			.subscribe(tick -> progressLog.accept(String.format("%d of %d fans done, %d confirmed, requests under way: %s",
+					driver.finished.get(), plan.fans(), driver.confirmed.get(), driver.inFlight)));
 		try {
-			driver.run(fans, Integer.parseInt(args[from + 3]), "fan-" + scheduleId).block(Duration.ofMinutes(15));
+			driver.run(plan.fans(), plan.perSecond(), "fan-" + plan.scheduleId()).block(Duration.ofMinutes(15));
 		}
 		finally {
 			progress.dispose();

@@ -167,17 +167,7 @@ class DropBenchmark {
 
 	private DriverProcess.Outcome inThisJvm(Plan plan) {
 		Recorder recorder = new Recorder();
-		TicketDropDriver driver = new TicketDropDriver(this.port, recorder, plan.concertId(), plan.scheduleId(), 0.1);
-		reactor.core.Disposable progress = reactor.core.publisher.Flux.interval(Duration.ofSeconds(5))
-			.subscribe(tick -> log.info("{} of {} fans done, {} confirmed, requests under way: {}",
-					driver.finished.get(), plan.fans(), driver.confirmed.get(), driver.inFlight));
-		try {
-			driver.run(plan.fans(), plan.perSecond(), "fan-" + plan.scheduleId()).block(Duration.ofMinutes(15));
-		}
-		finally {
-			progress.dispose();
-		}
-		return DriverProcess.Outcome.of(driver, recorder);
+		return DriverProcess.Outcome.of(DriverProcess.drive(this.port, plan, 0.1, recorder, log::info), recorder);
 	}
 
 	/** Seats sold twice, and SOLD seats that no CONFIRMED reservation has: both must be 0. */

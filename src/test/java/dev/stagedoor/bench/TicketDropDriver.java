@@ -264,6 +264,8 @@ final class TicketDropDriver {
 					return Reply.of(response.statusCode().value(), text);
 				}))
 				.timeout(REQUEST_TIMEOUT)
+				// a request with no answer, or whose connection failed, shows in the report as status 0
+				.doOnError(ex -> this.recorder.record(operation, began, 0))
 				.doFinally(signal -> gauge.decrementAndGet());
 		});
 	}
