@@ -40,9 +40,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The in-repo benchmark (not part of {@code ./mvnw verify}: its name does not end in
- * Tests). Starts the service on the dev infrastructure, runs a ticket drop with
- * {@link TicketDropDriver}, the seed essays' hold baselines next to the Lua script, and an
- * HTTP hot-seat round, then writes {@code target/bench/drop-report.json} and
+ * Tests). Starts the service on the dev infrastructure, runs a warm-up drop and a ticket drop
+ * with {@link TicketDropDriver} in a JVM of its own ({@link DriverProcess}), the seed
+ * essays' hold baselines next to the Lua script, and HTTP hot-seat rounds of 200 and 1,000
+ * fans, then writes {@code target/bench/drop-report.json} and
  * {@code drop-report.html}. It fails if a seat was sold twice or a hot seat had two winners.
  * <pre>
  * ./mvnw test -Dtest=DropBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
