@@ -1,14 +1,10 @@
 -- wrk script: each line of $FANS (bearer, queue token, seat) is one hold request; lines are
 -- shared out between threads and reused from the start when used up (reuse answers 409).
+package.path = "./?.lua;" .. package.path
+local common = require("wrk_common")
 local fans = {}
-local threads = {}
 
-local counter = 0
-function setup(thread)
-  counter = counter + 1
-  thread:set("offset", counter)
-  table.insert(threads, thread)
-end
+setup = common.setup
 
 function init(args)
   for line in io.lines(os.getenv("FANS")) do
@@ -37,16 +33,7 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local c, x, o = 0, 0, 0
-  for _, thread in ipairs(threads) do
-    c = c + thread:get("created")
-    x = x + thread:get("conflicts")
-    o = o + thread:get("other")
-  end
-  io.write(string.format("requests=%d duration_s=%.2f rps=%.0f p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f created=%d conflicts=%d other=%d\n",
-    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
-    latency.max / 1000, c, x, o))
+  common.done(summary, latency, {"created", "conflicts", "other"})
 end
 
 -- DELAY_MS paces each connection (e.g. 20 connections × DELAY_MS=20 ≈ 1,000 holds/s)

@@ -1,15 +1,11 @@
 -- wrk script: each line of $RESERVATIONS (bearer, reservation id) is paid once; lines are
 -- shared out between threads. Run it for less time than the lines last, so every request
 -- is a first payment (paid = requests then; a repeat would answer 200 without a debit).
+package.path = "./?.lua;" .. package.path
+local common = require("wrk_common")
 local lines = {}
-local threads = {}
 
-local counter = 0
-function setup(thread)
-  counter = counter + 1
-  thread:set("offset", counter)
-  table.insert(threads, thread)
-end
+setup = common.setup
 
 function init(args)
   for line in io.lines(os.getenv("RESERVATIONS")) do
@@ -34,13 +30,5 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local p, o = 0, 0
-  for _, thread in ipairs(threads) do
-    p = p + thread:get("paid")
-    o = o + thread:get("other")
-  end
-  io.write(string.format("requests=%d duration_s=%.2f rps=%.0f p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f paid=%d other=%d\n",
-    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
-    latency.max / 1000, p, o))
+  common.done(summary, latency, {"paid", "other"})
 end

@@ -1,12 +1,10 @@
 -- wrk script: every request enters the waiting room of concert CONCERT as the next user
 -- of the token file, so each request is a first entry until the tokens run out.
+package.path = "./?.lua;" .. package.path
+local common = require("wrk_common")
 local tokens = {}
-local counter = 0
 
-function setup(thread)
-  counter = counter + 1
-  thread:set("offset", counter)
-end
+setup = common.setup
 
 function init(args)
   for line in io.lines(os.getenv("TOKENS") or "tokens.txt") do
@@ -24,8 +22,5 @@ function request()
 end
 
 function done(summary, latency, requests)
-  io.write(string.format("requests=%d duration_s=%.1f rps=%.0f p50_ms=%.1f p90_ms=%.1f p99_ms=%.1f max_ms=%.1f errors_non2xx=%d\n",
-    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
-    latency.max / 1000, summary.errors.status))
+  common.done(summary, latency, {}, { errors_non2xx = summary.errors.status })
 end
