@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Writes N bearer tokens (HS256, one per line) for users bench-1..bench-N.
+"""Writes N bearer tokens (HS256, one per line) for users PREFIX-FIRST..PREFIX-(FIRST+N-1).
 
-usage: tokens.py N SECRET [PREFIX] > tokens.txt
+usage: tokens.py N SECRET [PREFIX [FIRST]] > tokens.txt
+PREFIX defaults to "bench", FIRST to 1; N = 0 writes one admin token (sub PREFIX-admin).
+Example: tokens.py 3 SECRET fan 2  ->  fan-2, fan-3, fan-4 (the dev launcher's fan is fan-1).
 The secret is stagedoor.auth.jwt-secret of the running service (the test infrastructure's
-dev secret when it runs under ./mvnw spring-boot:test-run).
+dev secret, printed by ./mvnw spring-boot:test-run). Tokens carry sub, iat and exp (6 h).
 """
 import base64
 import hashlib
@@ -28,11 +30,12 @@ def token(subject: str, secret: bytes, roles=()) -> str:
 def main() -> None:
     count, secret = int(sys.argv[1]), sys.argv[2].encode()
     prefix = sys.argv[3] if len(sys.argv) > 3 else "bench"
+    first = int(sys.argv[4]) if len(sys.argv) > 4 else 1
     if count == 0:
-        print(token("bench-admin", secret, roles=("admin",)))
+        print(token(f"{prefix}-admin", secret, roles=("admin",)))
         return
     out = sys.stdout
-    for i in range(1, count + 1):
+    for i in range(first, first + count):
         out.write(token(f"{prefix}-{i}", secret) + "\n")
 
 

@@ -1,5 +1,7 @@
 package dev.stagedoor;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -9,14 +11,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
+import org.apache.kafka.common.utils.Exit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.SpringApplication;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
@@ -68,12 +73,29 @@ public final class TestInfrastructure {
 		if (forced != null) {
 			return forced.toLowerCase(Locale.ROOT).equals("containers");
 		}
+		if (!dockerMayBeThere()) {
+			return false;
+		}
 		try {
 			return DockerClientFactory.instance().isDockerAvailable();
 		}
 		catch (RuntimeException ex) {
 			return false;
 		}
+	}
+
+	/**
+	 * Whether anything points at a Docker engine. Without a socket, {@code DOCKER_HOST} or a
+	 * Testcontainers configuration, asking Testcontainers would only log an ERROR about every
+	 * strategy it tried, on every machine that simply has no Docker.
+	 */
+	private static boolean dockerMayBeThere() {
+		String home = System.getProperty("user.home");
+		String runtimeDir = System.getenv("XDG_RUNTIME_DIR");
+		return System.getenv("DOCKER_HOST") != null || Files.exists(Path.of("/var/run/docker.sock"))
+				|| Files.exists(Path.of(home, ".testcontainers.properties"))
+				|| Files.exists(Path.of(home, ".docker", "run", "docker.sock"))
+				|| (runtimeDir != null && Files.exists(Path.of(runtimeDir, "docker.sock")));
 	}
 
 	private static Map<String, Object> containers(String run) {
@@ -92,17 +114,32 @@ public final class TestInfrastructure {
 	}
 
 	private static Map<String, Object> local(String run) {
-		log.info("Test infrastructure: local PostgreSQL and Redis, in-process Kafka (run {})", run);
+		log.info("No Docker engine in use: local PostgreSQL (127.0.0.1:5432, database test) and Redis "
+				+ "(127.0.0.1:6379), in-process Kafka (run {})", run);
 		String database = "stagedoor_" + run;
 		execute(LOCAL_POSTGRES, "CREATE DATABASE " + database);
 		String prefix = "test-" + run + ":";
 		EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 2);
-		kafka.afterPropertiesSet();
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+		// The broker's test kit deletes its log directories in JVM shutdown hooks of its own,
+		// which run at the same time as every other hook: the broker, still running, then
+		// fails to write its checkpoints and logs ERROR stack traces. Its hooks are collected
+		// here and run in order instead: application closed, broker stopped, directories deleted.
+		List<Runnable> kafkaExitHooks = new CopyOnWriteArrayList<>();
+		Exit.setShutdownHookAdder((name, hook) -> kafkaExitHooks.add(hook));
+		try {
+			kafka.afterPropertiesSet();
+		}
+		finally {
+			Exit.resetShutdownHookAdder();
+		}
+		// Spring Boot runs shutdown handlers one after another, after closing the application
+		// contexts it started (./mvnw spring-boot:test-run), so no client sees its broker vanish.
+		SpringApplication.getShutdownHandlers().add(() -> {
 			kafka.destroy();
+			kafkaExitHooks.forEach(Runnable::run);
 			deleteKeys(prefix);
 			execute(LOCAL_POSTGRES, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-		}, "test-infrastructure-cleanup"));
+		});
 		Map<String, Object> map = new HashMap<>();
 		database(map, "jdbc:postgresql://127.0.0.1:5432/" + database, "postgres", "");
 		map.put("spring.data.redis.host", LOCAL_REDIS_HOST);

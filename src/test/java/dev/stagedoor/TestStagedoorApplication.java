@@ -1,5 +1,9 @@
 package dev.stagedoor;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 
 import org.slf4j.Logger;
@@ -9,15 +13,22 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
 
 /**
  * {@code ./mvnw spring-boot:test-run}: Stagedoor on the test infrastructure (Testcontainers,
- * or local Redis/PostgreSQL and an in-process Kafka), with a demo concert and ready-made dev
- * tokens printed to the log. Nothing here is in the production jar.
+ * or local Redis/PostgreSQL and an in-process Kafka), with a demo concert, a schedule with
+ * seats, a fan with points and ready-made dev tokens printed last in the log. Nothing here is
+ * in the production jar.
  */
 public class TestStagedoorApplication {
 
 	private static final Logger log = LoggerFactory.getLogger(TestStagedoorApplication.class);
+
+	/** The demo fan and the points credited to it at start-up. */
+	static final String DEMO_FAN = "fan-1";
+
+	static final long DEMO_POINTS = 1_000;
 
 	public static void main(String[] args) {
 		SpringApplication app = new SpringApplication(StagedoorApplication.class);
@@ -26,27 +37,59 @@ public class TestStagedoorApplication {
 		app.run(args);
 	}
 
+	/**
+	 * Creates the demo data through the public API, as a frontend team would: a concert (its
+	 * waiting room opens with it), one schedule a month ahead with two priced sections, and
+	 * points for the demo fan; then prints how to use them.
+	 */
 	private static void seed(ApplicationReadyEvent event) {
 		int port = ((WebServerApplicationContext) event.getApplicationContext()).getWebServer().getPort();
 		String admin = TestTokens.admin("demo-admin");
-		String fan = TestTokens.user("fan-1");
-		WebClient.create("http://localhost:" + port)
-			.post()
-			.uri("/api/admin/concerts")
-			.headers(h -> h.setBearerAuth(admin))
-			.bodyValue(Map.of("title", "Stagedoor Demo Night", "venue", "Main Hall"))
+		String fan = TestTokens.user(DEMO_FAN);
+		WebClient api = WebClient.create("http://localhost:" + port);
+		Instant startsAt = Instant.now().plus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
+		post(api, admin, "/api/admin/concerts", Map.of("title", "Stagedoor Demo Night", "venue", "Main Hall"))
+			.flatMap(concert -> post(api, admin, "/api/admin/concerts/" + concert.get("id") + "/schedules",
+					Map.of("startsAt", startsAt.toString(), "cancelDeadline", startsAt.minus(1, ChronoUnit.DAYS).toString(),
+							"sections", List.of(section("FLOOR", 10, 20, 120), section("BALCONY", 5, 20, 80))))
+				.flatMap(schedule -> api.post()
+					.uri("/api/me/points/charges")
+					.headers(h -> {
+						h.setBearerAuth(fan);
+						h.set("Idempotency-Key", "demo-seed");
+					})
+					.bodyValue(Map.of("amount", DEMO_POINTS))
+					.retrieve()
+					.bodyToMono(Map.class)
+					.map(charge -> List.<Map<?, ?>>of(concert, schedule, charge))))
+			.timeout(Duration.ofSeconds(60))
+			.subscribe(seeded -> log.info("""
+
+					Stagedoor is running on http://localhost:{}
+					Demo: concert {} (waiting room open), schedule {} with {} seats; {} has {} points.
+					Dev tokens (HS256, secret "{}", valid 12 h):
+					  admin (sub=demo-admin): {}
+					  fan   (sub={}):      {}
+					Try:  curl -X POST -H "Authorization: Bearer <fan token>" http://localhost:{}/api/concerts/{}/queue
+					More fan tokens (new users fan-2..fan-4, valid 6 h):  python3 bench/tokens.py 3 "{}" fan 2
+					""", port, seeded.get(0).get("id"), seeded.get(1).get("id"), seeded.get(1).get("seatCount"), DEMO_FAN,
+					seeded.get(2).get("balance"), TestInfrastructure.AUTH_SECRET, admin, DEMO_FAN, fan, port,
+					seeded.get(0).get("id"), TestInfrastructure.AUTH_SECRET),
+					ex -> log.error("Could not create the demo data: {}", ex.toString()));
+	}
+
+	private static Mono<Map<?, ?>> post(WebClient api, String token, String path, Map<String, ?> body) {
+		return api.post()
+			.uri(path)
+			.headers(h -> h.setBearerAuth(token))
+			.bodyValue(body)
 			.retrieve()
 			.bodyToMono(Map.class)
-			.subscribe(concert -> log.info("""
+			.map(map -> (Map<?, ?>) map);
+	}
 
-					Stagedoor is running on http://localhost:{}  (demo concert id {})
-					Dev tokens (HS256, secret stagedoor.auth.jwt-secret of the test infrastructure, valid 12 h):
-					  admin (sub=demo-admin): {}
-					  fan   (sub=fan-1):      {}
-					Try:  curl -X POST -H "Authorization: Bearer <fan token>" http://localhost:{}/api/concerts/{}/queue
-					More tokens: TestTokens.user("<id>") / TestTokens.admin("<id>") in src/test/java.
-					""", port, concert.get("id"), admin, fan, port, concert.get("id")),
-					ex -> log.error("Could not seed the demo concert", ex));
+	private static Map<String, Object> section(String name, int rows, int seatsPerRow, long price) {
+		return Map.of("name", name, "rows", rows, "seatsPerRow", seatsPerRow, "price", price);
 	}
 
 }
