@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -65,9 +66,12 @@ class ReservationController {
 
 	@GetMapping(path = "/api/reservations/{id}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	Flux<ServerSentEvent<Reservation>> stream(@PathVariable String id,
-			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId, Authentication caller) {
+			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+			@RequestParam(name = "lastEventId", required = false) String lastEventIdParameter, Authentication caller) {
 		CurrentUser user = CurrentUser.of(caller);
-		long after = parseVersion(lastEventId);
+		// ?lastEventId= is for EventSource clients reopening a stream with a new ticket (a new
+		// EventSource cannot set the header); the header wins when both are sent
+		long after = parseVersion(lastEventId != null ? lastEventId : lastEventIdParameter);
 		return this.reservations.findOwned(id, user.id(), user.admin())
 			.switchIfEmpty(Mono.error(() -> new ProblemException(ReservationProblems.notFound())))
 			.flatMapMany(first -> this.streams.follow(first, after, user));

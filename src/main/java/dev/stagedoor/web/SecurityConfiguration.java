@@ -2,6 +2,7 @@ package dev.stagedoor.web;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.time.Duration;
 import java.util.List;
 
 import javax.crypto.spec.SecretKeySpec;
@@ -11,7 +12,19 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.CorsConfigurationSource;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.GrantedAuthority;
@@ -41,13 +54,16 @@ class SecurityConfiguration {
 
 	@Bean
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ProblemWriter problems,
-			ObjectProvider<ReactiveJwtDecoder> decoders, AuthProperties properties) {
+			ObjectProvider<ReactiveJwtDecoder> decoders, AuthProperties properties, StreamTickets tickets,
+			WebProperties web) {
 		ReactiveJwtDecoder decoder = decoders.getIfAvailable();
 		if (decoder == null) {
 			throw new IllegalStateException("No JWT verification configured: set stagedoor.auth.jwt-secret "
 					+ "(HS256, at least 32 bytes) or spring.security.oauth2.resourceserver.jwt.issuer-uri / jwk-set-uri");
 		}
-		return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+		return http.cors(cors -> cors.configurationSource(corsConfiguration(web)))
+			.addFilterAt(streamTicketFilter(tickets, problems), SecurityWebFiltersOrder.AUTHENTICATION)
+			.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
 			.logout(ServerHttpSecurity.LogoutSpec::disable)
@@ -72,6 +88,60 @@ class SecurityConfiguration {
 				.accessDeniedHandler((exchange, ex) -> problems.write(exchange.getResponse(),
 						Problem.of(HttpStatus.FORBIDDEN, "forbidden", "This call needs the admin role."))))
 			.build();
+	}
+
+	/**
+	 * CORS for {@code /api/**}: the listed origins may call with a bearer token (no cookies are
+	 * used, so no credentials mode), send the API's own headers and read the ones it answers
+	 * with. Without origins, no CORS headers at all: same-origin pages only. A preflight is
+	 * answered here, before authentication (browsers never send a token with one).
+	 */
+	static CorsConfigurationSource corsConfiguration(WebProperties web) {
+		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+		if (web.allowedOrigins().isEmpty()) {
+			return source;
+		}
+		CorsConfiguration cors = new CorsConfiguration();
+		cors.setAllowedOrigins(web.allowedOrigins());
+		cors.setAllowedMethods(List.of("GET", "POST", "PUT", "DELETE"));
+		cors.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE, "Idempotency-Key",
+				"Queue-Token", "Last-Event-ID", HttpHeaders.IF_NONE_MATCH));
+		cors.setExposedHeaders(List.of(HttpHeaders.ETAG, HttpHeaders.RETRY_AFTER, HttpHeaders.LOCATION));
+		cors.setAllowCredentials(false);
+		cors.setMaxAge(Duration.ofHours(1));
+		source.registerCorsConfiguration("/api/**", cors);
+		return source;
+	}
+
+	/**
+	 * Authenticates {@code GET /api/…/stream?ticket=…} requests that carry no
+	 * {@code Authorization} header with the ticket's user (and roles). Nothing else accepts a
+	 * ticket: on any other endpoint the request is simply unauthenticated (401), and a ticket
+	 * sent as a bearer token fails verification like any foreign token.
+	 */
+	static AuthenticationWebFilter streamTicketFilter(StreamTickets tickets, ProblemWriter problems) {
+		AuthenticationWebFilter filter = new AuthenticationWebFilter(
+				(ReactiveAuthenticationManager) authentication -> tickets
+					.authenticate((String) authentication.getCredentials())
+					.map(Authentication.class::cast));
+		filter.setRequiresAuthenticationMatcher(exchange -> isTicketedStream(exchange.getRequest())
+				? ServerWebExchangeMatcher.MatchResult.match() : ServerWebExchangeMatcher.MatchResult.notMatch());
+		filter.setServerAuthenticationConverter(exchange -> Mono.justOrEmpty(
+				exchange.getRequest().getQueryParams().getFirst(TICKET_PARAMETER))
+			.map(ticket -> new BearerTokenAuthenticationToken(ticket)));
+		filter.setAuthenticationFailureHandler((webFilterExchange, ex) -> problems.write(
+				webFilterExchange.getExchange().getResponse(), Problem.of(HttpStatus.UNAUTHORIZED, "unauthorized",
+						"The stream ticket is invalid or expired; ask POST /api/me/stream-tickets for a new one.")));
+		return filter;
+	}
+
+	static final String TICKET_PARAMETER = "ticket";
+
+	private static boolean isTicketedStream(ServerHttpRequest request) {
+		String path = request.getPath().pathWithinApplication().value();
+		return HttpMethod.GET.equals(request.getMethod()) && path.startsWith("/api/") && path.endsWith("/stream")
+				&& request.getQueryParams().containsKey(TICKET_PARAMETER)
+				&& !request.getHeaders().containsHeader(HttpHeaders.AUTHORIZATION);
 	}
 
 	@Bean

@@ -33,6 +33,16 @@ public final class Admissions {
 		throw new IllegalStateException("users were not admitted; is the room configured to admit them?");
 	}
 
+	/** Enters one user (as POST /queue does) without admitting anyone. */
+	public static void enter(WaitingRoom room, long concertId, String user) {
+		room.enter(concertId, user).block();
+	}
+
+	/** One admission step, as the background ticker runs it. */
+	public static void step(WaitingRoom room, long concertId) {
+		room.admit(concertId).block();
+	}
+
 	public static String admit(WaitingRoom room, long concertId, String user) {
 		return admit(room, concertId, List.of(user)).get(user);
 	}
