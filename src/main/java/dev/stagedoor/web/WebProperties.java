@@ -30,24 +30,24 @@ public record WebProperties(@DefaultValue List<String> allowedOrigins,
 
 	static final Duration MAX_STREAM_TICKET_TTL = Duration.ofHours(1);
 
-	@AssertTrue(message = "must list origins explicitly: '*' is not allowed, since API calls carry bearer tokens")
+	@AssertTrue(message = "stagedoor.web.allowed-origins must list origins explicitly: '*' is not allowed, since API calls carry bearer tokens")
 	boolean isAllowedOriginsExplicit() {
 		return this.allowedOrigins.stream().noneMatch(origin -> origin.contains("*"));
 	}
 
-	@AssertTrue(message = "must be origins like https://shop.example.com or http://localhost:3000 (scheme, host, "
+	@AssertTrue(message = "stagedoor.web.allowed-origins must be origins like https://shop.example.com or http://localhost:3000 (scheme, host, "
 			+ "optional port; no path)")
 	boolean isAllowedOriginsWellFormed() {
 		return this.allowedOrigins.stream().filter(origin -> !origin.contains("*")).allMatch(WebProperties::isOrigin);
 	}
 
-	@AssertTrue(message = "must be between 1s and 1h")
+	@AssertTrue(message = "stagedoor.web.stream-ticket-ttl must be between 1s and 1h")
 	boolean isStreamTicketTtlInRange() {
 		return this.streamTicketTtl == null || (this.streamTicketTtl.compareTo(Duration.ofSeconds(1)) >= 0
 				&& this.streamTicketTtl.compareTo(MAX_STREAM_TICKET_TTL) <= 0);
 	}
 
-	@AssertTrue(message = "must be at least 32 bytes (HS256 key); it defaults to stagedoor.queue.token-secret")
+	@AssertTrue(message = "stagedoor.web.stream-ticket-secret must be at least 32 bytes (HS256 key); it defaults to stagedoor.queue.token-secret")
 	boolean isStreamTicketSecretLongEnough() {
 		return this.streamTicketSecret != null
 				&& this.streamTicketSecret.getBytes(StandardCharsets.UTF_8).length >= 32;

@@ -18,7 +18,8 @@ class ConfigurationValidationTests {
 
 	final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
-		.withUserConfiguration(Properties.class);
+		.withUserConfiguration(Properties.class)
+		.withPropertyValues("stagedoor.web.stream-ticket-secret=0123456789abcdef0123456789abcdef");
 
 	@Test
 	void validSettingsStart() {
@@ -59,6 +60,30 @@ class ConfigurationValidationTests {
 			.run(context -> assertThat(context.getBean(AuthProperties.class).tokenCacheSize()).isEqualTo(100_000));
 	}
 
+	@Test
+	void aWildcardOriginFailsNamingThePropertyAndListedOriginsStart() {
+		assertFailsNaming("stagedoor.web.allowed-origins", SECRET, "stagedoor.web.allowed-origins=*");
+		assertFailsNaming("stagedoor.web.allowed-origins", SECRET,
+				"stagedoor.web.allowed-origins=https://shop.example.com,https://*.example.com");
+		assertFailsNaming("stagedoor.web.allowed-origins", SECRET,
+				"stagedoor.web.allowed-origins=https://shop.example.com/tickets");
+		assertFailsNaming("stagedoor.web.allowed-origins", SECRET, "stagedoor.web.allowed-origins=shop.example.com");
+		this.runner.withPropertyValues(SECRET, "stagedoor.web.allowed-origins=https://shop.example.com,http://localhost:3000")
+			.run(context -> assertThat(context.getBean(WebProperties.class).allowedOrigins())
+				.containsExactly("https://shop.example.com", "http://localhost:3000"));
+		this.runner.withPropertyValues(SECRET)
+			.run(context -> assertThat(context.getBean(WebProperties.class).allowedOrigins()).isEmpty());
+	}
+
+	@Test
+	void streamTicketTtlAboveAnHourOrAShortSecretFailsNamingTheProperty() {
+		assertFailsNaming("stagedoor.web.stream-ticket-ttl", SECRET, "stagedoor.web.stream-ticket-ttl=2h");
+		assertFailsNaming("stagedoor.web.stream-ticket-ttl", SECRET, "stagedoor.web.stream-ticket-ttl=0s");
+		assertFailsNaming("stagedoor.web.stream-ticket-secret", SECRET, "stagedoor.web.stream-ticket-secret=short");
+		this.runner.withPropertyValues(SECRET, "stagedoor.web.stream-ticket-ttl=1h")
+			.run(context -> assertThat(context).hasNotFailed());
+	}
+
 	private void assertFailsNaming(String property, String... values) {
 		this.runner.withPropertyValues(values).run(context -> {
 			assertThat(context).hasFailed();
@@ -94,7 +119,7 @@ class ConfigurationValidationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties({ QueueProperties.class, AuthProperties.class })
+	@EnableConfigurationProperties({ QueueProperties.class, AuthProperties.class, WebProperties.class })
 	static class Properties {
 
 	}
