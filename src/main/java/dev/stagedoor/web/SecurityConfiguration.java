@@ -1,13 +1,9 @@
 package dev.stagedoor.web;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 
-import javax.crypto.spec.SecretKeySpec;
-
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
@@ -16,13 +12,7 @@ import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
-import org.springframework.security.oauth2.jwt.JwtClaimNames;
-import org.springframework.security.oauth2.jwt.JwtClaimValidator;
-import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -30,7 +20,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Every {@code /api} call needs a bearer JWT; {@code sub} is the user, the claim
- * {@code roles: ["admin"]} unlocks {@code /api/admin}. Failures answer problem+json.
+ * {@code roles: ["admin"]} unlocks {@code /api/admin}. Failures answer problem+json. What a
+ * token must hold is {@link BearerTokenValidation}'s.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -72,19 +63,6 @@ class SecurityConfiguration {
 				.accessDeniedHandler((exchange, ex) -> problems.write(exchange.getResponse(),
 						Problem.of(HttpStatus.FORBIDDEN, "forbidden", "This call needs the admin role."))))
 			.build();
-	}
-
-	@Bean
-	@ConditionalOnProperty("stagedoor.auth.jwt-secret")
-	ReactiveJwtDecoder hmacJwtDecoder(AuthProperties properties) {
-		SecretKeySpec key = new SecretKeySpec(properties.jwtSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
-		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withSecretKey(key)
-			.macAlgorithm(MacAlgorithm.HS256)
-			.build();
-		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(),
-				new JwtClaimValidator<String>(JwtClaimNames.SUB,
-						sub -> sub != null && !sub.isBlank() && sub.length() <= MAX_USER_ID_LENGTH)));
-		return decoder;
 	}
 
 	/** Maps the {@code roles} claim to {@code ROLE_*} authorities. */
