@@ -21,7 +21,10 @@ import reactor.core.publisher.Mono;
 /**
  * Every {@code /api} call needs a bearer JWT; {@code sub} is the user, the claim
  * {@code roles: ["admin"]} unlocks {@code /api/admin}. Failures answer problem+json. What a
- * token must hold is {@link BearerTokenValidation}'s.
+ * token must hold is {@link BearerTokenValidation}'s. Other paths are open, but a bearer
+ * token sent to them is verified too (a bad one answers 401): that is how an admin token
+ * unlocks the details of {@code /actuator/health}
+ * ({@code management.endpoint.health.show-details: when-authorized}, roles {@code admin}).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
