@@ -71,9 +71,10 @@ public class WaitingRoom {
 				int at = 4 + 3 * i;
 				String state = reply.get(at);
 				String value = reply.get(at + 1);
+				String placeFreeAt = reply.get(at + 2);
 				result.put(user, switch (state) {
-					case "W" -> new QueueOutcome.Placed(waiting(Long.parseLong(value), Long.parseLong(reply.get(at + 2)), pace),
-							false);
+					case "W" -> new QueueOutcome.Placed(
+							waiting(Long.parseLong(value), Long.parseLong(placeFreeAt), pace), false);
 					case "A" -> new QueueOutcome.Placed(admitted(concertId, user, value), false);
 					default -> new QueueOutcome.NotInQueue();
 				});
