@@ -43,5 +43,5 @@ root="bench$run:{c:0}"
 redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" HSET "$root:cfg" open 1 > /dev/null
 redis-benchmark -h "$REDIS_HOST" -p "$REDIS_PORT" -n 300000 -c 50 -r 100000000 -q \
   EVALSHA "$sha" 6 "$root:cfg" "$root:waiting" "$root:seen" "$root:active" "$root:seq" "$root:admits" \
-  "user:__rand_int__" 120000 100 | tr "\r" "\n" | tail -1
+  "user:__rand_int__" 100 1000 600000 | tr "\r" "\n" | tail -1
 redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" DEL "$root:cfg" "$root:waiting" "$root:seen" "$root:active" "$root:seq" "$root:admits" > /dev/null

@@ -1,10 +1,11 @@
 -- Enter a concert's waiting room, or find the place the user already has.
 -- KEYS: 1 cfg, 2 waiting (user -> sequence), 3 seen (user -> last seen ms),
 --       4 active (user -> expiry ms), 5 sequence counter, 6 admits (admission no -> ms)
--- ARGV: 1 user, 2 idle timeout ms, 3 default admits per second
+-- ARGV: 1 user, 2 default admits per second, 3 default maxActive, 4 default active TTL ms
 -- Reply: {'UNKNOWN'}
 --      | {'ADMITTED', created, expires at ms}
---      | {'WAITING', created, position, place expires at ms, admits in last 10 s, admits per second}
+--      | {'WAITING', created, position, now ms, admits in last 10 s, admits per second,
+--         place free at ms (as in queue_status.lua)}
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'UNKNOWN'}
 end
@@ -30,6 +31,25 @@ if not rank then
 end
 redis.call('ZADD', KEYS[3], now, user)
 
-local rate = redis.call('HGET', KEYS[1], 'admitPerSecond') or ARGV[3]
+local cfg = redis.call('HMGET', KEYS[1], 'admitPerSecond', 'maxActive', 'activeTtlMs')
+local rate = cfg[1] or ARGV[2]
+local maxActive = tonumber(cfg[2] or ARGV[3])
+local ttl = tonumber(cfg[3] or ARGV[4])
 local recent = redis.call('ZCOUNT', KEYS[6], now - 10000, '+inf')
-return {'WAITING', created, tostring(rank + 1), tostring(now + tonumber(ARGV[2])), tostring(recent), rate}
+local ended = redis.call('ZCOUNT', KEYS[4], '-inf', now)
+local live = redis.call('ZCARD', KEYS[4]) - ended
+
+-- When a place in the room can be free for the user at this position (see queue_status.lua).
+local function placeFreeAt(position)
+  local place = (position - 1) % maxActive
+  local round = math.floor((position - 1) / maxActive)
+  local admission = place + live - maxActive
+  if admission < 0 then
+    return round == 0 and 0 or now + round * ttl
+  end
+  local ends = redis.call('ZRANGE', KEYS[4], ended + admission, ended + admission, 'WITHSCORES')
+  return tonumber(ends[2]) + round * ttl
+end
+
+return {'WAITING', created, tostring(rank + 1), tostring(now), tostring(recent), rate,
+  tostring(placeFreeAt(rank + 1))}

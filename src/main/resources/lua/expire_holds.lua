@@ -2,10 +2,10 @@
 -- event. Seat availability never waits for this: the hold keys' TTL already freed the seats.
 -- KEYS: 1 expiry zset, 2 outbox stream, then per candidate: reservation hash, user's live reservations
 -- ARGV: 1 schedule id, then per candidate: the expiry member ("reservationId|user")
--- Reply: number of reservations expired
+-- Reply: the expiry members ("reservationId|user") of the reservations expired now
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local expired = 0
+local expired = {}
 for i = 2, #ARGV do
   local member = ARGV[i]
   local hash, live = KEYS[2 * i - 1], KEYS[2 * i]
@@ -19,7 +19,7 @@ for i = 2, #ARGV do
       redis.call('XADD', KEYS[2], '*', 'eventId', r[1] .. ':' .. next, 'type', 'EXPIRED', 'reservationId', r[1],
         'scheduleId', ARGV[1], 'userId', r[2], 'seatIds', r[5], 'amount', r[6], 'state', 'EXPIRED',
         'version', tostring(next), 'at', tostring(now))
-      expired = expired + 1
+      expired[#expired + 1] = member
       redis.call('ZREM', KEYS[1], member)
     else
       -- gone, paying (the payment recovery job owns it) or moved on: nothing to expire

@@ -35,7 +35,16 @@ public final class TestTokens {
 		if (subject != null) {
 			claims.subject(subject);
 		}
-		SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
+		return signed(claims.build(), secret);
+	}
+
+	/** A token with exactly these claims (none added), signed with the test secret. */
+	public static String signed(JWTClaimsSet claims) {
+		return signed(claims, TestInfrastructure.AUTH_SECRET);
+	}
+
+	private static String signed(JWTClaimsSet claims, String secret) {
+		SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
 		try {
 			jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
 		}

@@ -88,7 +88,19 @@ class CancellationWorker {
 			return Mono.empty();
 		}
 		return this.records.refund(reservation.id(), reservation.userId(), requestedAt)
+			.doOnNext(refunded -> {
+				if (refunded > 0) {
+					log.info("Refunded: reservation {}, user {}, {} points", reservation.id(), reservation.userId(),
+							refunded);
+				}
+			})
 			.then(this.scripts.complete(reservation))
+			.doOnNext(reply -> {
+				if ("CANCELLED".equals(reply.get(0))) {
+					log.info("Cancelled: reservation {}, user {}, seats {} back on sale", reservation.id(),
+							reservation.userId(), reservation.seatIds());
+				}
+			})
 			.then(this.records.completed(reservation.id()));
 	}
 

@@ -1,5 +1,7 @@
 package dev.stagedoor.cancellation;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -17,6 +19,8 @@ import dev.stagedoor.reservation.Reservations;
  */
 @Component
 class CancellingReservation {
+
+	private static final Logger log = LoggerFactory.getLogger(CancellingReservation.class);
 
 	private final Reservations reservations;
 
@@ -54,6 +58,12 @@ class CancellingReservation {
 
 	private Mono<Outcome> requestCancellation(Reservation reservation, String user) {
 		return this.scripts.request(reservation, user)
+			.doOnNext(reply -> {
+				if ("CANCELLING".equals(reply.get(0))) {
+					log.info("Cancellation requested: reservation {}, user {}, {} points to refund", reservation.id(), user,
+							reservation.amount());
+				}
+			})
 			.flatMap(reply -> current(reservation, user).map(now -> switch (reply.get(0)) {
 				case "CANCELLING", "ALREADY" -> now.state() == ReservationState.CANCELLED ? new Outcome.Done(now)
 						: new Outcome.Accepted(now);

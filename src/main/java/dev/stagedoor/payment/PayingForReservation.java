@@ -1,5 +1,7 @@
 package dev.stagedoor.payment;
 
+import java.util.List;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -55,7 +57,12 @@ class PayingForReservation {
 					case "PAYING" -> debit(reservation, Long.parseLong(reply.get(1)));
 					case "CONFIRMED" -> current(reservation).map(PaymentResult.Confirmed::new);
 					case "IN_PROGRESS" -> current(reservation).map(PaymentResult.InProgress::new);
-					case "EXPIRED", "INVALID_STATE" -> current(reservation).map(PaymentResult.InvalidState::new);
+					case "EXPIRED" -> {
+						log.info("Expired: reservation {}, user {} (the hold had lapsed when its owner paid)",
+								reservation.id(), reservation.userId());
+						yield current(reservation).map(PaymentResult.InvalidState::new);
+					}
+					case "INVALID_STATE" -> current(reservation).map(PaymentResult.InvalidState::new);
 					default -> Mono.<PaymentResult>just(new PaymentResult.NotFound());
 				}))
 			.defaultIfEmpty(new PaymentResult.NotFound());
@@ -66,6 +73,7 @@ class PayingForReservation {
 			.flatMap(outcome -> {
 				if (outcome instanceof PaymentOutcome.InsufficientPoints insufficient) {
 					return this.scripts.fail(reservation, attempt, true)
+						.doOnNext(reply -> logFailed(reservation, reply, insufficient.balance()))
 						.then(current(reservation))
 						.map(now -> now.state() == ReservationState.HELD
 								? new PaymentResult.InsufficientPoints(now, insufficient.balance())
@@ -86,14 +94,33 @@ class PayingForReservation {
 	 */
 	static Mono<Void> complete(PaymentScripts scripts, Wallets wallets, Reservation reservation, long attempt) {
 		return scripts.confirm(reservation, attempt).flatMap(reply -> {
+			if ("CONFIRMED".equals(reply.get(0))) {
+				log.info("Paid: reservation {}, user {}, {} points, seats {} sold", reservation.id(),
+						reservation.userId(), reservation.amount(), reservation.seatIds());
+			}
 			if (!"SEATS_LOST".equals(reply.get(0))) {
 				return Mono.<Void>empty();
 			}
-			log.warn("Reservation {} was paid but lost its seats; refunding", reservation.id());
 			return wallets.refund(reservation.id(), "seats-lost")
-				.then(scripts.fail(reservation, attempt, false))
+				.defaultIfEmpty(0L)
+				.flatMap(refunded -> scripts.fail(reservation, attempt, false)
+					.doOnNext(failed -> log.warn(
+							"Paid but its seats were lost: reservation {}, user {}, {} points refunded, now {}",
+							reservation.id(), reservation.userId(), refunded, failed.get(0))))
 				.then();
 		});
+	}
+
+	/** The line for a payment refused for want of points ({@code fail_payment.lua}'s reply). */
+	private static void logFailed(Reservation reservation, List<String> reply, long balance) {
+		if ("HELD".equals(reply.get(0))) {
+			log.info("Payment refused: reservation {}, user {}, balance {} < {} points; held again until {}",
+					reservation.id(), reservation.userId(), balance, reservation.amount(), reservation.heldUntil());
+		}
+		else if ("EXPIRED".equals(reply.get(0))) {
+			log.info("Expired: reservation {}, user {} (payment refused, balance {} < {} points, after the hold lapsed)",
+					reservation.id(), reservation.userId(), balance, reservation.amount());
+		}
 	}
 
 	private Mono<Reservation> current(Reservation reservation) {

@@ -67,9 +67,15 @@ class PaymentRecovery {
 			.filter(current -> current.beganAt() <= cutoff)
 			.map(PaymentScripts.Attempt::number)
 			.flatMap(attempt -> this.wallets.settle(reservation.id(), attempt).flatMap(paid -> {
-				log.info("Settling the stale payment of {} (attempt {}): {}", reservation.id(), attempt,
-						paid ? "paid, confirming" : "not paid, voided");
-				return paid ? completePaid(reservation, attempt) : this.scripts.fail(reservation, attempt, true).then();
+				if (paid) {
+					log.info("Stale payment settled: reservation {}, user {}, attempt {}: paid, confirming",
+							reservation.id(), reservation.userId(), attempt);
+					return completePaid(reservation, attempt);
+				}
+				return this.scripts.fail(reservation, attempt, true)
+					.doOnNext(reply -> log.info("Stale payment settled: reservation {}, user {}, attempt {}: not paid, "
+							+ "voided, now {}", reservation.id(), reservation.userId(), attempt, reply.get(0)))
+					.then();
 			}));
 	}
 
@@ -81,8 +87,10 @@ class PaymentRecovery {
 	 */
 	private Mono<Void> completePaid(Reservation reservation, long attempt) {
 		return this.wallets.refunded(reservation.id())
-			.flatMap(refunded -> refunded ? this.scripts.fail(reservation, attempt, false).then()
-					: PayingForReservation.complete(this.scripts, this.wallets, reservation, attempt));
+			.flatMap(refunded -> refunded ? this.scripts.fail(reservation, attempt, false)
+				.doOnNext(reply -> log.info("Expired: reservation {}, user {} (its payment had been refunded: seats lost)",
+						reservation.id(), reservation.userId()))
+				.then() : PayingForReservation.complete(this.scripts, this.wallets, reservation, attempt));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -125,6 +125,12 @@ class ScheduleRecovery {
 		return restored.flatMap(count -> LuaScripts
 			.run(this.redis, this.completeCancellation,
 					List.of(k.reservation(r.id()), k.cancelling(), k.sold(), k.outbox(), k.userLive(r.user())), List.of())
+			.doOnNext(reply -> {
+				if ("CANCELLED".equals(reply.get(0))) {
+					log.info("Cancelled: reservation {}, user {}, seats {} back on sale (completed by the rebuild)", r.id(),
+							r.user(), r.seats());
+				}
+			})
 			.then(this.db.sql("UPDATE cancellation SET completed_at = now() WHERE reservation_id = :r AND completed_at IS NULL")
 				.bind("r", r.id())
 				.fetch()

@@ -47,15 +47,17 @@ class QueueScripts {
 
 	Mono<List<String>> enter(long concertId, String user) {
 		QueueKeys k = keys(concertId);
-		return run(this.enter, List.of(k.cfg(), k.waiting(), k.seen(), k.active(), k.sequence(), k.admits()),
-				List.of(user, idleMillis(), String.valueOf(this.properties.admitPerSecond())));
+		List<String> args = new ArrayList<>(4);
+		args.add(user);
+		args.addAll(paceDefaults());
+		return run(this.enter, List.of(k.cfg(), k.waiting(), k.seen(), k.active(), k.sequence(), k.admits()), args);
 	}
 
 	Mono<List<String>> status(long concertId, List<String> users) {
 		QueueKeys k = keys(concertId);
-		List<String> args = new ArrayList<>(users.size() + 2);
+		List<String> args = new ArrayList<>(users.size() + 4);
 		args.add(idleMillis());
-		args.add(String.valueOf(this.properties.admitPerSecond()));
+		args.addAll(paceDefaults());
 		args.addAll(users);
 		return run(this.status, List.of(k.cfg(), k.waiting(), k.seen(), k.active(), k.admits()), args);
 	}
@@ -95,6 +97,13 @@ class QueueScripts {
 
 	private Mono<List<String>> run(RedisScript<List<Object>> script, List<String> keys, List<String> args) {
 		return LuaScripts.run(this.redis, script, keys, args);
+	}
+
+	/** The defaults the ETA needs when a room has no settings of its own: rate, maxActive, active TTL. */
+	private List<String> paceDefaults() {
+		QueueSettings defaults = this.properties.defaults();
+		return List.of(String.valueOf(defaults.admitPerSecond()), String.valueOf(defaults.maxActive()),
+				String.valueOf(defaults.activeTtl().toMillis()));
 	}
 
 	private List<String> defaultSettings() {

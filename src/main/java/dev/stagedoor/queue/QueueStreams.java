@@ -1,5 +1,7 @@
 package dev.stagedoor.queue;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,7 +26,7 @@ import dev.stagedoor.support.Ticker;
  * less often the further back it is (every eta / 5, between the poll interval and
  * {@code stream-max-interval}; see {@link QueueProperties#streamUpdateEvery}), so 100,000
  * followers do not mean 200,000 events a second; admission is sent at the first tick that
- * sees it.
+ * sees it, and a waiting place's {@code expiresAt} again every half idle timeout.
  */
 @Component
 class QueueStreams {
@@ -108,13 +110,19 @@ class QueueStreams {
 	 * Which refreshed views one follower is sent: the first, ADMITTED, and otherwise a view
 	 * whose progress differs from the last one sent once the ETA-dependent interval since
 	 * then has passed (the next tick re-emits the newest view, so nothing is lost, only
-	 * merged). One instance per stream; its views arrive one at a time.
+	 * merged). A waiting place's {@code expiresAt} moves forward at every refresh (the open
+	 * stream counts as being seen); the view is sent again, progress or not, once it has
+	 * moved half the idle timeout past the one last sent, so the {@code expiresAt} a
+	 * follower holds is always at least half the idle timeout ahead. One instance per
+	 * stream; its views arrive one at a time.
 	 */
 	static final class Pacing {
 
 		private final QueueProperties properties;
 
 		private Object lastProgress;
+
+		private Instant lastExpiresAt;
 
 		private long lastSentNanos;
 
@@ -128,13 +136,22 @@ class QueueStreams {
 
 		boolean due(QueueView view, long nowNanos) {
 			Object progress = view.progress();
-			if (this.lastProgress != null && (progress.equals(this.lastProgress) || (!view.isAdmitted()
-					&& nowNanos - this.lastSentNanos < this.properties.streamUpdateEvery(view.etaSeconds()).toNanos()))) {
+			if (this.lastProgress != null && !expiresAtMovedFar(view)
+					&& (progress.equals(this.lastProgress) || (!view.isAdmitted() && nowNanos
+							- this.lastSentNanos < this.properties.streamUpdateEvery(view.etaSeconds()).toNanos()))) {
 				return false;
 			}
 			this.lastProgress = progress;
+			this.lastExpiresAt = view.expiresAt();
 			this.lastSentNanos = nowNanos;
 			return true;
+		}
+
+		private boolean expiresAtMovedFar(QueueView view) {
+			return this.lastExpiresAt != null && view.expiresAt() != null && !Duration
+				.between(this.lastExpiresAt, view.expiresAt())
+				.minus(this.properties.idleTimeout().dividedBy(2))
+				.isNegative();
 		}
 
 	}

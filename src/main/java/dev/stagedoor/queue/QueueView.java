@@ -27,9 +27,15 @@ public record QueueView(Status status, Long position, Long etaSeconds, String to
 		return new QueueView(Status.ADMITTED, null, null, token, expiresAt);
 	}
 
-	/** What a follower cares about; the refreshed {@code expiresAt} of a waiting place is not news. */
+	/**
+	 * What a follower must hear about when it changes: position and ETA while waiting, the
+	 * admission's end once admitted. A waiting place's {@code expiresAt} moves forward at
+	 * every refresh, so it is not part of it ({@link QueueStreams.Pacing} re-sends it when it
+	 * has moved far enough).
+	 */
 	Object progress() {
-		return isAdmitted() ? this.status : java.util.List.of(this.status, this.position, this.etaSeconds);
+		return isAdmitted() ? java.util.List.of(this.status, this.expiresAt)
+				: java.util.List.of(this.status, this.position, this.etaSeconds);
 	}
 
 	boolean isAdmitted() {

@@ -37,8 +37,13 @@ public class WaitingRoom {
 		return this.scripts.enter(concertId, user).map(reply -> switch (reply.get(0)) {
 			case "UNKNOWN" -> new QueueOutcome.UnknownConcert();
 			case "ADMITTED" -> new QueueOutcome.Placed(admitted(concertId, user, reply.get(2)), false);
-			default -> new QueueOutcome.Placed(waiting(Long.parseLong(reply.get(2)), Long.parseLong(reply.get(4)),
-					Long.parseLong(reply.get(5)), Long.parseLong(reply.get(3))), "1".equals(reply.get(1)));
+			default -> {
+				// 'WAITING', created, position, now, admits in last 10 s, admits per second, place free at
+				RoomPace pace = new RoomPace(Long.parseLong(reply.get(3)), Long.parseLong(reply.get(4)),
+						Long.parseLong(reply.get(5)));
+				yield new QueueOutcome.Placed(waiting(Long.parseLong(reply.get(2)), Long.parseLong(reply.get(6)), pace),
+						"1".equals(reply.get(1)));
+			}
 		});
 	}
 
@@ -58,17 +63,18 @@ public class WaitingRoom {
 				users.forEach(u -> result.put(u, new QueueOutcome.UnknownConcert()));
 				return result;
 			}
-			long now = Long.parseLong(reply.get(1));
-			long recent = Long.parseLong(reply.get(2));
-			long perSecond = Long.parseLong(reply.get(3));
-			long placeExpiresAt = now + this.scripts.idleTimeoutMillis();
+			// 'OK', now, admits in last 10 s, admits per second, then per user: state, value, place free at
+			RoomPace pace = new RoomPace(Long.parseLong(reply.get(1)), Long.parseLong(reply.get(2)),
+					Long.parseLong(reply.get(3)));
 			for (int i = 0; i < users.size(); i++) {
 				String user = users.get(i);
-				String state = reply.get(4 + 2 * i);
-				String value = reply.get(5 + 2 * i);
+				int at = 4 + 3 * i;
+				String state = reply.get(at);
+				String value = reply.get(at + 1);
+				String placeFreeAt = reply.get(at + 2);
 				result.put(user, switch (state) {
-					case "W" -> new QueueOutcome.Placed(waiting(Long.parseLong(value), recent, perSecond, placeExpiresAt),
-							false);
+					case "W" -> new QueueOutcome.Placed(
+							waiting(Long.parseLong(value), Long.parseLong(placeFreeAt), pace), false);
 					case "A" -> new QueueOutcome.Placed(admitted(concertId, user, value), false);
 					default -> new QueueOutcome.NotInQueue();
 				});
@@ -102,13 +108,22 @@ public class WaitingRoom {
 	}
 
 	/**
-	 * The ETA divides the position by the admission rate observed over the last ten seconds,
-	 * or by the configured rate while nothing has been admitted lately.
+	 * The ETA is the longer of two waits: the position divided by the admission rate observed
+	 * over the last ten seconds (the configured rate while nothing has been admitted lately),
+	 * and the wait until a place in the room is free for this position ({@code placeFreeAt},
+	 * 0 when one is free now; see {@code queue_status.lua}): in a full room nobody is
+	 * admitted before an admission ends, however fast the room may admit.
 	 */
-	private static QueueView waiting(long position, long admittedLast10s, long perSecond, long placeExpiresAtMillis) {
-		double rate = admittedLast10s > 0 ? admittedLast10s / 10.0 : perSecond;
-		long eta = (long) Math.ceil(position / rate);
-		return QueueView.waiting(position, eta, Instant.ofEpochMilli(placeExpiresAtMillis));
+	private QueueView waiting(long position, long placeFreeAtMillis, RoomPace pace) {
+		double rate = pace.admittedLast10s() > 0 ? pace.admittedLast10s() / 10.0 : pace.perSecond();
+		long byRate = (long) Math.ceil(position / rate);
+		long byPlaces = (long) Math.ceil(Math.max(0, placeFreeAtMillis - pace.now()) / 1000.0);
+		return QueueView.waiting(position, Math.max(byRate, byPlaces),
+				Instant.ofEpochMilli(pace.now() + this.scripts.idleTimeoutMillis()));
+	}
+
+	/** What the scripts report about a room along with a waiting place: Redis time and admission rates. */
+	private record RoomPace(long now, long admittedLast10s, long perSecond) {
 	}
 
 	/** The admin view of a room: counters, then the settings in force. */

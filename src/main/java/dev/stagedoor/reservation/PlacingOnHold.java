@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -17,6 +19,8 @@ import dev.stagedoor.queue.AdmissionTokens.TokenVerdict;
  */
 @Component
 class PlacingOnHold {
+
+	private static final Logger log = LoggerFactory.getLogger(PlacingOnHold.class);
 
 	private final SeatCatalog catalog;
 
@@ -50,7 +54,7 @@ class PlacingOnHold {
 		return this.scripts
 			.hold(scheduleId, id, user, seatIds, this.properties.ttl().toMillis(), this.properties.maxSeatsPerUser())
 			.map(reply -> switch (reply.get(0)) {
-				case "HELD" -> new HoldResult.Held(new Reservation(id, scheduleId, user, seatIds, ReservationState.HELD,
+				case "HELD" -> held(new Reservation(id, scheduleId, user, seatIds, ReservationState.HELD,
 						Long.parseLong(reply.get(2)), Instant.ofEpochMilli(Long.parseLong(reply.get(1))), 1,
 						Map.of(1L, new Reservation.Transition(1, ReservationState.HELD,
 								Instant.ofEpochMilli(Long.parseLong(reply.get(3)))))));
@@ -60,6 +64,12 @@ class PlacingOnHold {
 						this.properties.maxSeatsPerUser());
 				default -> throw new IllegalStateException("hold_seats.lua replied " + reply);
 			});
+	}
+
+	private static HoldResult held(Reservation reservation) {
+		log.info("Held: reservation {}, user {}, seats {}, {} points, until {}", reservation.id(), reservation.userId(),
+				reservation.seatIds(), reservation.amount(), reservation.heldUntil());
+		return new HoldResult.Held(reservation);
 	}
 
 	private static List<Long> ids(List<String> reply) {

@@ -1,5 +1,7 @@
 package dev.stagedoor.reservation;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -9,6 +11,8 @@ import reactor.core.publisher.Mono;
  */
 @Component
 public class ReleasingHold {
+
+	private static final Logger log = LoggerFactory.getLogger(ReleasingHold.class);
 
 	private final ReservationScripts scripts;
 
@@ -21,7 +25,16 @@ public class ReleasingHold {
 
 	public Mono<CancelResult> cancel(String reservationId, String user) {
 		return this.reservations.findOwned(reservationId, user, false)
-			.flatMap(reservation -> this.scripts.release(reservation, user).flatMap(reply -> switch (reply.get(0)) {
+			.flatMap(reservation -> this.scripts.release(reservation, user).doOnNext(reply -> {
+				if ("CANCELLED".equals(reply.get(0))) {
+					log.info("Released: reservation {}, user {}, seats {} free again (cancelled while held)",
+							reservation.id(), user, reservation.seatIds());
+				}
+				else if ("EXPIRED".equals(reply.get(0))) {
+					log.info("Expired: reservation {}, user {} (the hold had lapsed when its owner cancelled it)",
+							reservation.id(), user);
+				}
+			}).flatMap(reply -> switch (reply.get(0)) {
 				case "CANCELLED", "ALREADY" -> current(reservation, user).map(CancelResult.Cancelled::new);
 				case "EXPIRED", "INVALID_STATE" -> current(reservation, user).map(CancelResult.InvalidState::new);
 				default -> Mono.just(new CancelResult.NotFound());

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -19,6 +21,8 @@ import dev.stagedoor.support.LuaScripts;
 /** The reservation state scripts, each loaded once, and the plain reads next to them. */
 @Component
 class ReservationScripts {
+
+	private static final Logger log = LoggerFactory.getLogger(ReservationScripts.class);
 
 	private final RedisScript<List<Object>> hold = LuaScripts.load("hold_seats");
 
@@ -77,7 +81,14 @@ class ReservationScripts {
 					keys.add(k.userLive(member.substring(bar + 1)));
 					args.add(member);
 				}
-				return LuaScripts.run(this.redis, this.expire, keys, args).map(reply -> Long.parseLong(reply.get(0)));
+				return LuaScripts.run(this.redis, this.expire, keys, args).map(expired -> {
+					for (String member : expired) {
+						int bar = member.indexOf('|');
+						log.info("Expired: reservation {}, user {} (the hold lapsed)", member.substring(0, bar),
+								member.substring(bar + 1));
+					}
+					return (long) expired.size();
+				});
 			})
 			.defaultIfEmpty(0L);
 	}

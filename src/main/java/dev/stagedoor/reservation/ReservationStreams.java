@@ -28,7 +28,22 @@ class ReservationStreams {
 		this.reservations = reservations;
 	}
 
+	/**
+	 * The transitions after {@code afterVersion}, then each new one. A stream resumed with
+	 * nothing new starts with a comment, so the response (status and headers) goes out at
+	 * once rather than with the first transition or heartbeat; one resumed at a final state
+	 * it has already seen ends at once.
+	 */
 	Flux<ServerSentEvent<Reservation>> follow(Reservation first, long afterVersion, CurrentUser user) {
+		boolean upToDate = first.version() <= afterVersion;
+		if (upToDate && first.state().isFinal()) {
+			return Flux.empty();
+		}
+		Flux<ServerSentEvent<Reservation>> stream = transitions(first, afterVersion, user);
+		return upToDate ? Flux.concat(Flux.just(UP_TO_DATE), stream) : stream;
+	}
+
+	private Flux<ServerSentEvent<Reservation>> transitions(Reservation first, long afterVersion, CurrentUser user) {
 		AtomicLong sent = new AtomicLong(afterVersion);
 		Flux<Reservation> snapshots = Flux.concat(Flux.just(first),
 				Flux.interval(POLL).onBackpressureDrop().concatMap(tick -> this.reservations.findOwned(first.id(),
@@ -49,6 +64,10 @@ class ReservationStreams {
 	}
 
 	private static final ServerSentEvent<Reservation> END = ServerSentEvent.<Reservation>builder().comment("end").build();
+
+	private static final ServerSentEvent<Reservation> UP_TO_DATE = ServerSentEvent.<Reservation>builder()
+		.comment("up to date")
+		.build();
 
 	/** The reservation as it was at one transition (state and version of that transition). */
 	private static Reservation asOf(Reservation current, Reservation.Transition transition) {

@@ -1,14 +1,10 @@
 package dev.stagedoor.web;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Collection;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 
-import javax.crypto.spec.SecretKeySpec;
-
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
@@ -16,34 +12,32 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
+import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsConfigurationSource;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
-import org.springframework.security.authentication.AbstractAuthenticationToken;
-import org.springframework.security.config.web.server.ServerHttpSecurity;
-import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
-import org.springframework.security.oauth2.jwt.JwtClaimNames;
-import org.springframework.security.oauth2.jwt.JwtClaimValidator;
-import org.springframework.security.oauth2.jwt.JwtValidators;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
-import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
-import org.springframework.security.web.server.SecurityWebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
  * Every {@code /api} call needs a bearer JWT; {@code sub} is the user, the claim
- * {@code roles: ["admin"]} unlocks {@code /api/admin}. Failures answer problem+json.
+ * {@code roles: ["admin"]} unlocks {@code /api/admin}. Failures answer problem+json. What a
+ * token must hold is {@link BearerTokenValidation}'s. Other paths are open, but a bearer
+ * token sent to them is verified too (a bad one answers 401): that is how an admin token
+ * unlocks the details of {@code /actuator/health}
+ * ({@code management.endpoint.health.show-details: when-authorized}, roles {@code admin}).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -142,19 +136,6 @@ class SecurityConfiguration {
 		return HttpMethod.GET.equals(request.getMethod()) && path.startsWith("/api/") && path.endsWith("/stream")
 				&& request.getQueryParams().containsKey(TICKET_PARAMETER)
 				&& !request.getHeaders().containsHeader(HttpHeaders.AUTHORIZATION);
-	}
-
-	@Bean
-	@ConditionalOnProperty("stagedoor.auth.jwt-secret")
-	ReactiveJwtDecoder hmacJwtDecoder(AuthProperties properties) {
-		SecretKeySpec key = new SecretKeySpec(properties.jwtSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
-		NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withSecretKey(key)
-			.macAlgorithm(MacAlgorithm.HS256)
-			.build();
-		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(),
-				new JwtClaimValidator<String>(JwtClaimNames.SUB,
-						sub -> sub != null && !sub.isBlank() && sub.length() <= MAX_USER_ID_LENGTH)));
-		return decoder;
 	}
 
 	/** Maps the {@code roles} claim to {@code ROLE_*} authorities. */

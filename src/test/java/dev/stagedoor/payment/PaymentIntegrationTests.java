@@ -21,6 +21,7 @@ import dev.stagedoor.queue.WaitingRoom;
 import dev.stagedoor.reservation.HoldingClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @IntegrationTest
 class PaymentIntegrationTests {
@@ -94,7 +95,25 @@ class PaymentIntegrationTests {
 		assertThat(refused.status()).isEqualTo(402);
 		assertThat(refused.code()).isEqualTo("insufficient-points");
 		assertThat(refused.body()).containsEntry("balance", 150).containsEntry("amount", 200);
+		// the reservation as it is now: HELD again, two versions on (the attempt, then its failure)
+		assertThat(refused.body().get("reservation")).isInstanceOfSatisfying(Map.class,
+				reservation -> assertThat(reservation).containsEntry("id", id)
+					.containsEntry("state", "HELD")
+					.containsEntry("version", 3));
 		assertThat(fans.reservation(user, id).block().state()).isEqualTo("HELD");
+		List<String> transitions = dev.stagedoor.Streams.reservation(this.port, id, user, "1")
+			.take(2)
+			.map(event -> event.id() + " " + event.data().get("state"))
+			.collectList()
+			.block(Duration.ofSeconds(20));
+		assertThat(transitions).containsExactly("2 PAYING", "3 HELD");
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(this.db
+			.sql("SELECT type FROM reservation_event WHERE reservation_id = :id ORDER BY version")
+			.bind("id", id)
+			.map(row -> row.get("type", String.class))
+			.all()
+			.collectList()
+			.block()).containsExactly("HELD", "PAYMENT_STARTED", "PAYMENT_FAILED"));
 		assertThat(fans.balance(user).block()).isEqualTo(150);
 		Drops.awaitSeat(this.port, drop.scheduleId(), drop.seatIds().get(0), "HELD");
 

@@ -74,7 +74,7 @@ class KafkaOutageIntegrationTests {
 			.collectList()
 			.block(Duration.ofMinutes(2));
 		assertThat(held).hasSize(500).doesNotHaveDuplicates();
-		await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> Api.anonymous(this.port).get()
+		await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> Api.admin(this.port).get()
 			.uri("/actuator/health").exchange()
 			.expectBody().jsonPath("$.components.outboxRelay.status").isEqualTo("DOWN"));
 		assertThat(count("SELECT count(*) AS n FROM reservation WHERE schedule_id = :s", drop.scheduleId())).isZero();
@@ -89,7 +89,7 @@ class KafkaOutageIntegrationTests {
 				WHERE r.schedule_id = :s AND e.type = 'HELD'""", drop.scheduleId())).isEqualTo(500);
 		assertThat(count("SELECT count(*) AS n FROM reservation WHERE schedule_id = :s AND version <> 1",
 				drop.scheduleId())).isZero();
-		await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> Api.anonymous(this.port).get()
+		await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> Api.admin(this.port).get()
 			.uri("/actuator/health").exchange()
 			.expectBody().jsonPath("$.components.outboxRelay.status").isEqualTo("UP"));
 	}
@@ -104,7 +104,7 @@ class KafkaOutageIntegrationTests {
 		kafka.stop();
 		try {
 			assertThat(fans.cancel(user, id).block().status()).isEqualTo(202);
-			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.anonymous(this.port).get()
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.admin(this.port).get()
 				.uri("/actuator/health").exchange()
 				.expectBody().jsonPath("$.components.cancellations.status").isEqualTo("DOWN")
 				.jsonPath("$.components.cancellations.details.stuck").isEqualTo(1));
@@ -121,7 +121,7 @@ class KafkaOutageIntegrationTests {
 		assertThat((Long) this.db.sql("SELECT count(*) AS n FROM refund WHERE reservation_id = :r").bind("r", id)
 			.fetch().one().block().get("n")).isEqualTo(1);
 		Drops.awaitSeat(this.port, drop.scheduleId(), drop.seatIds().get(0), "AVAILABLE");
-		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.anonymous(this.port).get()
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> Api.admin(this.port).get()
 			.uri("/actuator/health").exchange()
 			.expectBody().jsonPath("$.components.cancellations.status").isEqualTo("UP"));
 	}

@@ -64,4 +64,33 @@ class QueueStreamPacingTests {
 		assertThat(pacing.due(later, SECOND * 2)).isTrue();
 	}
 
+	@Test
+	void aWaitingPlacesExpiresAtIsSentAgainOnceItMovedHalfTheIdleTimeout() {
+		QueueStreams.Pacing pacing = new QueueStreams.Pacing(this.properties);
+		Instant start = EXPIRES.minus(this.properties.idleTimeout());
+		Instant held = null;
+		int sent = 0;
+		// five minutes at the head of a full room: progress never changes, the place is seen every tick
+		for (long ms = 0; ms <= 300_000; ms += 500) {
+			Instant now = start.plusMillis(ms);
+			QueueView view = QueueView.waiting(1, 10, now.plus(this.properties.idleTimeout()));
+			if (pacing.due(view, ms * 1_000_000)) {
+				held = view.expiresAt();
+				sent++;
+			}
+			assertThat(Duration.between(now, held)).as("what the follower holds at %d ms", ms)
+				.isGreaterThanOrEqualTo(this.properties.idleTimeout().dividedBy(2));
+		}
+		// at 0, 60, 120, 180, 240 and 300 s: each time the place's expiresAt had moved a minute
+		assertThat(sent).isEqualTo(6);
+	}
+
+	@Test
+	void anAdmissionWhoseEndChangesIsSentAgain() {
+		QueueStreams.Pacing pacing = new QueueStreams.Pacing(this.properties);
+		assertThat(pacing.due(QueueView.admitted("token", EXPIRES), 0)).isTrue();
+		assertThat(pacing.due(QueueView.admitted("token", EXPIRES), SECOND)).isFalse();
+		assertThat(pacing.due(QueueView.admitted("token", EXPIRES.plusSeconds(1)), 2 * SECOND)).isTrue();
+	}
+
 }

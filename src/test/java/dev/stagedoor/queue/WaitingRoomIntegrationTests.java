@@ -159,6 +159,55 @@ class WaitingRoomIntegrationTests {
 				placed -> assertThat(placed.view().position()).isEqualTo(1));
 	}
 
+	@Test
+	void inAFullRoomTheEtaWaitsForTheAdmissionsThatMustEndFirst() {
+		long concert = Concerts.create(this.port, "full room");
+		Concerts.configureQueue(this.port, concert, 2, 100, 300);
+		enter(concert, "inside-1").block();
+		enter(concert, "inside-2").block();
+		this.room.admit(concert).block();
+		assertThat(this.room.stats(concert).block().active()).isEqualTo(2);
+
+		// both admissions end in 300 s; the room could admit 100 a second, but has no place
+		Reply first = enter(concert, "next-1").block();
+		Reply second = enter(concert, "next-2").block();
+		Reply third = enter(concert, "next-3").block();
+		assertThat(first.body).containsEntry("position", 1);
+		assertThat(eta(first.body)).isBetween(290L, 300L);
+		assertThat(eta(second.body)).isBetween(290L, 300L);
+		// the third needs a place twice over: after an admission ends, the next one lasts 300 s too
+		assertThat(eta(third.body)).isBetween(590L, 600L);
+		// a status call answers the same (queue_status.lua)
+		assertThat(eta(status(concert, "next-1"))).isBetween(290L, 300L);
+
+		// an admission that ends early frees its place: the first only waits for the admission rate
+		Api.user(this.port, "inside-1").delete().uri("/api/concerts/{id}/queue", concert).exchange()
+			.expectStatus().isNoContent();
+		assertThat(eta(status(concert, "next-1"))).isBetween(1L, 5L);
+		assertThat(eta(status(concert, "next-2"))).isBetween(290L, 300L);
+	}
+
+	private Map<String, Object> status(long concert, String user) {
+		Reply reply = this.client.get()
+			.uri("/api/concerts/{id}/queue", concert)
+			.headers(h -> h.setBearerAuth(TestTokens.user(user)))
+			.exchangeToMono(response -> response.bodyToMono(Map.class)
+				.map(body -> new Reply(response.statusCode().value(), castBody(body))))
+			.block();
+		assertThat(reply.status).isEqualTo(200);
+		return reply.body;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> castBody(Map<?, ?> body) {
+		return (Map<String, Object>) body;
+	}
+
+	private static long eta(Map<String, Object> body) {
+		assertThat(body).containsEntry("status", "WAITING");
+		return ((Number) body.get("etaSeconds")).longValue();
+	}
+
 	private Mono<Reply> enter(long concert, String user) {
 		return enterAs(concert, TestTokens.user(user));
 	}

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -148,6 +150,52 @@ class ReservationApiIntegrationTests {
 		stream(id, "owner", "1").as(StepVerifier::create)
 			.assertNext(event -> assertThat(event.data()).containsEntry("state", "CANCELLED"))
 			.verifyComplete();
+	}
+
+	@Test
+	void aStreamResumedAtTheCurrentVersionAnswersAtOnceAndOneAtAFinalStateEnds() {
+		Drop drop = Drops.create(this.port, "resume", 1, 2);
+		String token = Admissions.admit(this.room, drop.concertId(), "resumer");
+		String id = (String) this.holding.hold(drop.scheduleId(), "resumer", token, drop.seatIds().subList(0, 1))
+			.block()
+			.body()
+			.get("id");
+
+		// HELD at version 1, resumed after 1: nothing to send, but the response starts now
+		// (not with the first heartbeat, 15 s later)
+		ResponseEntity<Flux<ServerSentEvent<String>>> resumed = WebClient.create("http://localhost:" + this.port)
+			.get()
+			.uri("/api/reservations/{id}/stream", id)
+			.headers(h -> {
+				h.setBearerAuth(TestTokens.user("resumer"));
+				h.set("Last-Event-ID", "1");
+			})
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.retrieve()
+			.toEntityFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() {
+			})
+			.block(Duration.ofSeconds(5));
+		assertThat(resumed.getStatusCode().value()).isEqualTo(200);
+		assertThat(resumed.getHeaders().getContentType().isCompatibleWith(MediaType.TEXT_EVENT_STREAM)).isTrue();
+		resumed.getBody().take(1).as(StepVerifier::create)
+			.assertNext(event -> {
+				assertThat(event.comment()).isEqualTo("up to date");
+				assertThat(event.data()).isNull();
+			})
+			.verifyComplete();
+
+		// the resumed stream still follows: the next transition comes, then the end
+		stream(id, "resumer", "1").as(StepVerifier::create)
+			.then(() -> Api.user(this.port, "resumer").post().uri("/api/reservations/{id}/cancellation", id).exchange()
+				.expectStatus().isOk())
+			.assertNext(event -> {
+				assertThat(event.id()).isEqualTo("2");
+				assertThat(event.data()).containsEntry("state", "CANCELLED");
+			})
+			.expectComplete()
+			.verify(Duration.ofSeconds(20));
+		// resumed after the final transition: nothing will ever come, it ends at once
+		stream(id, "resumer", "2").as(StepVerifier::create).expectComplete().verify(Duration.ofSeconds(5));
 	}
 
 	@Test

@@ -84,6 +84,16 @@ class ConfigurationValidationTests {
 			.run(context -> assertThat(context).hasNotFailed());
 	}
 
+	@Test
+	void negativeClockSkewFailsNamingThePropertyAndTheDefaultIsOneMinute() {
+		assertFailsNaming("stagedoor.auth.clock-skew", SECRET, "stagedoor.auth.clock-skew=-1s");
+		this.runner.withPropertyValues(SECRET, "stagedoor.auth.clock-skew=0s")
+			.run(context -> assertThat(context.getBean(AuthProperties.class).clockSkew()).isZero());
+		this.runner.withPropertyValues(SECRET)
+			.run(context -> assertThat(context.getBean(AuthProperties.class).clockSkew())
+				.isEqualTo(java.time.Duration.ofSeconds(60)));
+	}
+
 	private void assertFailsNaming(String property, String... values) {
 		this.runner.withPropertyValues(values).run(context -> {
 			assertThat(context).hasFailed();
