@@ -2,13 +2,16 @@ package dev.stagedoor.web;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 
 import javax.crypto.spec.SecretKeySpec;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
@@ -50,6 +53,21 @@ class BearerTokenValidation {
 		return new JwtClaimValidator<>(JwtClaimNames.SUB,
 				sub -> sub instanceof String id && !id.isBlank() && id.length() <= SecurityConfiguration.MAX_USER_ID_LENGTH);
 	}
+
+	/**
+	 * Never a token Stagedoor issued for something else (a stream ticket, an admission token),
+	 * even where an operator signs them with the same secret as bearer tokens.
+	 */
+	@Bean
+	OAuth2TokenValidator<Jwt> bearerTokenIssuerValidator() {
+		// Set.of(...).contains(null) throws: most bearer tokens have no iss at all
+		return jwt -> jwt.hasClaim(JwtClaimNames.ISS) && OWN_ISSUERS.contains(jwt.getClaimAsString(JwtClaimNames.ISS))
+				? OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token",
+						"A stream ticket or an admission token is not a bearer token", null))
+				: OAuth2TokenValidatorResult.success();
+	}
+
+	static final Set<String> OWN_ISSUERS = Set.of(StreamTickets.ISSUER, "stagedoor-queue");
 
 	@Bean
 	@ConditionalOnProperty("stagedoor.auth.jwt-secret")

@@ -124,6 +124,10 @@ class BearerTokenValidationTests {
 		// nbf, when present, with the same skew
 		refused(decoder, signing.sign(claims -> claims.subject("fan").expirationTime(ago(-3600)).notBeforeTime(ago(-90))));
 		accepted(decoder, signing.sign(claims -> claims.subject("fan").expirationTime(ago(-3600)).notBeforeTime(ago(-10))));
+		// a stream ticket or an admission token is never a bearer token, even with the same key
+		refused(decoder, signing.sign(claims -> claims.subject("fan").issuer("stagedoor-stream").expirationTime(ago(-3600))));
+		refused(decoder, signing.sign(claims -> claims.subject("fan").issuer("stagedoor-queue").expirationTime(ago(-3600))));
+		accepted(decoder, signing.sign(claims -> claims.subject("fan").issuer("https://login.example.com").expirationTime(ago(-3600))));
 	}
 
 	private static void accepted(ReactiveJwtDecoder decoder, String token) {
