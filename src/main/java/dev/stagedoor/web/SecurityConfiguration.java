@@ -72,14 +72,14 @@ class SecurityConfiguration {
 				.jwt(jwt -> jwt.jwtDecoder(properties.tokenCacheSize() == 0 ? decoder
 						: new CachingJwtDecoder(decoder, properties.tokenCacheSize()))
 					.jwtAuthenticationConverter(new RolesConverter()))
-				.authenticationEntryPoint((exchange, ex) -> problems.write(exchange.getResponse(),
+				.authenticationEntryPoint((exchange, ex) -> problems.reject(exchange,
 						Problem.of(HttpStatus.UNAUTHORIZED, "unauthorized", "A valid bearer token is required.")))
-				.accessDeniedHandler((exchange, ex) -> problems.write(exchange.getResponse(),
+				.accessDeniedHandler((exchange, ex) -> problems.reject(exchange,
 						Problem.of(HttpStatus.FORBIDDEN, "forbidden", "This call needs the admin role."))))
 			.exceptionHandling(handling -> handling
-				.authenticationEntryPoint((exchange, ex) -> problems.write(exchange.getResponse(),
+				.authenticationEntryPoint((exchange, ex) -> problems.reject(exchange,
 						Problem.of(HttpStatus.UNAUTHORIZED, "unauthorized", "A valid bearer token is required.")))
-				.accessDeniedHandler((exchange, ex) -> problems.write(exchange.getResponse(),
+				.accessDeniedHandler((exchange, ex) -> problems.reject(exchange,
 						Problem.of(HttpStatus.FORBIDDEN, "forbidden", "This call needs the admin role."))))
 			.build();
 	}
