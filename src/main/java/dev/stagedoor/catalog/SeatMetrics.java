@@ -1,7 +1,5 @@
 package dev.stagedoor.catalog;
 
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,9 +16,9 @@ import dev.stagedoor.support.MetricsProperties;
 import dev.stagedoor.support.Ticker;
 
 /**
- * The gauge {@code stagedoor.seats}: seats by status per schedule, counted from the shared
- * seat-map snapshot on a background ticker (so the count costs no Redis call while fans are
- * reading the map anyway, and a scrape never calls Redis).
+ * The gauge {@code stagedoor.seats}: seats by status per schedule, counted on a background
+ * ticker (from the shared seat-map snapshot while fans read the map, else one status script
+ * call per schedule whose result is not kept), so a scrape never calls Redis.
  */
 @Configuration(proxyBeanMethods = false)
 class SeatMetrics {
@@ -36,22 +34,18 @@ class SeatMetrics {
 
 	static Mono<Void> refresh(SeatCatalog catalog, SeatMap seatMap, MultiGauge gauge) {
 		return Flux.fromIterable(catalog.knownScheduleIds())
-			.flatMap(scheduleId -> seatMap.seats(scheduleId).map(seats -> rows(scheduleId, seats)), 4)
+			.flatMap(scheduleId -> seatMap.counts(scheduleId).map(counts -> rows(scheduleId, counts)), 4)
 			.collectList()
 			.doOnNext(rows -> gauge.register(rows.stream().flatMap(List::stream).toList(), true))
 			.then();
 	}
 
-	private static List<MultiGauge.Row<?>> rows(long scheduleId, List<SeatView> seats) {
-		Map<SeatStatus, Long> counts = new EnumMap<>(SeatStatus.class);
-		for (SeatStatus status : SeatStatus.values()) {
-			counts.put(status, 0L);
-		}
-		seats.forEach(seat -> counts.merge(seat.status(), 1L, Long::sum));
-		List<MultiGauge.Row<?>> rows = new ArrayList<>();
-		counts.forEach((status, count) -> rows
-			.add(MultiGauge.Row.of(Tags.of("schedule", String.valueOf(scheduleId), "status", status.name()), count)));
-		return rows;
+	private static List<MultiGauge.Row<?>> rows(long scheduleId, Map<SeatStatus, Long> counts) {
+		return counts.entrySet()
+			.stream()
+			.<MultiGauge.Row<?>>map(count -> MultiGauge.Row
+				.of(Tags.of("schedule", String.valueOf(scheduleId), "status", count.getKey().name()), count.getValue()))
+			.toList();
 	}
 
 }
