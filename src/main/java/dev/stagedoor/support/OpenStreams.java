@@ -42,10 +42,6 @@ public class OpenStreams {
 				.doFinally(signal -> this.open.decrementAndGet());
 		}
 
-		public long open() {
-			return this.open.get();
-		}
-
 	}
 
 }

@@ -113,6 +113,10 @@ class MetricsIntegrationTests {
 				.isPositive();
 			assertThat(now.delta(before, "stagedoor_persistence_lag_seconds_count")).isGreaterThanOrEqualTo(7);
 			assertThat(now.find("stagedoor_persistence_lag_seconds_bucket", "le", "+Inf")).isNotNull();
+			assertThat(now.find("stagedoor_relay_publish_seconds_bucket", "outcome", "published", "le", "+Inf"))
+				.isNotNull();
+			assertThat(now.find("stagedoor_cancellations_completed_total")).isNotNull();
+			assertThat(now.find("stagedoor_cancellations_stuck")).isNotNull();
 			assertThat(now.delta(before, "stagedoor_dead_letters_total", "source", "stagedoor-persistence"))
 				.isGreaterThanOrEqualTo(1);
 		});
