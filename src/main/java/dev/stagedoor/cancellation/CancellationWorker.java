@@ -3,6 +3,7 @@ package dev.stagedoor.cancellation;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -48,10 +49,16 @@ class CancellationWorker {
 
 	private final AtomicLong stuck = new AtomicLong();
 
-	CancellationWorker(Reservations reservations, CancellationScripts scripts, CancellationRecords records) {
+	private final Counter completed;
+
+	CancellationWorker(Reservations reservations, CancellationScripts scripts, CancellationRecords records,
+			MeterRegistry meters) {
 		this.reservations = reservations;
 		this.scripts = scripts;
 		this.records = records;
+		this.completed = Counter.builder("stagedoor.cancellations.completed")
+			.description("Cancellations this instance completed: refunded, CANCELLING to CANCELLED, seats back on sale")
+			.register(meters);
 	}
 
 	Mono<Void> handle(ReservationEvent event) {
@@ -97,6 +104,7 @@ class CancellationWorker {
 			.then(this.scripts.complete(reservation))
 			.doOnNext(reply -> {
 				if ("CANCELLED".equals(reply.get(0))) {
+					this.completed.increment();
 					log.info("Cancelled: reservation {}, user {}, seats {} back on sale", reservation.id(),
 							reservation.userId(), reservation.seatIds());
 				}

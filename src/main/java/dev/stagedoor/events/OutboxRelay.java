@@ -52,12 +52,15 @@ public class OutboxRelay {
 
 	private final EventProperties properties;
 
+	private final RelayMetrics metrics;
+
 	OutboxRelay(ReactiveStringRedisTemplate redis, SeatCatalog catalog, EventPublisher publisher,
-			EventProperties properties) {
+			EventProperties properties, RelayMetrics metrics) {
 		this.redis = redis;
 		this.catalog = catalog;
 		this.publisher = publisher;
 		this.properties = properties;
+		this.metrics = metrics;
 	}
 
 	/** One pass over every known schedule; emits how many events were published. */
@@ -131,7 +134,7 @@ public class OutboxRelay {
 		}
 		String[] ids = entries.stream().map(Entry::id).toArray(String[]::new);
 		return Mono.when(deadLetters)
-			.then(events.isEmpty() ? Mono.empty() : this.publisher.publish(events))
+			.then(events.isEmpty() ? Mono.empty() : this.metrics.timePublish(this.publisher.publish(events)))
 			.then(this.redis.opsForStream().acknowledge(stream, GROUP, ids))
 			.then(this.redis.opsForStream().delete(stream, ids))
 			.thenReturn((long) events.size());
@@ -140,6 +143,11 @@ public class OutboxRelay {
 	/** Entries waiting in one schedule's outbox (not yet confirmed by Kafka). */
 	public Mono<Long> backlog(long scheduleId) {
 		return this.redis.opsForStream().size(this.catalog.keys(scheduleId).outbox());
+	}
+
+	/** Refreshes the gauge of every known schedule's outbox backlog. */
+	Mono<Void> refreshBacklogs() {
+		return this.metrics.refreshBacklog(this.catalog.knownScheduleIds(), this::backlog);
 	}
 
 }

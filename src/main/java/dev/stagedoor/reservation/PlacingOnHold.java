@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -12,10 +13,12 @@ import reactor.core.publisher.Mono;
 import dev.stagedoor.catalog.SeatCatalog;
 import dev.stagedoor.queue.AdmissionCheck;
 import dev.stagedoor.queue.AdmissionTokens.TokenVerdict;
+import dev.stagedoor.support.OutcomeCounter;
 
 /**
  * Holding seats: the caller must be admitted to the schedule's concert; then one script
- * holds every seat or none, within the per-user limit, and appends the HELD event.
+ * holds every seat or none, within the per-user limit, and appends the HELD event. Every
+ * answer is counted by outcome ({@code stagedoor.holds}).
  */
 @Component
 class PlacingOnHold {
@@ -30,11 +33,16 @@ class PlacingOnHold {
 
 	private final HoldProperties properties;
 
-	PlacingOnHold(SeatCatalog catalog, AdmissionCheck admission, ReservationScripts scripts, HoldProperties properties) {
+	private final OutcomeCounter outcomes;
+
+	PlacingOnHold(SeatCatalog catalog, AdmissionCheck admission, ReservationScripts scripts, HoldProperties properties,
+			MeterRegistry meters) {
 		this.catalog = catalog;
 		this.admission = admission;
 		this.scripts = scripts;
 		this.properties = properties;
+		this.outcomes = new OutcomeCounter(meters, "stagedoor.holds", "Hold requests by outcome", "held", "unavailable",
+				"limit", "not-admitted", "seat-not-found", "schedule-not-found");
 	}
 
 	Mono<HoldResult> hold(long scheduleId, String user, String queueToken, List<Long> seatIds) {
@@ -46,7 +54,28 @@ class PlacingOnHold {
 				}
 				return placeHold(scheduleId, user, seatIds);
 			})
-			.defaultIfEmpty(new HoldResult.ScheduleNotFound());
+			.defaultIfEmpty(new HoldResult.ScheduleNotFound())
+			.doOnNext(result -> this.outcomes.count(outcome(result)));
+	}
+
+	/** The {@code outcome} tag of each result. */
+	static String outcome(HoldResult result) {
+		if (result instanceof HoldResult.Held) {
+			return "held";
+		}
+		if (result instanceof HoldResult.SeatsUnavailable) {
+			return "unavailable";
+		}
+		if (result instanceof HoldResult.LimitExceeded) {
+			return "limit";
+		}
+		if (result instanceof HoldResult.NotAdmitted) {
+			return "not-admitted";
+		}
+		if (result instanceof HoldResult.SeatsNotFound) {
+			return "seat-not-found";
+		}
+		return "schedule-not-found";
 	}
 
 	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds) {

@@ -28,7 +28,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Turns every exception that escapes a handler into problem+json with a stable code.
- * Input errors become 4xx; anything unexpected becomes a 500 that reveals nothing.
+ * Input errors become 4xx; anything unexpected becomes a 500 that reveals nothing. A client
+ * that went away mid-request or mid-response ({@link ClientAborts}) is logged at DEBUG and
+ * answered with nothing: nobody is left to read an answer.
  */
 @Component
 @Order(-2)
@@ -44,6 +46,11 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+		if (ClientAborts.is(ex)) {
+			log.debug("Client went away during {} {}: {}", exchange.getRequest().getMethod(),
+					exchange.getRequest().getPath(), ex.toString());
+			return Mono.empty();
+		}
 		ProblemDetail problem = toProblem(ex);
 		if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
 			log.warn("Overloaded or a store unreachable on {} {}: {}", exchange.getRequest().getMethod(),
@@ -96,7 +103,7 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 	}
 
 	/** Timeouts and unreachable stores (Redis, PostgreSQL, their pools): worth a retry, not a bug. */
-	private static boolean isTransient(Throwable ex) {
+	static boolean isTransient(Throwable ex) {
 		return hasCause(ex, TransientDataAccessException.class) || hasCause(ex, DataAccessResourceFailureException.class)
 				|| hasCause(ex, CannotCreateTransactionException.class) || hasCause(ex, RedisCommandTimeoutException.class)
 				|| hasCause(ex, RedisConnectionException.class) || hasCause(ex, R2dbcTransientException.class)

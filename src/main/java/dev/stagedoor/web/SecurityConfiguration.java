@@ -33,7 +33,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Every {@code /api} call needs a bearer JWT; {@code sub} is the user, the claim
- * {@code roles: ["admin"]} unlocks {@code /api/admin}. Failures answer problem+json. What a
+ * {@code roles: ["admin"]} unlocks {@code /api/admin} and the metrics
+ * ({@code /actuator/metrics}, {@code /actuator/prometheus}: concert and schedule ids, sale
+ * volumes and internal state are nobody else's business). Failures answer problem+json. What a
  * token must hold is {@link BearerTokenValidation}'s. Other paths are open, but a bearer
  * token sent to them is verified too (a bad one answers 401): that is how an admin token
  * unlocks the details of {@code /actuator/health}
@@ -45,6 +47,10 @@ class SecurityConfiguration {
 	static final String ADMIN = "admin";
 
 	static final int MAX_USER_ID_LENGTH = 128;
+
+	/** The actuator endpoints for admins only; health (details aside), its probes and info stay public. */
+	static final String[] ADMIN_ONLY_ACTUATOR_PATHS = { "/actuator/metrics", "/actuator/metrics/**",
+			"/actuator/prometheus", "/actuator/prometheus/**" };
 
 	@Bean
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ProblemWriter problems,
@@ -63,6 +69,8 @@ class SecurityConfiguration {
 			.logout(ServerHttpSecurity.LogoutSpec::disable)
 			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
 			.authorizeExchange(exchanges -> exchanges.pathMatchers("/api/admin/**")
+				.hasRole(ADMIN)
+				.pathMatchers(ADMIN_ONLY_ACTUATOR_PATHS)
 				.hasRole(ADMIN)
 				.pathMatchers("/api/**")
 				.authenticated()
