@@ -38,6 +38,7 @@ import reactor.core.publisher.Mono;
  * token sent to them is verified too (a bad one answers 401): that is how an admin token
  * unlocks the details of {@code /actuator/health}
  * ({@code management.endpoint.health.show-details: when-authorized}, roles {@code admin}).
+ * The OpenAPI document and Swagger UI ({@link #API_DOCS}) are public.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -45,6 +46,10 @@ class SecurityConfiguration {
 	static final String ADMIN = "admin";
 
 	static final int MAX_USER_ID_LENGTH = 128;
+
+	/** The OpenAPI document and Swagger UI (springdoc): public, GET only, and nothing else under them. */
+	static final String[] API_DOCS = { "/v3/api-docs", "/v3/api-docs/swagger-config", "/swagger-ui.html",
+			"/webjars/swagger-ui/**" };
 
 	@Bean
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ProblemWriter problems,
@@ -62,7 +67,9 @@ class SecurityConfiguration {
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
 			.logout(ServerHttpSecurity.LogoutSpec::disable)
 			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
-			.authorizeExchange(exchanges -> exchanges.pathMatchers("/api/admin/**")
+			.authorizeExchange(exchanges -> exchanges.pathMatchers(HttpMethod.GET, API_DOCS)
+				.permitAll()
+				.pathMatchers("/api/admin/**")
 				.hasRole(ADMIN)
 				.pathMatchers("/api/**")
 				.authenticated()
