@@ -31,7 +31,9 @@ import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
+import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.method.HandlerMethod;
 
 import dev.stagedoor.web.OpenApiConfiguration.Schemas;
@@ -59,9 +61,17 @@ class ApiDocCustomizer implements OperationCustomizer, OpenApiCustomizer {
 	/** The schemas the annotations name, added to the components once all operations are read. */
 	private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
 
+	/** The request bodies' types, whose constraints {@link ConstraintSchemas} writes into their schemas. */
+	private final Set<Class<?>> requestBodies = ConcurrentHashMap.newKeySet();
+
 	@Override
 	public Operation customize(Operation operation, HandlerMethod handler) {
 		operation.setOperationId(operationId(handler));
+		for (MethodParameter parameter : handler.getMethodParameters()) {
+			if (parameter.hasParameterAnnotation(RequestBody.class)) {
+				this.requestBodies.add(parameter.getParameterType());
+			}
+		}
 		ApiDoc.Answer[] answers = handler.getMethod().getAnnotationsByType(ApiDoc.Answer.class);
 		if (answers.length > 0) {
 			ApiResponses responses = successesRemoved(operation);
@@ -105,6 +115,8 @@ class ApiDocCustomizer implements OperationCustomizer, OpenApiCustomizer {
 			}
 		}));
 		removeUnusedSchemas(openApi);
+		openApi.getComponents().getSchemas().values().forEach(ConstraintSchemas::tighten);
+		this.requestBodies.forEach(type -> ConstraintSchemas.applyNotEmpty(openApi.getComponents().getSchemas(), type));
 	}
 
 	private void completeApiOperation(String path, PathItem.HttpMethod method, Operation operation) {

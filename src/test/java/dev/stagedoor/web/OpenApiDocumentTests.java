@@ -92,6 +92,8 @@ class OpenApiDocumentTests {
 			Files.createDirectories(COMMITTED.getParent());
 			Files.writeString(COMMITTED, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this.served) + "\n");
 		}
+		assertThat(Files.readString(Path.of("README.md"))).as("the README tells how to regenerate docs/openapi.json")
+			.contains(REGENERATE);
 		assertThat(COMMITTED).as("docs/openapi.json is missing; write it with: " + REGENERATE).exists();
 		JsonNode committed = JSON.readTree(Files.readString(COMMITTED));
 		assertThat(committed).as("docs/openapi.json is not what /v3/api-docs serves; regenerate it with: " + REGENERATE)
@@ -207,6 +209,19 @@ class OpenApiDocumentTests {
 				"balance-limit-exceeded", "charge-limit-exceeded", "validation-failed", "payload-too-large",
 				"unsupported-media-type");
 		assertThat(problemCodes("get", "/api/concerts/{concertId}/queue")).contains("not-in-queue", "concert-not-found");
+	}
+
+	@Test
+	void requestSchemasCarryTheValidationRules() {
+		JsonNode seatIds = this.served.at("/components/schemas/HoldRequest/properties/seatIds");
+		assertThat(seatIds.path("minItems").asInt()).isEqualTo(1);
+		assertThat(seatIds.path("maxItems").asInt()).isEqualTo(100);
+		assertThat(seatIds.at("/items/minimum").asInt()).isEqualTo(1);
+		assertThat(this.served.at("/components/schemas/ChargeRequest/properties/amount/minimum").asInt()).isEqualTo(1);
+		assertThat(this.served.at("/components/schemas/NewConcert/properties/title/minLength").asInt()).isEqualTo(1);
+		assertThat(this.served.at("/components/schemas/NewSection/properties/name/minLength").asInt()).isEqualTo(1);
+		assertThat(this.served.at("/components/schemas/NewSchedule/properties/sections/minItems").asInt()).isEqualTo(1);
+		assertThat(this.served.at("/components/schemas/HoldRequest/required").toString()).contains("seatIds");
 	}
 
 	@Test
