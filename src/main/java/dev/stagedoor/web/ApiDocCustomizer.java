@@ -127,7 +127,8 @@ class ApiDocCustomizer implements OperationCustomizer, OpenApiCustomizer {
 		}
 		List<Parameter> parameters = operation.getParameters() == null ? new ArrayList<>()
 				: new ArrayList<>(operation.getParameters());
-		if (operation.getResponses().containsKey("304")) {
+		if (operation.getResponses().containsKey("304")
+				&& parameters.stream().noneMatch(p -> "If-None-Match".equals(p.getName()))) {
 			parameters.add(new HeaderParameter().name("If-None-Match").schema(Schemas.of("string")));
 		}
 		for (Parameter parameter : parameters) {
