@@ -472,6 +472,11 @@ class OpenApiDocumentTests {
 
 	}
 
+	/**
+	 * {@code openapi/oas-3.1-schema.json}: the OpenAPI Initiative's 3.1 schema ("OpenAPI v3.1.x
+	 * documents without Schema Object validation", {@code src/schemas/validation/schema.yaml} of
+	 * the OAI/OpenAPI-Specification repository, branch v3.1-dev, converted to JSON unchanged).
+	 */
 	static Schema officialSchema() throws IOException {
 		try (InputStream in = OpenApiDocumentTests.class.getResourceAsStream("/openapi/oas-3.1-schema.json")) {
 			return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
