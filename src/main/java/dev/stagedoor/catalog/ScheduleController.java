@@ -27,8 +27,16 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.web.ApiDoc.Answer;
+import dev.stagedoor.web.ApiDoc.Event;
+import dev.stagedoor.web.ApiDoc.EventStream;
+import dev.stagedoor.web.ApiDoc.Problems;
 import dev.stagedoor.web.Problem;
 import dev.stagedoor.web.ProblemException;
+
+import static dev.stagedoor.web.ProblemCode.CONCERT_NOT_FOUND;
+import static dev.stagedoor.web.ProblemCode.SCHEDULE_NOT_FOUND;
+import static dev.stagedoor.web.ProblemCode.VALIDATION_FAILED;
 
 @RestController
 class ScheduleController {
@@ -52,6 +60,8 @@ class ScheduleController {
 
 	/** Creates the schedule and its seats in PostgreSQL, then puts them on sale in Redis. */
 	@PostMapping("/api/admin/concerts/{concertId}/schedules")
+	@Answer(status = 201, body = ScheduleView.class, description = "The schedule, its seats on sale")
+	@Problems({ VALIDATION_FAILED, CONCERT_NOT_FOUND })
 	Mono<ResponseEntity<Object>> create(@PathVariable long concertId, @Valid @RequestBody NewSchedule body) {
 		long seatCount = body.sections().stream().mapToLong(s -> (long) s.rows() * s.seatsPerRow()).sum();
 		if (seatCount > MAX_SEATS_PER_SCHEDULE) {
@@ -89,6 +99,10 @@ class ScheduleController {
 	 * {@code Cache-Control: no-cache} lets browsers keep the map and revalidate it.
 	 */
 	@GetMapping("/api/schedules/{scheduleId}/seats")
+	@Answer(status = 200, body = SeatView.class, array = true, headers = { "ETag", "Cache-Control" },
+			description = "The seat map (at most 250 ms old), only the seats in `status` when given")
+	@Answer(status = 304, headers = "ETag", description = "Unchanged since the ETag in If-None-Match")
+	@Problems({ VALIDATION_FAILED, SCHEDULE_NOT_FOUND })
 	Mono<ResponseEntity<Object>> seats(@PathVariable long scheduleId, @RequestParam(required = false) String status) {
 		SeatView.SeatStatus filter = null;
 		if (status != null) {
@@ -112,6 +126,12 @@ class ScheduleController {
 	}
 
 	@GetMapping(path = "/api/schedules/{scheduleId}/seats/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	@EventStream(description = "The seat map once, then the seats whose status changed (checked every 250 ms); "
+			+ "does not complete by itself.",
+			value = { @Event(name = "snapshot", data = SeatView.class, array = true, description = "Every seat with its status"),
+					@Event(name = "seats", data = SeatStreams.SeatChange.class, array = true,
+							description = "The seats whose status changed since the last event") })
+	@Problems(SCHEDULE_NOT_FOUND)
 	Flux<ServerSentEvent<Object>> stream(@PathVariable long scheduleId) {
 		return this.catalog.schedule(scheduleId)
 			.switchIfEmpty(Mono.error(() -> new ProblemException(Problem.scheduleNotFound())))

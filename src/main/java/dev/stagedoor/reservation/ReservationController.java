@@ -25,9 +25,20 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.web.ApiDoc.Answer;
+import dev.stagedoor.web.ApiDoc.Event;
+import dev.stagedoor.web.ApiDoc.EventStream;
+import dev.stagedoor.web.ApiDoc.Problems;
 import dev.stagedoor.web.CurrentUser;
 import dev.stagedoor.web.Problem;
 import dev.stagedoor.web.ProblemException;
+
+import static dev.stagedoor.web.ProblemCode.NOT_ADMITTED;
+import static dev.stagedoor.web.ProblemCode.RESERVATION_NOT_FOUND;
+import static dev.stagedoor.web.ProblemCode.SCHEDULE_NOT_FOUND;
+import static dev.stagedoor.web.ProblemCode.SEAT_LIMIT_EXCEEDED;
+import static dev.stagedoor.web.ProblemCode.SEAT_NOT_FOUND;
+import static dev.stagedoor.web.ProblemCode.SEAT_UNAVAILABLE;
 
 @RestController
 class ReservationController {
@@ -47,6 +58,9 @@ class ReservationController {
 	}
 
 	@PostMapping("/api/schedules/{scheduleId}/reservations")
+	@Answer(status = 201, body = Reservation.class, headers = "Location",
+			description = "The seats are held (HELD until `heldUntil`)")
+	@Problems({ NOT_ADMITTED, SCHEDULE_NOT_FOUND, SEAT_NOT_FOUND, SEAT_UNAVAILABLE, SEAT_LIMIT_EXCEEDED })
 	Mono<ResponseEntity<Object>> hold(@PathVariable long scheduleId, @Valid @RequestBody HoldRequest body,
 			@RequestHeader(name = "Queue-Token", required = false) String queueToken, Authentication caller) {
 		if (new HashSet<>(body.seatIds()).size() < body.seatIds().size()) {
@@ -57,6 +71,8 @@ class ReservationController {
 	}
 
 	@GetMapping("/api/reservations/{id}")
+	@Answer(status = 200, body = Reservation.class, description = "The reservation (to its owner or an admin)")
+	@Problems(RESERVATION_NOT_FOUND)
 	Mono<ResponseEntity<Object>> get(@PathVariable String id, Authentication caller) {
 		CurrentUser user = CurrentUser.of(caller);
 		return this.reservations.findOwned(id, user.id(), user.admin())
@@ -65,6 +81,11 @@ class ReservationController {
 	}
 
 	@GetMapping(path = "/api/reservations/{id}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	@EventStream(description = "Every transition of the reservation, event id = version, so `Last-Event-ID` (or "
+			+ "`?lastEventId=`) resumes without a gap; resumed with nothing new, the comment `:up to date` comes first. "
+			+ "Completes at a final state (at once when resumed after it).",
+			value = @Event(name = "state", data = Reservation.class, description = "The reservation after a transition"))
+	@Problems(RESERVATION_NOT_FOUND)
 	Flux<ServerSentEvent<Reservation>> stream(@PathVariable String id,
 			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
 			@RequestParam(name = "lastEventId", required = false) String lastEventIdParameter, Authentication caller) {
