@@ -9,7 +9,6 @@ import io.r2dbc.spi.R2dbcTransientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
-import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
@@ -19,6 +18,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.validation.FieldError;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.server.ServerWebExchange;
@@ -74,13 +74,12 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 				.sorted()
 				.toList();
 			problem.setProperty("errors", errors);
+			bind.getFieldErrors().stream().map(FieldError::getField).sorted().findFirst()
+				.ifPresent(field -> problem.setProperty("field", field));
 			return problem;
 		}
 		if (ex instanceof ServerWebInputException input) {
-			String detail = hasCause(ex, DecodingException.class) ? "The request body is not valid JSON for this call."
-					: input.getReason();
-			return Problem.of(HttpStatus.BAD_REQUEST, "validation-failed",
-					detail != null ? detail : "The request is invalid.");
+			return InputErrors.describe(input);
 		}
 		if (ex instanceof ErrorResponse response) {
 			HttpStatusCode status = response.getStatusCode();
