@@ -1,5 +1,6 @@
 package dev.stagedoor.reservation;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,9 @@ import dev.stagedoor.queue.AdmissionCheck;
 import dev.stagedoor.queue.AdmissionTokens.TokenVerdict;
 
 /**
- * Holding seats: the caller must be admitted to the schedule's concert; then one script
- * holds every seat or none, within the per-user limit, and appends the HELD event.
+ * Holding seats: only before the schedule starts, and the caller must be admitted to the
+ * schedule's concert; then one script holds every seat or none, within the per-user limit,
+ * and appends the HELD event.
  */
 @Component
 class PlacingOnHold {
@@ -30,23 +32,29 @@ class PlacingOnHold {
 
 	private final HoldProperties properties;
 
-	PlacingOnHold(SeatCatalog catalog, AdmissionCheck admission, ReservationScripts scripts, HoldProperties properties) {
+	private final Clock clock;
+
+	PlacingOnHold(SeatCatalog catalog, AdmissionCheck admission, ReservationScripts scripts, HoldProperties properties,
+			Clock clock) {
 		this.catalog = catalog;
 		this.admission = admission;
 		this.scripts = scripts;
 		this.properties = properties;
+		this.clock = clock;
 	}
 
 	Mono<HoldResult> hold(long scheduleId, String user, String queueToken, List<Long> seatIds) {
-		return this.catalog.schedule(scheduleId)
-			.flatMap(schedule -> this.admission.check(queueToken, user, schedule.concertId()))
-			.flatMap(verdict -> {
+		return this.catalog.schedule(scheduleId).flatMap(schedule -> {
+			if (!this.clock.instant().isBefore(schedule.startsAt())) {
+				return Mono.<HoldResult>just(new HoldResult.ScheduleStarted(schedule.startsAt()));
+			}
+			return this.admission.check(queueToken, user, schedule.concertId()).flatMap(verdict -> {
 				if (verdict instanceof TokenVerdict.Invalid invalid) {
 					return Mono.<HoldResult>just(new HoldResult.NotAdmitted(invalid.reason()));
 				}
 				return placeHold(scheduleId, user, seatIds);
-			})
-			.defaultIfEmpty(new HoldResult.ScheduleNotFound());
+			});
+		}).defaultIfEmpty(new HoldResult.ScheduleNotFound());
 	}
 
 	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds) {

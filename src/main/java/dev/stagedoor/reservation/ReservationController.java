@@ -50,7 +50,7 @@ class ReservationController {
 	Mono<ResponseEntity<Object>> hold(@PathVariable long scheduleId, @Valid @RequestBody HoldRequest body,
 			@RequestHeader(name = "Queue-Token", required = false) String queueToken, Authentication caller) {
 		if (new HashSet<>(body.seatIds()).size() < body.seatIds().size()) {
-			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed", "seatIds has duplicates."));
+			return Mono.just(Problem.invalidResponse("seatIds", "must not repeat a seat"));
 		}
 		return this.holds.hold(scheduleId, caller.getName(), queueToken, body.seatIds())
 			.map(ReservationController::toResponse);
@@ -99,6 +99,11 @@ class ReservationController {
 		if (result instanceof HoldResult.NotAdmitted refused) {
 			return Problem.response(HttpStatus.FORBIDDEN, "not-admitted",
 					"A valid Queue-Token of an admitted user is required: " + refused.reason() + ".");
+		}
+		if (result instanceof HoldResult.ScheduleStarted started) {
+			return Problem.response(HttpStatus.CONFLICT, "schedule-started",
+					"The schedule started at " + started.startsAt() + "; its seats can no longer be held.",
+					Map.of("startsAt", started.startsAt().toString()));
 		}
 		return Problem.response(Problem.scheduleNotFound());
 	}
