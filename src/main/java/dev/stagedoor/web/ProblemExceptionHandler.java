@@ -1,5 +1,6 @@
 package dev.stagedoor.web;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
@@ -66,16 +67,20 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 			return Problem.of(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "The request body is too large.");
 		}
 		if (ex instanceof WebExchangeBindException bind) {
-			ProblemDetail problem = Problem.of(HttpStatus.BAD_REQUEST, "validation-failed",
-					"The request has invalid fields.");
-			List<String> errors = bind.getFieldErrors()
+			List<FieldError> fields = bind.getFieldErrors()
 				.stream()
-				.map(e -> e.getField() + ": " + e.getDefaultMessage())
-				.sorted()
+				.sorted(Comparator.comparing(FieldError::getField)
+					.thenComparing(e -> String.valueOf(e.getDefaultMessage())))
 				.toList();
+			String detail = fields.size() == 1
+					? fields.get(0).getField() + " " + fields.get(0).getDefaultMessage() + "."
+					: "The request has invalid fields.";
+			ProblemDetail problem = Problem.of(HttpStatus.BAD_REQUEST, "validation-failed", detail);
+			List<String> errors = fields.stream().map(e -> e.getField() + ": " + e.getDefaultMessage()).toList();
 			problem.setProperty("errors", errors);
-			bind.getFieldErrors().stream().map(FieldError::getField).sorted().findFirst()
-				.ifPresent(field -> problem.setProperty("field", field));
+			if (!fields.isEmpty()) {
+				problem.setProperty("field", fields.get(0).getField());
+			}
 			return problem;
 		}
 		if (ex instanceof ServerWebInputException input) {

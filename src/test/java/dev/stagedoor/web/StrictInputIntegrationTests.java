@@ -60,7 +60,7 @@ class StrictInputIntegrationTests {
 		String key = "refused-" + UUID.randomUUID();
 		for (String body : List.of("{\"amount\":1.5}", "{\"amount\":1.0}", "{\"amount\":1e2}", "{\"amount\":\"100\"}",
 				"{\"amount\":\"\"}", "{\"amount\":true}", "{\"amount\":99999999999999999999}", "{\"amount\":[100]}",
-				"{\"amount\":{\"value\":100}}")) {
+				"{\"amount\":{\"value\":100}}", "{\"amount\":0}", "{\"amount\":-5}", "{}")) {
 			Map<String, Object> problem = expectProblem(charge(fan, key, body), 400, "validation-failed");
 			assertThat(problem).as(body).containsEntry("field", "amount");
 			assertThat((String) problem.get("detail")).as(body).startsWith("amount ");
