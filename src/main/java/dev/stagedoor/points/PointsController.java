@@ -1,12 +1,10 @@
 package dev.stagedoor.points;
 
-import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -54,8 +52,7 @@ class PointsController {
 	@Problems(VALIDATION_FAILED)
 	Mono<ResponseEntity<Object>> ledger(@RequestParam(defaultValue = "100") int limit, Authentication caller) {
 		if (limit < 1 || limit > MAX_LEDGER_PAGE) {
-			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed",
-					"limit must be between 1 and " + MAX_LEDGER_PAGE + "."));
+			return Mono.just(Problem.invalidResponse("limit", "must be between 1 and " + MAX_LEDGER_PAGE));
 		}
 		return this.wallets.ledger(caller.getName(), limit)
 			.collectList()
@@ -69,9 +66,8 @@ class PointsController {
 	Mono<ResponseEntity<Object>> charge(@RequestHeader(name = "Idempotency-Key", required = false) String key,
 			@Valid @RequestBody ChargeRequest body, Authentication caller) {
 		if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
-			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed",
-					"The Idempotency-Key header is required (1 to " + MAX_KEY_LENGTH + " characters).",
-					Map.of("errors", List.of("Idempotency-Key: must be 1 to " + MAX_KEY_LENGTH + " characters"))));
+			return Mono.just(Problem.invalidResponse("Idempotency-Key",
+					"must be 1 to " + MAX_KEY_LENGTH + " characters (the header is required)"));
 		}
 		return this.charging.charge(caller.getName(), key, body.amount())
 			.map(response -> ResponseEntity.status(response.status())

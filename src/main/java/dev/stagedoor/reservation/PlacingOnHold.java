@@ -1,5 +1,6 @@
 package dev.stagedoor.reservation;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +17,9 @@ import dev.stagedoor.queue.AdmissionTokens.TokenVerdict;
 import dev.stagedoor.support.OutcomeCounter;
 
 /**
- * Holding seats: the caller must be admitted to the schedule's concert; then one script
- * holds every seat or none, within the per-user limit, and appends the HELD event. Every
- * answer is counted by outcome ({@code stagedoor.holds}).
+ * Holding seats: only before the schedule starts, and the caller must be admitted to the
+ * schedule's concert; then one script holds every seat or none, within the per-user limit,
+ * and appends the HELD event. Every answer is counted by outcome ({@code stagedoor.holds}).
  */
 @Component
 class PlacingOnHold {
@@ -35,25 +36,31 @@ class PlacingOnHold {
 
 	private final OutcomeCounter outcomes;
 
+	private final Clock clock;
+
 	PlacingOnHold(SeatCatalog catalog, AdmissionCheck admission, ReservationScripts scripts, HoldProperties properties,
-			MeterRegistry meters) {
+			MeterRegistry meters, Clock clock) {
 		this.catalog = catalog;
 		this.admission = admission;
 		this.scripts = scripts;
 		this.properties = properties;
 		this.outcomes = new OutcomeCounter(meters, "stagedoor.holds", "Hold requests by outcome", "held", "unavailable",
-				"limit", "not-admitted", "seat-not-found", "schedule-not-found");
+				"limit", "not-admitted", "seat-not-found", "schedule-not-found", "schedule-started");
+		this.clock = clock;
 	}
 
 	Mono<HoldResult> hold(long scheduleId, String user, String queueToken, List<Long> seatIds) {
-		return this.catalog.schedule(scheduleId)
-			.flatMap(schedule -> this.admission.check(queueToken, user, schedule.concertId()))
-			.flatMap(verdict -> {
+		return this.catalog.schedule(scheduleId).flatMap(schedule -> {
+			if (!this.clock.instant().isBefore(schedule.startsAt())) {
+				return Mono.<HoldResult>just(new HoldResult.ScheduleStarted(schedule.startsAt()));
+			}
+			return this.admission.check(queueToken, user, schedule.concertId()).flatMap(verdict -> {
 				if (verdict instanceof TokenVerdict.Invalid invalid) {
 					return Mono.<HoldResult>just(new HoldResult.NotAdmitted(invalid.reason()));
 				}
 				return placeHold(scheduleId, user, seatIds);
-			})
+			});
+		})
 			.defaultIfEmpty(new HoldResult.ScheduleNotFound())
 			.doOnNext(result -> this.outcomes.count(outcome(result)));
 	}
@@ -74,6 +81,9 @@ class PlacingOnHold {
 		}
 		if (result instanceof HoldResult.SeatsNotFound) {
 			return "seat-not-found";
+		}
+		if (result instanceof HoldResult.ScheduleStarted) {
+			return "schedule-started";
 		}
 		return "schedule-not-found";
 	}

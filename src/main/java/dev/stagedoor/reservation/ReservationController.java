@@ -36,6 +36,7 @@ import dev.stagedoor.web.ProblemException;
 import static dev.stagedoor.web.ProblemCode.NOT_ADMITTED;
 import static dev.stagedoor.web.ProblemCode.RESERVATION_NOT_FOUND;
 import static dev.stagedoor.web.ProblemCode.SCHEDULE_NOT_FOUND;
+import static dev.stagedoor.web.ProblemCode.SCHEDULE_STARTED;
 import static dev.stagedoor.web.ProblemCode.SEAT_LIMIT_EXCEEDED;
 import static dev.stagedoor.web.ProblemCode.SEAT_NOT_FOUND;
 import static dev.stagedoor.web.ProblemCode.SEAT_UNAVAILABLE;
@@ -60,11 +61,11 @@ class ReservationController {
 	@PostMapping("/api/schedules/{scheduleId}/reservations")
 	@Answer(status = 201, body = Reservation.class, headers = "Location",
 			description = "The seats are held (HELD until `heldUntil`)")
-	@Problems({ NOT_ADMITTED, SCHEDULE_NOT_FOUND, SEAT_NOT_FOUND, SEAT_UNAVAILABLE, SEAT_LIMIT_EXCEEDED })
+	@Problems({ NOT_ADMITTED, SCHEDULE_NOT_FOUND, SEAT_NOT_FOUND, SEAT_UNAVAILABLE, SEAT_LIMIT_EXCEEDED, SCHEDULE_STARTED })
 	Mono<ResponseEntity<Object>> hold(@PathVariable long scheduleId, @Valid @RequestBody HoldRequest body,
 			@RequestHeader(name = "Queue-Token", required = false) String queueToken, Authentication caller) {
 		if (new HashSet<>(body.seatIds()).size() < body.seatIds().size()) {
-			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed", "seatIds has duplicates."));
+			return Mono.just(Problem.invalidResponse("seatIds", "must not repeat a seat"));
 		}
 		return this.holds.hold(scheduleId, caller.getName(), queueToken, body.seatIds())
 			.map(ReservationController::toResponse);
@@ -120,6 +121,11 @@ class ReservationController {
 		if (result instanceof HoldResult.NotAdmitted refused) {
 			return Problem.response(HttpStatus.FORBIDDEN, "not-admitted",
 					"A valid Queue-Token of an admitted user is required: " + refused.reason() + ".");
+		}
+		if (result instanceof HoldResult.ScheduleStarted started) {
+			return Problem.response(HttpStatus.CONFLICT, "schedule-started",
+					"The schedule started at " + started.startsAt() + "; its seats can no longer be held.",
+					Map.of("startsAt", started.startsAt().toString()));
 		}
 		return Problem.response(Problem.scheduleNotFound());
 	}

@@ -13,6 +13,8 @@ public enum ProblemCode {
 
 	VALIDATION_FAILED(400, "validation-failed",
 			"The request is malformed: invalid JSON, wrong types, bad ids or parameters, invalid fields (listed in `errors` when they are fields)."),
+	MALFORMED_REQUEST(400, "malformed-request",
+			"The request was refused before routing (an encoded slash or dot segment in the path, a header value with control characters, a request Netty or Spring cannot parse); `field` names the part."),
 	UNAUTHORIZED(401, "unauthorized",
 			"No valid bearer token (or, on a stream, no valid stream ticket); the request changed nothing."),
 	FORBIDDEN(403, "forbidden", "The call needs the admin role."),
@@ -34,6 +36,8 @@ public enum ProblemCode {
 			"Another payment of this reservation is under way; `reservation` shows it."),
 	CANCEL_DEADLINE_PASSED(409, "cancel-deadline-passed",
 			"The schedule's cancel deadline has passed; nothing changed."),
+	SCHEDULE_STARTED(409, "schedule-started",
+			"The schedule has started, so nothing can be held for it any more; `startsAt` tells when it started."),
 	INSUFFICIENT_POINTS(402, "insufficient-points",
 			"The balance does not cover the price; `balance`, `amount` and `reservation` (HELD again) tell the rest."),
 	PAYLOAD_TOO_LARGE(413, "payload-too-large", "The request body is over 64 KB."),
