@@ -18,9 +18,14 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.cancellation.CancellationKeys;
 import dev.stagedoor.catalog.ScheduleKeys;
 import dev.stagedoor.catalog.SeatCatalog;
+import dev.stagedoor.events.OutboxKeys;
+import dev.stagedoor.payment.PaymentKeys;
+import dev.stagedoor.reservation.ReservationKeys;
 import dev.stagedoor.support.LuaScripts;
+import dev.stagedoor.support.RedisKeyspace;
 
 /**
  * Rebuilds a schedule's Redis state from PostgreSQL: the seat catalog, then every
@@ -47,9 +52,12 @@ class ScheduleRecovery {
 
 	private final Duration paymentWindow;
 
+	private final RedisKeyspace keyspace;
+
 	ScheduleRecovery(SeatCatalog catalog, DatabaseClient db, ReactiveStringRedisTemplate redis,
-			@Value("${stagedoor.payment.window:60s}") Duration paymentWindow) {
+			@Value("${stagedoor.payment.window:60s}") Duration paymentWindow, RedisKeyspace keyspace) {
 		this.catalog = catalog;
+		this.keyspace = keyspace;
 		this.db = db;
 		this.redis = redis;
 		this.paymentWindow = paymentWindow;
@@ -99,10 +107,12 @@ class ScheduleRecovery {
 	}
 
 	private Mono<Long> restore(long scheduleId, Row r) {
-		ScheduleKeys k = this.catalog.keys(scheduleId);
-		List<String> keys = new ArrayList<>(List.of(k.reservation(r.id()), k.expiry(), k.userLive(r.user()), k.sold(),
-				k.paying(), k.cancelling()));
-		r.seats().forEach(seat -> keys.add(k.hold(seat)));
+		ScheduleKeys s = ScheduleKeys.of(this.keyspace, scheduleId);
+		ReservationKeys k = ReservationKeys.of(this.keyspace, scheduleId);
+		String cancelling = CancellationKeys.of(this.keyspace, scheduleId).cancelling();
+		List<String> keys = new ArrayList<>(List.of(k.reservation(r.id()), k.expiry(), k.userLive(r.user()), s.sold(),
+				PaymentKeys.of(this.keyspace, scheduleId).paying(), cancelling));
+		r.seats().forEach(seat -> keys.add(s.hold(seat)));
 		// a HELD or PAYING reservation whose payment committed comes back as that attempt,
 		// due at once, so the payment recovery job confirms it; an unpaid PAYING one as its own
 		// attempt from when it began; either way its seats stay held until then
@@ -124,7 +134,9 @@ class ScheduleRecovery {
 		// consumed: complete the cancellation here (seats back on sale, CANCELLED event)
 		return restored.flatMap(count -> LuaScripts
 			.run(this.redis, this.completeCancellation,
-					List.of(k.reservation(r.id()), k.cancelling(), k.sold(), k.outbox(), k.userLive(r.user())), List.of())
+					List.of(k.reservation(r.id()), cancelling, s.sold(), OutboxKeys.of(this.keyspace, scheduleId).outbox(),
+						k.userLive(r.user())),
+					List.of())
 			.doOnNext(reply -> {
 				if ("CANCELLED".equals(reply.get(0))) {
 					log.info("Cancelled: reservation {}, user {}, seats {} back on sale (completed by the rebuild)", r.id(),

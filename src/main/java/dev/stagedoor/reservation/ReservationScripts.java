@@ -16,7 +16,9 @@ import reactor.core.publisher.Mono;
 
 import dev.stagedoor.catalog.ScheduleKeys;
 import dev.stagedoor.catalog.SeatCatalog;
+import dev.stagedoor.events.OutboxKeys;
 import dev.stagedoor.support.LuaScripts;
+import dev.stagedoor.support.RedisKeyspace;
 
 /** The reservation state scripts, each loaded once, and the plain reads next to them. */
 @Component
@@ -34,46 +36,51 @@ class ReservationScripts {
 
 	private final SeatCatalog catalog;
 
-	ReservationScripts(ReactiveStringRedisTemplate redis, SeatCatalog catalog) {
+	private final RedisKeyspace keyspace;
+
+	ReservationScripts(ReactiveStringRedisTemplate redis, SeatCatalog catalog, RedisKeyspace keyspace) {
 		this.redis = redis;
 		this.catalog = catalog;
+		this.keyspace = keyspace;
 	}
 
-	ScheduleKeys keys(long scheduleId) {
-		return this.catalog.keys(scheduleId);
+	ReservationKeys keys(long scheduleId) {
+		return ReservationKeys.of(this.keyspace, scheduleId);
 	}
 
 	Mono<List<String>> hold(long scheduleId, String reservationId, String user, List<Long> seatIds, long ttlMillis,
 			int maxSeats) {
-		ScheduleKeys k = keys(scheduleId);
-		List<String> keys = new ArrayList<>(List.of(k.seats(), k.sold(), k.expiry(), k.outbox(),
+		ScheduleKeys s = ScheduleKeys.of(this.keyspace, scheduleId);
+		ReservationKeys k = keys(scheduleId);
+		List<String> keys = new ArrayList<>(List.of(s.seats(), s.sold(), k.expiry(), outbox(scheduleId),
 				k.reservation(reservationId), k.userLive(user)));
 		List<String> args = new ArrayList<>(List.of(user, reservationId, String.valueOf(scheduleId),
 				String.valueOf(ttlMillis), String.valueOf(maxSeats)));
 		for (Long seat : seatIds) {
-			keys.add(k.hold(seat));
+			keys.add(s.hold(seat));
 			args.add(String.valueOf(seat));
 		}
 		return LuaScripts.run(this.redis, this.hold, keys, args);
 	}
 
 	Mono<List<String>> release(Reservation reservation, String user) {
-		ScheduleKeys k = keys(reservation.scheduleId());
-		List<String> keys = new ArrayList<>(List.of(k.reservation(reservation.id()), k.expiry(), k.outbox(),
-				k.userLive(user)));
-		reservation.seatIds().forEach(seat -> keys.add(k.hold(seat)));
+		ScheduleKeys s = ScheduleKeys.of(this.keyspace, reservation.scheduleId());
+		ReservationKeys k = keys(reservation.scheduleId());
+		List<String> keys = new ArrayList<>(List.of(k.reservation(reservation.id()), k.expiry(),
+				outbox(reservation.scheduleId()), k.userLive(user)));
+		reservation.seatIds().forEach(seat -> keys.add(s.hold(seat)));
 		return LuaScripts.run(this.redis, this.release, keys, List.of(user));
 	}
 
 	/** Marks up to {@code limit} lapsed holds of a schedule EXPIRED; emits how many. */
 	Mono<Long> expireDue(long scheduleId, long nowMillis, int limit) {
-		ScheduleKeys k = keys(scheduleId);
+		ReservationKeys k = keys(scheduleId);
 		return this.redis.opsForZSet()
 			.rangeByScore(k.expiry(), Range.closed(0.0, (double) nowMillis), Limit.limit().count(limit))
 			.collectList()
 			.filter(due -> !due.isEmpty())
 			.flatMap(due -> {
-				List<String> keys = new ArrayList<>(List.of(k.expiry(), k.outbox()));
+				List<String> keys = new ArrayList<>(List.of(k.expiry(), outbox(scheduleId)));
 				List<String> args = new ArrayList<>(List.of(String.valueOf(scheduleId)));
 				for (String member : due) {
 					int bar = member.indexOf('|');
@@ -99,6 +106,10 @@ class ReservationScripts {
 			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
 			.filter(hash -> hash.containsKey("state"))
 			.map(Reservation::fromHash);
+	}
+
+	private String outbox(long scheduleId) {
+		return OutboxKeys.of(this.keyspace, scheduleId).outbox();
 	}
 
 	Flux<Long> knownSchedules() {

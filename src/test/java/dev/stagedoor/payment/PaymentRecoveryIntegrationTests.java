@@ -24,7 +24,9 @@ import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
 import dev.stagedoor.reservation.HoldingClient;
 import dev.stagedoor.reservation.Reservation;
+import dev.stagedoor.reservation.ReservationKeys;
 import dev.stagedoor.reservation.Reservations;
+import dev.stagedoor.support.RedisKeyspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -64,6 +66,9 @@ class PaymentRecoveryIntegrationTests {
 	SeatCatalog catalog;
 
 	@Autowired
+	RedisKeyspace keyspace;
+
+	@Autowired
 	ReactiveStringRedisTemplate redis;
 
 	@Test
@@ -75,7 +80,7 @@ class PaymentRecoveryIntegrationTests {
 		Reservation held = hold(drop, user, drop.seatIds().get(0));
 
 		String member = held.id() + "|" + user;
-		String expiry = this.catalog.keys(drop.scheduleId()).expiry();
+		String expiry = ReservationKeys.of(this.keyspace, drop.scheduleId()).expiry();
 		long attempt = Long.parseLong(this.scripts.begin(held, 1000).block().get(1));
 		assertThat(fans.reservation(user, held.id()).block().state()).isEqualTo("PAYING");
 		// while paying, it is the recovery job's, not the hold reaper's
