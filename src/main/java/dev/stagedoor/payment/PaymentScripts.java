@@ -6,42 +6,44 @@ import java.util.List;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.stagedoor.catalog.ScheduleKeys;
-import dev.stagedoor.catalog.SeatCatalog;
 import dev.stagedoor.events.OutboxKeys;
+import dev.stagedoor.reservation.ExpiryMember;
 import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationKeys;
-import dev.stagedoor.support.LuaScripts;
+import dev.stagedoor.reservation.ReservationState;
+import dev.stagedoor.reservation.StateReply;
+import dev.stagedoor.support.LuaScript;
 import dev.stagedoor.support.RedisKeyspace;
+import dev.stagedoor.support.ScriptReply;
 
-/** The payment transitions of a reservation, one Lua script each, and the reads they need. */
+/**
+ * The payment transitions of a reservation, one Lua script each, the one place their
+ * replies are decoded, and the reads they need.
+ */
 @Component
 class PaymentScripts {
 
-	private final RedisScript<List<Object>> begin = LuaScripts.load("begin_payment");
+	private final LuaScript begin = LuaScript.load("begin_payment");
 
-	private final RedisScript<List<Object>> confirm = LuaScripts.load("confirm_payment");
+	private final LuaScript confirm = LuaScript.load("confirm_payment");
 
-	private final RedisScript<List<Object>> fail = LuaScripts.load("fail_payment");
+	private final LuaScript fail = LuaScript.load("fail_payment");
 
 	private final ReactiveStringRedisTemplate redis;
 
-	private final SeatCatalog catalog;
-
 	private final RedisKeyspace keyspace;
 
-	PaymentScripts(ReactiveStringRedisTemplate redis, SeatCatalog catalog, RedisKeyspace keyspace) {
+	PaymentScripts(ReactiveStringRedisTemplate redis, RedisKeyspace keyspace) {
 		this.redis = redis;
-		this.catalog = catalog;
 		this.keyspace = keyspace;
 	}
 
-	/** The keys begin and fail take: reservation, paying, expiry, outbox, user's live, then the holds. */
+	/** The keys the payment scripts take: reservation, paying, expiry, [sold,] outbox, user's live, then the holds. */
 	private List<String> transitionKeys(Reservation reservation, boolean withSold) {
 		long schedule = reservation.scheduleId();
 		ScheduleKeys s = ScheduleKeys.of(this.keyspace, schedule);
@@ -57,18 +59,55 @@ class PaymentScripts {
 		return keys;
 	}
 
-	Mono<List<String>> begin(Reservation reservation, long windowMillis) {
-		return LuaScripts.run(this.redis, this.begin, transitionKeys(reservation, false), List.of(reservation.userId(), String.valueOf(windowMillis)));
+	Mono<Begin> begin(Reservation reservation, long windowMillis) {
+		return this.begin
+			.run(this.redis, transitionKeys(reservation, false),
+					List.of(reservation.userId(), String.valueOf(windowMillis)))
+			.map(Begin::of);
 	}
 
-	Mono<List<String>> confirm(Reservation reservation, long attempt) {
-		return LuaScripts.run(this.redis, this.confirm, transitionKeys(reservation, true), List.of(String.valueOf(attempt)));
+	/** {@code begin_payment.lua}'s reply; {@code attempt} only with PAYING (0 otherwise). */
+	record Begin(BeginStatus status, ReservationState state, long version, long attempt) {
+
+		static Begin of(ScriptReply reply) {
+			StateReply<BeginStatus> common = StateReply.of(reply, BeginStatus.class);
+			return new Begin(common.status(), common.state(), common.version(),
+					common.status() == BeginStatus.PAYING ? reply.number("attempt") : 0);
+		}
+
+	}
+
+	enum BeginStatus {
+
+		PAYING, CONFIRMED, IN_PROGRESS, EXPIRED, INVALID_STATE, NOT_FOUND
+
+	}
+
+	Mono<StateReply<ConfirmStatus>> confirm(Reservation reservation, long attempt) {
+		return this.confirm.run(this.redis, transitionKeys(reservation, true), List.of(String.valueOf(attempt)))
+			.map(reply -> StateReply.of(reply, ConfirmStatus.class));
+	}
+
+	/** {@code confirm_payment.lua}'s statuses. */
+	enum ConfirmStatus {
+
+		CONFIRMED, ALREADY, SEATS_LOST, INVALID_STATE, NOT_FOUND
+
 	}
 
 	/** {@code backToHold}: HELD again if the hold's deadline is ahead; otherwise always EXPIRED. */
-	Mono<List<String>> fail(Reservation reservation, long attempt, boolean backToHold) {
-		return LuaScripts.run(this.redis, this.fail, transitionKeys(reservation, false),
-				List.of(String.valueOf(attempt), backToHold ? "hold" : "expire"));
+	Mono<StateReply<FailStatus>> fail(Reservation reservation, long attempt, boolean backToHold) {
+		return this.fail
+			.run(this.redis, transitionKeys(reservation, false),
+					List.of(String.valueOf(attempt), backToHold ? "hold" : "expire"))
+			.map(reply -> StateReply.of(reply, FailStatus.class));
+	}
+
+	/** {@code fail_payment.lua}'s statuses. */
+	enum FailStatus {
+
+		HELD, EXPIRED, NOT_PAYING, NOT_FOUND
+
 	}
 
 	/** The attempt a PAYING reservation is in, and when it began (ms), read together. */
@@ -88,11 +127,7 @@ class PaymentScripts {
 		return this.redis.opsForZSet()
 			.rangeByScore(PaymentKeys.of(this.keyspace, scheduleId).paying(), Range.closed(0.0, (double) beganBefore),
 					Limit.limit().count(limit))
-			.map(member -> member.substring(0, member.indexOf('|')));
-	}
-
-	Flux<Long> knownSchedules() {
-		return Flux.fromIterable(this.catalog.knownScheduleIds());
+			.map(member -> ExpiryMember.parse(member).reservationId());
 	}
 
 }

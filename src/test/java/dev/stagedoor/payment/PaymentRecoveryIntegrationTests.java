@@ -81,7 +81,7 @@ class PaymentRecoveryIntegrationTests {
 
 		String member = held.id() + "|" + user;
 		String expiry = ReservationKeys.of(this.keyspace, drop.scheduleId()).expiry();
-		long attempt = Long.parseLong(this.scripts.begin(held, 1000).block().get(1));
+		long attempt = this.scripts.begin(held, 1000).block().attempt();
 		assertThat(fans.reservation(user, held.id()).block().state()).isEqualTo("PAYING");
 		// while paying, it is the recovery job's, not the hold reaper's
 		assertThat(this.redis.opsForZSet().score(expiry, member).blockOptional()).isEmpty();
@@ -112,7 +112,7 @@ class PaymentRecoveryIntegrationTests {
 		fans.charge(user, "c", 1000).block();
 		Reservation held = hold(drop, user, drop.seatIds().get(0));
 
-		long attempt = Long.parseLong(this.scripts.begin(held, 1000).block().get(1));
+		long attempt = this.scripts.begin(held, 1000).block().attempt();
 		assertThat(this.wallets.pay(held.id(), attempt, user, held.amount()).block())
 			.isInstanceOf(PaymentOutcome.Paid.class);
 
@@ -133,7 +133,7 @@ class PaymentRecoveryIntegrationTests {
 		fans.charge(user, "c", 1000).block();
 		long seat = drop.seatIds().get(0);
 		Reservation held = hold(drop, user, seat);
-		long attempt = Long.parseLong(this.scripts.begin(held, 1000).block().get(1));
+		long attempt = this.scripts.begin(held, 1000).block().attempt();
 		this.wallets.pay(held.id(), attempt, user, held.amount()).block();
 		// Redis lost the hold (say, a failover to a replica that had not seen the extension)
 		// and another reservation got the seat
@@ -151,7 +151,7 @@ class PaymentRecoveryIntegrationTests {
 		String user = user();
 		fans.charge(user, "c", 1000).block();
 		Reservation held = hold(drop, user, drop.seatIds().get(0));
-		long attempt = Long.parseLong(this.scripts.begin(held, 1000).block().get(1));
+		long attempt = this.scripts.begin(held, 1000).block().attempt();
 		this.wallets.pay(held.id(), attempt, user, held.amount()).block();
 		// the saga found the seat taken and refunded, then died before expiring the
 		// reservation; meanwhile the seat became free again
@@ -174,7 +174,7 @@ class PaymentRecoveryIntegrationTests {
 			String user = user();
 			fans.charge(user, "c", 1000).block();
 			Reservation held = hold(drop, user, drop.seatIds().get(round));
-			long attempt = Long.parseLong(this.scripts.begin(held, 1000).block().get(1));
+			long attempt = this.scripts.begin(held, 1000).block().attempt();
 
 			// when the attempt turns stale: eight instances' recovery passes (and this
 			// context's own ticker) against the request that comes back to debit it
