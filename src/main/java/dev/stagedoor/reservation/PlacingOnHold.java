@@ -3,6 +3,7 @@ package dev.stagedoor.reservation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,11 +54,17 @@ class PlacingOnHold {
 	}
 
 	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds) {
-		return placeHold(scheduleId, user, seatIds, ID_ATTEMPTS);
+		return placeHold(scheduleId, user, seatIds, () -> ReservationIds.next(scheduleId));
 	}
 
-	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds, int attemptsLeft) {
-		String id = ReservationIds.next(scheduleId);
+	/** The hold itself, once admitted; {@code newIds} gives each try its reservation id. */
+	Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds, Supplier<String> newIds) {
+		return placeHold(scheduleId, user, seatIds, newIds, ID_ATTEMPTS);
+	}
+
+	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds, Supplier<String> newIds,
+			int attemptsLeft) {
+		String id = newIds.get();
 		return this.scripts
 			.hold(scheduleId, id, user, seatIds, this.properties.ttl().toMillis(), this.properties.maxSeatsPerUser())
 			.flatMap(reply -> switch (reply.status()) {
@@ -69,7 +76,7 @@ class PlacingOnHold {
 				case UNAVAILABLE -> Mono.just(new HoldResult.SeatsUnavailable(reply.seatIds()));
 				case LIMIT -> Mono.just(
 						new HoldResult.LimitExceeded(reply.alreadyHeld(), this.properties.maxSeatsPerUser()));
-				case DUPLICATE_ID -> duplicateId(scheduleId, user, seatIds, id, attemptsLeft);
+				case DUPLICATE_ID -> duplicateId(scheduleId, user, seatIds, newIds, id, attemptsLeft);
 			});
 	}
 
@@ -78,14 +85,14 @@ class PlacingOnHold {
 	 * that happen, and the client is not at fault, so the hold is tried again with a fresh id
 	 * (nothing was written). Only a source that keeps repeating itself ends in an error.
 	 */
-	private Mono<HoldResult> duplicateId(long scheduleId, String user, List<Long> seatIds, String id,
-			int attemptsLeft) {
+	private Mono<HoldResult> duplicateId(long scheduleId, String user, List<Long> seatIds, Supplier<String> newIds,
+			String id, int attemptsLeft) {
 		if (attemptsLeft <= 1) {
 			return Mono.error(new IllegalStateException("hold_seats.lua found every new reservation id taken, last "
 					+ id + ": is the random source broken?"));
 		}
 		log.warn("Reservation id {} is taken already; holding again with a new id", id);
-		return placeHold(scheduleId, user, seatIds, attemptsLeft - 1);
+		return placeHold(scheduleId, user, seatIds, newIds, attemptsLeft - 1);
 	}
 
 	private static HoldResult held(Reservation reservation) {
