@@ -93,7 +93,7 @@ public class OutboxRelay {
 	}
 
 	/** Parses {@code id, n, field, value, ...} into entries, keeping their order. */
-	private static List<Entry> entries(List<String> reply) {
+	static List<Entry> entries(List<String> reply) {
 		List<Entry> entries = new ArrayList<>();
 		int i = 0;
 		while (i < reply.size()) {
@@ -109,7 +109,7 @@ public class OutboxRelay {
 		return entries;
 	}
 
-	private record Entry(String id, Map<String, String> fields) {
+	record Entry(String id, Map<String, String> fields) {
 	}
 
 	/**
