@@ -18,6 +18,7 @@ import reactor.core.publisher.Mono;
 
 import dev.stagedoor.catalog.SeatCatalog;
 import dev.stagedoor.support.LuaScripts;
+import dev.stagedoor.support.RedisKeyspace;
 
 /**
  * Relays each schedule's outbox stream to Kafka. Every instance reads the streams as one
@@ -54,9 +55,12 @@ public class OutboxRelay {
 
 	private final RelayMetrics metrics;
 
+	private final RedisKeyspace keyspace;
+
 	OutboxRelay(ReactiveStringRedisTemplate redis, SeatCatalog catalog, EventPublisher publisher,
-			EventProperties properties, RelayMetrics metrics) {
+			EventProperties properties, RelayMetrics metrics, RedisKeyspace keyspace) {
 		this.redis = redis;
+		this.keyspace = keyspace;
 		this.catalog = catalog;
 		this.publisher = publisher;
 		this.properties = properties;
@@ -82,7 +86,7 @@ public class OutboxRelay {
 	}
 
 	Mono<Long> relay(long scheduleId) {
-		String stream = this.catalog.keys(scheduleId).outbox();
+		String stream = OutboxKeys.of(this.keyspace, scheduleId).outbox();
 		return LuaScripts
 			.run(this.redis, this.read, List.of(stream), List.of(GROUP, this.consumerName,
 					String.valueOf(this.properties.claimIdle().toMillis()), String.valueOf(BATCH)))
@@ -92,7 +96,7 @@ public class OutboxRelay {
 	}
 
 	/** Parses {@code id, n, field, value, ...} into entries, keeping their order. */
-	private static List<Entry> entries(List<String> reply) {
+	static List<Entry> entries(List<String> reply) {
 		List<Entry> entries = new ArrayList<>();
 		int i = 0;
 		while (i < reply.size()) {
@@ -108,7 +112,7 @@ public class OutboxRelay {
 		return entries;
 	}
 
-	private record Entry(String id, Map<String, String> fields) {
+	record Entry(String id, Map<String, String> fields) {
 	}
 
 	/**
@@ -142,7 +146,7 @@ public class OutboxRelay {
 
 	/** Entries waiting in one schedule's outbox (not yet confirmed by Kafka). */
 	public Mono<Long> backlog(long scheduleId) {
-		return this.redis.opsForStream().size(this.catalog.keys(scheduleId).outbox());
+		return this.redis.opsForStream().size(OutboxKeys.of(this.keyspace, scheduleId).outbox());
 	}
 
 	/** Refreshes the gauge of every known schedule's outbox backlog. */

@@ -9,14 +9,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.stagedoor.catalog.ScheduleKeys;
-import dev.stagedoor.support.LuaScripts;
+import dev.stagedoor.events.OutboxKeys;
+import dev.stagedoor.reservation.ReservationKeys;
+import dev.stagedoor.support.LuaScript;
+import dev.stagedoor.support.RedisKeyspace;
 
 /**
  * The seed essays' ways to hold a seat, against the same PostgreSQL, next to Stagedoor's
@@ -38,12 +40,16 @@ final class HoldBaselines {
 
 	private final ReactiveStringRedisTemplate redis;
 
-	private final RedisScript<List<Object>> hold = LuaScripts.load("hold_seats");
+	private final LuaScript hold = LuaScript.load("hold_seats");
 
-	HoldBaselines(DatabaseClient db, TransactionalOperator tx, ReactiveStringRedisTemplate redis) {
+	private final RedisKeyspace keyspace;
+
+	HoldBaselines(DatabaseClient db, TransactionalOperator tx, ReactiveStringRedisTemplate redis,
+			RedisKeyspace keyspace) {
 		this.db = db;
 		this.tx = tx;
 		this.redis = redis;
+		this.keyspace = keyspace;
 	}
 
 	/** Creates {@code seats} AVAILABLE rows in a table of its own. */
@@ -95,13 +101,15 @@ final class HoldBaselines {
 								: retries >= 5 ? Mono.just(false) : optimistic(seat, user, retries + 1)));
 	}
 
-	Mono<Boolean> lua(ScheduleKeys keys, long scheduleId, long seat, String user) {
+	Mono<Boolean> lua(long scheduleId, long seat, String user) {
 		String reservation = scheduleId + "-b" + Long.toString(System.nanoTime(), 36) + user.hashCode();
-		return LuaScripts.run(this.redis, this.hold,
-				List.of(keys.seats(), keys.sold(), keys.expiry(), keys.outbox(), keys.reservation(reservation),
-						keys.userLive(user), keys.hold(seat)),
+		ScheduleKeys keys = ScheduleKeys.of(this.keyspace, scheduleId);
+		ReservationKeys reservationKeys = ReservationKeys.of(this.keyspace, scheduleId);
+		return this.hold.run(this.redis,
+				List.of(keys.seats(), keys.sold(), reservationKeys.expiry(), OutboxKeys.of(this.keyspace, scheduleId).outbox(),
+						reservationKeys.reservation(reservation), reservationKeys.userLive(user), keys.hold(seat)),
 				List.of(user, reservation, String.valueOf(scheduleId), "300000", "4", String.valueOf(seat)))
-			.map(reply -> "HELD".equals(reply.get(0)));
+			.map(reply -> "HELD".equals(reply.status()));
 	}
 
 	/**
