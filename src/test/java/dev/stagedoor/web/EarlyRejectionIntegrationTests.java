@@ -22,10 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Requests refused before their body is read (401, 403, 404, 415) are all answered with
- * problem+json on kept-alive connections, many callers at once. Answering while the body was
- * unread once left a request unanswered now and then (ProblemWriter#reject); that hang showed
- * under the full suite's load and has not been reproduced on demand since, so this checks the
- * answers and their shape under concurrency rather than claiming to catch that race.
+ * problem+json on kept-alive connections, many callers at once (ProblemWriter#reject reads
+ * the unread body before answering).
  */
 @IntegrationTest
 class EarlyRejectionIntegrationTests {
