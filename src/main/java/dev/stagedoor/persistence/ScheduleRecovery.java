@@ -20,6 +20,7 @@ import reactor.core.publisher.Mono;
 
 import dev.stagedoor.catalog.ScheduleKeys;
 import dev.stagedoor.catalog.SeatCatalog;
+import dev.stagedoor.inventory.Inventories;
 import dev.stagedoor.support.LuaScripts;
 
 /**
@@ -41,15 +42,18 @@ class ScheduleRecovery {
 
 	private final SeatCatalog catalog;
 
+	private final Inventories inventories;
+
 	private final DatabaseClient db;
 
 	private final ReactiveStringRedisTemplate redis;
 
 	private final Duration paymentWindow;
 
-	ScheduleRecovery(SeatCatalog catalog, DatabaseClient db, ReactiveStringRedisTemplate redis,
+	ScheduleRecovery(SeatCatalog catalog, Inventories inventories, DatabaseClient db, ReactiveStringRedisTemplate redis,
 			@Value("${stagedoor.payment.window:60s}") Duration paymentWindow) {
 		this.catalog = catalog;
+		this.inventories = inventories;
 		this.db = db;
 		this.redis = redis;
 		this.paymentWindow = paymentWindow;
@@ -59,6 +63,7 @@ class ScheduleRecovery {
 	Mono<Long> rebuild(long scheduleId) {
 		return this.catalog.schedule(scheduleId)
 			.flatMap(this.catalog::publish)
+			.flatMap(schedule -> this.inventories.publishAll(scheduleId).thenReturn(schedule))
 			.flatMap(schedule -> live(scheduleId).concatMap(r -> restore(scheduleId, r)).reduce(0L, Long::sum));
 	}
 
@@ -66,7 +71,10 @@ class ScheduleRecovery {
 	void recoverAll() {
 		this.catalog.allScheduleIds()
 			.concatMap(id -> this.redis.hasKey(this.catalog.keys(id).seats()).flatMap(present -> present
-					? this.catalog.schedule(id).flatMap(this.catalog::publish).thenReturn(0L)
+					? this.catalog.schedule(id)
+						.flatMap(this.catalog::publish)
+						.then(this.inventories.publishAll(id))
+						.thenReturn(0L)
 					: rebuild(id).doOnNext(n -> log.warn("Schedule {} was missing in Redis: rebuilt, {} reservations", id, n))))
 			.count()
 			.subscribe(n -> log.info("Published {} schedules", n), ex -> log.error("Could not publish schedules", ex));
