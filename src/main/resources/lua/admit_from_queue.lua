@@ -15,8 +15,7 @@ local cfg = redis.call('HMGET', KEYS[1], 'maxActive', 'admitPerSecond', 'activeT
 local maxActive = tonumber(cfg[1] or ARGV[1])
 local perSecond = tonumber(cfg[2] or ARGV[2])
 local ttl = tonumber(cfg[3] or ARGV[3])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = now_ms()
 
 local expired = redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
 

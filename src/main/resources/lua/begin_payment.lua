@@ -5,57 +5,46 @@
 -- KEYS: 1 reservation hash, 2 paying zset, 3 expiry zset, 4 outbox stream,
 --       5 the user's live reservations, 6.. the hold keys of the reservation's seats
 -- ARGV: 1 user, 2 payment window ms
--- Reply: {'PAYING', attempt} | {'CONFIRMED', version} | {'IN_PROGRESS', version}
---      | {'EXPIRED', version} | {'INVALID_STATE', state, version} | {'NOT_FOUND'}
-local r = redis.call('HMGET', KEYS[1], 'id', 'userId', 'state', 'heldUntil', 'version', 'scheduleId', 'seatIds', 'amount')
-local id, owner, state, heldUntil, version = r[1], r[2], r[3], tonumber(r[4]), tonumber(r[5])
-if not id or owner ~= ARGV[1] then
+-- Reply: status, then 'state', 'version' of the reservation after the call (state_reply):
+--        'PAYING' with 'attempt' (the attempt to pass to confirm/fail) | 'CONFIRMED' paid before
+--      | 'IN_PROGRESS' another attempt is paying | 'EXPIRED' the hold had lapsed or lost a seat
+--      | 'INVALID_STATE' neither HELD, PAYING nor CONFIRMED | {'NOT_FOUND'} (none, or not the user's)
+local r = read_reservation(KEYS[1])
+if not r or r.userId ~= ARGV[1] then
   return {'NOT_FOUND'}
 end
-if state == 'CONFIRMED' then
-  return {'CONFIRMED', tostring(version)}
+if r.state == 'CONFIRMED' then
+  return state_reply('CONFIRMED', r)
 end
-if state == 'PAYING' then
-  return {'IN_PROGRESS', tostring(version)}
+if r.state == 'PAYING' then
+  return state_reply('IN_PROGRESS', r)
 end
-if state ~= 'HELD' then
-  return {'INVALID_STATE', state, tostring(version)}
+if r.state ~= 'HELD' then
+  return state_reply('INVALID_STATE', r)
 end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local next = version + 1
-local ours = heldUntil > now
-for i = 6, #KEYS do
-  if redis.call('GET', KEYS[i]) ~= id then
+local now = now_ms()
+local holds = keys_from(6)
+local ours = r.heldUntil > now
+for _, hold in ipairs(holds) do
+  if redis.call('GET', hold) ~= r.id then
     ours = false
   end
 end
 if not ours then
-  for i = 6, #KEYS do
-    if redis.call('GET', KEYS[i]) == id then
-      redis.call('DEL', KEYS[i])
-    end
-  end
-  redis.call('HSET', KEYS[1], 'state', 'EXPIRED', 'version', tostring(next), 'h' .. next, 'EXPIRED|' .. now)
-  redis.call('ZREM', KEYS[3], id .. '|' .. owner)
-  redis.call('HDEL', KEYS[5], id)
-  redis.call('XADD', KEYS[4], '*', 'eventId', id .. ':' .. next, 'type', 'EXPIRED', 'reservationId', id,
-    'scheduleId', r[6], 'userId', owner, 'seatIds', r[7], 'amount', r[8], 'state', 'EXPIRED',
-    'version', tostring(next), 'at', tostring(now))
-  return {'EXPIRED', tostring(next)}
+  expire_reservation(r, {expiry = KEYS[3], outbox = KEYS[4], userLive = KEYS[5]}, holds, now)
+  return state_reply('EXPIRED', r)
 end
-local keep = math.max(heldUntil, now + 2 * tonumber(ARGV[2]))
-for i = 6, #KEYS do
-  redis.call('PEXPIREAT', KEYS[i], keep)
+local keep = math.max(r.heldUntil, now + 2 * tonumber(ARGV[2]))
+for _, hold in ipairs(holds) do
+  redis.call('PEXPIREAT', hold, keep)
 end
 -- the seats keep counting against the user's limit for as long as they stay held
-redis.call('HSET', KEYS[5], id, (#KEYS - 5) .. ':' .. keep)
-redis.call('HSET', KEYS[1], 'state', 'PAYING', 'version', tostring(next), 'attempt', tostring(next),
-  'payingSince', tostring(now), 'h' .. next, 'PAYING|' .. now)
-redis.call('ZADD', KEYS[2], now, id .. '|' .. owner)
+redis.call('HSET', KEYS[5], r.id, #holds .. ':' .. keep)
+-- the attempt is the version it starts at, so a late step of an older attempt is refused
+local attempt = tostring(r.version + 1)
+transition(r, 'PAYING', now, 'attempt', attempt, 'payingSince', tostring(now))
+redis.call('ZADD', KEYS[2], now, member(r))
 -- out of the reaper's queue while paying (the recovery job owns it now); back on failure
-redis.call('ZREM', KEYS[3], id .. '|' .. owner)
-redis.call('XADD', KEYS[4], '*', 'eventId', id .. ':' .. next, 'type', 'PAYMENT_STARTED', 'reservationId', id,
-  'scheduleId', r[6], 'userId', owner, 'seatIds', r[7], 'amount', r[8], 'state', 'PAYING',
-  'version', tostring(next), 'at', tostring(now))
-return {'PAYING', tostring(next)}
+redis.call('ZREM', KEYS[3], member(r))
+append_event(KEYS[4], r, 'PAYMENT_STARTED', nil, now)
+return state_reply('PAYING', r, 'attempt', attempt)

@@ -3,30 +3,26 @@
 -- KEYS: 1 reservation hash, 2 cancelling zset, 3 sold hash, 4 outbox stream,
 --       5 the user's live reservations
 -- ARGV: none
--- Reply: {'CANCELLED', version} | {'ALREADY', version} | {'INVALID_STATE', state, version} | {'NOT_FOUND'}
-local r = redis.call('HMGET', KEYS[1], 'id', 'userId', 'state', 'version', 'scheduleId', 'seatIds', 'amount')
-local id, owner, state, version = r[1], r[2], r[3], tonumber(r[4])
-if not id then
+-- Reply: status, then 'state', 'version' of the reservation after the call (state_reply):
+--        'CANCELLED' now | 'ALREADY' before | 'INVALID_STATE' not CANCELLING | {'NOT_FOUND'}
+local r = read_reservation(KEYS[1])
+if not r then
   return {'NOT_FOUND'}
 end
-if state == 'CANCELLED' then
-  return {'ALREADY', tostring(version)}
+if r.state == 'CANCELLED' then
+  return state_reply('ALREADY', r)
 end
-if state ~= 'CANCELLING' then
-  return {'INVALID_STATE', state, tostring(version)}
+if r.state ~= 'CANCELLING' then
+  return state_reply('INVALID_STATE', r)
 end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local next = version + 1
-for seat in string.gmatch(r[6], '%d+') do
-  if redis.call('HGET', KEYS[3], seat) == id then
+local now = now_ms()
+for seat in string.gmatch(r.seatIds, '%d+') do
+  if redis.call('HGET', KEYS[3], seat) == r.id then
     redis.call('HDEL', KEYS[3], seat)
   end
 end
-redis.call('HSET', KEYS[1], 'state', 'CANCELLED', 'version', tostring(next), 'h' .. next, 'CANCELLED|' .. now)
-redis.call('ZREM', KEYS[2], id .. '|' .. owner)
-redis.call('HDEL', KEYS[5], id)
-redis.call('XADD', KEYS[4], '*', 'eventId', id .. ':' .. next, 'type', 'CANCELLED', 'reservationId', id,
-  'scheduleId', r[5], 'userId', owner, 'seatIds', r[6], 'amount', r[7], 'state', 'CANCELLED',
-  'version', tostring(next), 'at', tostring(now))
-return {'CANCELLED', tostring(next)}
+transition(r, 'CANCELLED', now)
+redis.call('ZREM', KEYS[2], member(r))
+redis.call('HDEL', KEYS[5], r.id)
+append_event(KEYS[4], r, 'CANCELLED', nil, now)
+return state_reply('CANCELLED', r)

@@ -9,8 +9,7 @@
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'UNKNOWN'}
 end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = now_ms()
 local user = ARGV[1]
 
 local expires = redis.call('ZSCORE', KEYS[4], user)

@@ -1,30 +1,24 @@
 -- Mark HELD reservations whose deadline has passed as EXPIRED, once each, with an EXPIRED
 -- event. Seat availability never waits for this: the hold keys' TTL already freed the seats.
 -- KEYS: 1 expiry zset, 2 outbox stream, then per candidate: reservation hash, user's live reservations
--- ARGV: 1 schedule id, then per candidate: the expiry member ("reservationId|user")
--- Reply: the expiry members ("reservationId|user") of the reservations expired now
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local expired = {}
+-- ARGV: 1 schedule id (unused: events take it from the reservation), then per candidate: the expiry member ("reservationId|user")
+-- Reply: {'DONE', then reservation id, user, reservation id, user, ... of each reservation
+--        expired now} (a reservation id is never a field name of another reply)
+local now = now_ms()
+local expired = {'DONE'}
 for i = 2, #ARGV do
-  local member = ARGV[i]
-  local hash, live = KEYS[2 * i - 1], KEYS[2 * i]
-  local deadline = redis.call('ZSCORE', KEYS[1], member)
+  local candidate = ARGV[i]
+  local deadline = redis.call('ZSCORE', KEYS[1], candidate)
   if deadline and tonumber(deadline) <= now then
-    local r = redis.call('HMGET', hash, 'id', 'userId', 'state', 'version', 'seatIds', 'amount')
-    if r[3] == 'HELD' then
-      local next = tonumber(r[4]) + 1
-      redis.call('HSET', hash, 'state', 'EXPIRED', 'version', tostring(next), 'h' .. next, 'EXPIRED|' .. now)
-      redis.call('HDEL', live, r[1])
-      redis.call('XADD', KEYS[2], '*', 'eventId', r[1] .. ':' .. next, 'type', 'EXPIRED', 'reservationId', r[1],
-        'scheduleId', ARGV[1], 'userId', r[2], 'seatIds', r[5], 'amount', r[6], 'state', 'EXPIRED',
-        'version', tostring(next), 'at', tostring(now))
-      expired[#expired + 1] = member
-      redis.call('ZREM', KEYS[1], member)
-    else
-      -- gone, paying (the payment recovery job owns it) or moved on: nothing to expire
-      redis.call('ZREM', KEYS[1], member)
+    local r = read_reservation(KEYS[2 * i - 1])
+    if r and r.state == 'HELD' then
+      -- the hold keys' TTL freed the seats already: no hold keys to delete
+      expire_reservation(r, {expiry = KEYS[1], userLive = KEYS[2 * i], outbox = KEYS[2]}, {}, now)
+      expired[#expired + 1] = r.id
+      expired[#expired + 1] = r.userId
     end
+    -- gone, paying (the payment recovery job owns it) or moved on: nothing to expire
+    redis.call('ZREM', KEYS[1], candidate)
   end
 end
 return expired

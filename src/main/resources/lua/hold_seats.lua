@@ -6,9 +6,11 @@
 --       7.. one hold key per seat, in ARGV order
 -- ARGV: 1 user, 2 reservation id, 3 schedule id, 4 hold TTL ms, 5 max seats per user,
 --       6.. seat ids
--- Reply: {'HELD', held-until ms, amount, created ms}
---      | {'NOT_FOUND', seat ids...} | {'UNAVAILABLE', seat ids...} | {'LIMIT', seats already held}
---      | {'DUPLICATE_ID'}
+-- Reply: {'HELD', 'heldUntil', ms, 'amount', points, 'createdAt', ms}
+--      | {'NOT_FOUND', 'seatIds', csv of the seats not in the catalog}
+--      | {'UNAVAILABLE', 'seatIds', csv of the seats held or sold}
+--      | {'LIMIT', 'held', seats the user already holds or bought}
+--      | {'DUPLICATE_ID'} (a reservation with this id exists: the caller retries with a new id)
 local user, id, schedule = ARGV[1], ARGV[2], ARGV[3]
 local ttl, limit = tonumber(ARGV[4]), tonumber(ARGV[5])
 local count = #ARGV - 5
@@ -24,7 +26,7 @@ for i = 1, count do
   end
 end
 if #missing > 0 then
-  return {'NOT_FOUND', unpack(missing)}
+  return {'NOT_FOUND', 'seatIds', table.concat(missing, ',')}
 end
 
 local taken = {}
@@ -34,11 +36,10 @@ for i = 1, count do
   end
 end
 if #taken > 0 then
-  return {'UNAVAILABLE', unpack(taken)}
+  return {'UNAVAILABLE', 'seatIds', table.concat(taken, ',')}
 end
 
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = now_ms()
 
 -- live seats of this user: held (deadline still ahead) or bought (deadline 0)
 local live = redis.call('HGETALL', KEYS[6])
@@ -54,7 +55,7 @@ for i = 1, #live, 2 do
   end
 end
 if held + count > limit then
-  return {'LIMIT', tostring(held)}
+  return {'LIMIT', 'held', tostring(held)}
 end
 if redis.call('EXISTS', KEYS[5]) == 1 then
   return {'DUPLICATE_ID'}
@@ -68,12 +69,12 @@ local seatList = table.concat(ARGV, ',', 6, #ARGV)
 for i = 1, count do
   redis.call('SET', KEYS[6 + i], id, 'PX', ttl)
 end
-redis.call('HSET', KEYS[5], 'id', id, 'scheduleId', schedule, 'userId', user, 'seatIds', seatList,
-  'amount', tostring(amount), 'state', 'HELD', 'heldUntil', tostring(heldUntil), 'createdAt', tostring(now),
-  'version', '1', 'h1', 'HELD|' .. now)
-redis.call('ZADD', KEYS[3], heldUntil, id .. '|' .. user)
+local r = {key = KEYS[5], id = id, scheduleId = schedule, userId = user, seatIds = seatList,
+  amount = tostring(amount), state = 'HELD', version = 1, heldUntil = heldUntil}
+redis.call('HSET', r.key, 'id', id, 'scheduleId', schedule, 'userId', user, 'seatIds', seatList,
+  'amount', r.amount, 'state', 'HELD', 'heldUntil', tostring(heldUntil), 'createdAt', tostring(now),
+  'version', '1', history(1, 'HELD', now))
+redis.call('ZADD', KEYS[3], heldUntil, member(r))
 redis.call('HSET', KEYS[6], id, count .. ':' .. heldUntil)
-redis.call('XADD', KEYS[4], '*', 'eventId', id .. ':1', 'type', 'HELD', 'reservationId', id,
-  'scheduleId', schedule, 'userId', user, 'seatIds', seatList, 'amount', tostring(amount), 'state', 'HELD',
-  'version', '1', 'heldUntil', tostring(heldUntil), 'at', tostring(now))
-return {'HELD', tostring(heldUntil), tostring(amount), tostring(now)}
+append_event(KEYS[4], r, 'HELD', heldUntil, now)
+return {'HELD', 'heldUntil', tostring(heldUntil), 'amount', r.amount, 'createdAt', tostring(now)}

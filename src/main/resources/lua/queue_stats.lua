@@ -6,8 +6,7 @@
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'UNKNOWN'}
 end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = now_ms()
 local cfg = redis.call('HMGET', KEYS[1], 'maxActive', 'admitPerSecond', 'activeTtlMs')
 return {'OK', tostring(redis.call('ZCARD', KEYS[2])), tostring(redis.call('ZCOUNT', KEYS[3], '(' .. now, '+inf')),
   redis.call('GET', KEYS[4]) or '0', cfg[1] or ARGV[1], cfg[2] or ARGV[2], cfg[3] or ARGV[3]}

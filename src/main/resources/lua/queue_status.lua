@@ -10,8 +10,7 @@
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'UNKNOWN'}
 end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = now_ms()
 local cfg = redis.call('HMGET', KEYS[1], 'admitPerSecond', 'maxActive', 'activeTtlMs')
 local rate = cfg[1] or ARGV[2]
 local maxActive = tonumber(cfg[2] or ARGV[3])

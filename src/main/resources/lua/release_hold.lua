@@ -3,37 +3,24 @@
 -- KEYS: 1 reservation hash, 2 expiry zset, 3 outbox stream, 4 the user's live reservations,
 --       5.. the hold keys of the reservation's seats
 -- ARGV: 1 user
--- Reply: {'CANCELLED', version} | {'ALREADY', state, version} | {'EXPIRED', version}
---      | {'NOT_FOUND'} | {'INVALID_STATE', state, version}
-local r = redis.call('HMGET', KEYS[1], 'id', 'userId', 'state', 'heldUntil', 'version', 'scheduleId', 'seatIds', 'amount')
-local id, owner, state, heldUntil, version = r[1], r[2], r[3], tonumber(r[4]), tonumber(r[5])
-if not id or owner ~= ARGV[1] then
+-- Reply: status, then 'state', 'version' of the reservation after the call (state_reply):
+--        'CANCELLED' released now | 'ALREADY' cancelled before | 'EXPIRED' the hold had lapsed
+--      | 'INVALID_STATE' not HELD | {'NOT_FOUND'} (none, or not the user's)
+local r = read_reservation(KEYS[1])
+if not r or r.userId ~= ARGV[1] then
   return {'NOT_FOUND'}
 end
-if state == 'CANCELLED' then
-  return {'ALREADY', state, tostring(version)}
+if r.state == 'CANCELLED' then
+  return state_reply('ALREADY', r)
 end
-if state ~= 'HELD' then
-  return {'INVALID_STATE', state, tostring(version)}
+if r.state ~= 'HELD' then
+  return state_reply('INVALID_STATE', r)
 end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local next = version + 1
-local outcome = 'CANCELLED'
-local eventType = 'RELEASED'
-if heldUntil <= now then
-  outcome = 'EXPIRED'
-  eventType = 'EXPIRED'
+local now = now_ms()
+local k = {expiry = KEYS[2], outbox = KEYS[3], userLive = KEYS[4]}
+if r.heldUntil <= now then
+  expire_reservation(r, k, keys_from(5), now)
+  return state_reply('EXPIRED', r)
 end
-for i = 5, #KEYS do
-  if redis.call('GET', KEYS[i]) == id then
-    redis.call('DEL', KEYS[i])
-  end
-end
-redis.call('HSET', KEYS[1], 'state', outcome, 'version', tostring(next), 'h' .. next, outcome .. '|' .. now)
-redis.call('ZREM', KEYS[2], id .. '|' .. owner)
-redis.call('HDEL', KEYS[4], id)
-redis.call('XADD', KEYS[3], '*', 'eventId', id .. ':' .. next, 'type', eventType, 'reservationId', id,
-  'scheduleId', r[6], 'userId', owner, 'seatIds', r[7], 'amount', r[8], 'state', outcome,
-  'version', tostring(next), 'at', tostring(now))
-return {outcome, tostring(next)}
+end_reservation(r, k, keys_from(5), 'CANCELLED', 'RELEASED', now)
+return state_reply('CANCELLED', r)

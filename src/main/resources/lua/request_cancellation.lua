@@ -4,30 +4,26 @@
 -- it; the others see CANCELLING (or CANCELLED).
 -- KEYS: 1 reservation hash, 2 schedule meta, 3 cancelling zset, 4 outbox stream
 -- ARGV: 1 user
--- Reply: {'CANCELLING', version} | {'ALREADY', state, version} | {'DEADLINE_PASSED', version}
---      | {'INVALID_STATE', state, version} | {'NOT_FOUND'}
-local r = redis.call('HMGET', KEYS[1], 'id', 'userId', 'state', 'version', 'scheduleId', 'seatIds', 'amount')
-local id, owner, state, version = r[1], r[2], r[3], tonumber(r[4])
-if not id or owner ~= ARGV[1] then
+-- Reply: status, then 'state', 'version' of the reservation after the call (state_reply):
+--        'CANCELLING' requested now | 'ALREADY' CANCELLING or CANCELLED before
+--      | 'DEADLINE_PASSED' (still CONFIRMED) | 'INVALID_STATE' not CONFIRMED
+--      | {'NOT_FOUND'} (none, or not the user's)
+local r = read_reservation(KEYS[1])
+if not r or r.userId ~= ARGV[1] then
   return {'NOT_FOUND'}
 end
-if state == 'CANCELLING' or state == 'CANCELLED' then
-  return {'ALREADY', state, tostring(version)}
+if r.state == 'CANCELLING' or r.state == 'CANCELLED' then
+  return state_reply('ALREADY', r)
 end
-if state ~= 'CONFIRMED' then
-  return {'INVALID_STATE', state, tostring(version)}
+if r.state ~= 'CONFIRMED' then
+  return state_reply('INVALID_STATE', r)
 end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = now_ms()
 local deadline = tonumber(redis.call('HGET', KEYS[2], 'cancelDeadline') or '')
 if deadline and now >= deadline then
-  return {'DEADLINE_PASSED', tostring(version)}
+  return state_reply('DEADLINE_PASSED', r)
 end
-local next = version + 1
-redis.call('HSET', KEYS[1], 'state', 'CANCELLING', 'version', tostring(next), 'cancelRequestedAt', tostring(now),
-  'h' .. next, 'CANCELLING|' .. now)
-redis.call('ZADD', KEYS[3], now, id .. '|' .. owner)
-redis.call('XADD', KEYS[4], '*', 'eventId', id .. ':' .. next, 'type', 'CANCEL_REQUESTED', 'reservationId', id,
-  'scheduleId', r[5], 'userId', owner, 'seatIds', r[6], 'amount', r[7], 'state', 'CANCELLING',
-  'version', tostring(next), 'at', tostring(now))
-return {'CANCELLING', tostring(next)}
+transition(r, 'CANCELLING', now, 'cancelRequestedAt', tostring(now))
+redis.call('ZADD', KEYS[3], now, member(r))
+append_event(KEYS[4], r, 'CANCEL_REQUESTED', nil, now)
+return state_reply('CANCELLING', r)

@@ -11,18 +11,17 @@
 --       8 held-until ms, 9 updated-at ms, 10 PAYING: attempt, 11 PAYING: least ms its hold
 --       keys must last, 12 PAYING: when the attempt began (ms; 0 = due at once),
 --       13.. seat ids
--- Reply: 1 restored, 0 skipped
+-- Reply: {'RESTORED', 'version', version} | {'SKIPPED', 'version', the newer or equal version Redis has}
 local current = redis.call('HGET', KEYS[1], 'version')
 if current and tonumber(current) >= tonumber(ARGV[7]) then
-  return 0
+  return {'SKIPPED', 'version', current}
 end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = now_ms()
 local id, user, state, heldUntil = ARGV[1], ARGV[3], ARGV[6], tonumber(ARGV[8])
 local seatCount = #ARGV - 12
 redis.call('HSET', KEYS[1], 'id', id, 'scheduleId', ARGV[2], 'userId', user, 'seatIds', ARGV[4],
   'amount', ARGV[5], 'state', state, 'heldUntil', tostring(heldUntil), 'createdAt', ARGV[9],
-  'version', ARGV[7], 'h' .. ARGV[7], state .. '|' .. ARGV[9])
+  'version', ARGV[7], history(ARGV[7], state, ARGV[9]))
 if state == 'HELD' or state == 'PAYING' then
   local left = heldUntil - now
   if state == 'PAYING' then
@@ -35,10 +34,10 @@ if state == 'HELD' or state == 'PAYING' then
   end
   if state == 'PAYING' then
     redis.call('HSET', KEYS[1], 'attempt', ARGV[10], 'payingSince', ARGV[12])
-    redis.call('ZADD', KEYS[5], tonumber(ARGV[12]), id .. '|' .. user)
+    redis.call('ZADD', KEYS[5], tonumber(ARGV[12]), member({id = id, userId = user}))
   end
   if state == 'HELD' then
-    redis.call('ZADD', KEYS[2], heldUntil, id .. '|' .. user)
+    redis.call('ZADD', KEYS[2], heldUntil, member({id = id, userId = user}))
   end
   redis.call('HSET', KEYS[3], id, seatCount .. ':' .. heldUntil)
 elseif state == 'CONFIRMED' or state == 'CANCELLING' then
@@ -47,7 +46,7 @@ elseif state == 'CONFIRMED' or state == 'CANCELLING' then
   end
   redis.call('HSET', KEYS[3], id, seatCount .. ':0')
   if state == 'CANCELLING' then
-    redis.call('ZADD', KEYS[6], tonumber(ARGV[9]), id .. '|' .. user)
+    redis.call('ZADD', KEYS[6], tonumber(ARGV[9]), member({id = id, userId = user}))
   end
 end
-return 1
+return {'RESTORED', 'version', ARGV[7]}

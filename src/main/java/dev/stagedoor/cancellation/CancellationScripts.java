@@ -1,65 +1,100 @@
 package dev.stagedoor.cancellation;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.stagedoor.catalog.ScheduleKeys;
-import dev.stagedoor.catalog.SeatCatalog;
+import dev.stagedoor.events.OutboxKeys;
+import dev.stagedoor.reservation.ExpiryMember;
 import dev.stagedoor.reservation.Reservation;
-import dev.stagedoor.support.LuaScripts;
+import dev.stagedoor.reservation.ReservationKeys;
+import dev.stagedoor.reservation.StateReply;
+import dev.stagedoor.support.LuaScript;
+import dev.stagedoor.support.RedisKeyspace;
 
-/** The cancellation transitions of a bought reservation, one Lua script each. */
+/**
+ * The cancellation transitions of a bought reservation, one Lua script each, and the one
+ * place their replies are decoded.
+ */
 @Component
 class CancellationScripts {
 
-	private final RedisScript<List<Object>> request = LuaScripts.load("request_cancellation");
+	private final LuaScript request = LuaScript.load("request_cancellation");
 
-	private final RedisScript<List<Object>> complete = LuaScripts.load("complete_cancellation");
+	private final LuaScript complete = LuaScript.load("complete_cancellation");
 
 	private final ReactiveStringRedisTemplate redis;
 
-	private final SeatCatalog catalog;
+	private final RedisKeyspace keyspace;
 
-	CancellationScripts(ReactiveStringRedisTemplate redis, SeatCatalog catalog) {
+	CancellationScripts(ReactiveStringRedisTemplate redis, RedisKeyspace keyspace) {
 		this.redis = redis;
-		this.catalog = catalog;
+		this.keyspace = keyspace;
 	}
 
-	Mono<List<String>> request(Reservation reservation, String user) {
-		ScheduleKeys k = this.catalog.keys(reservation.scheduleId());
-		return LuaScripts.run(this.redis, this.request,
-				List.of(k.reservation(reservation.id()), k.meta(), k.cancelling(), k.outbox()), List.of(user));
+	private String cancelling(long scheduleId) {
+		return CancellationKeys.of(this.keyspace, scheduleId).cancelling();
 	}
 
-	Mono<List<String>> complete(Reservation reservation) {
-		ScheduleKeys k = this.catalog.keys(reservation.scheduleId());
-		return LuaScripts.run(this.redis, this.complete, List.of(k.reservation(reservation.id()), k.cancelling(),
-				k.sold(), k.outbox(), k.userLive(reservation.userId())), List.of());
+	Mono<StateReply<RequestStatus>> request(Reservation reservation, String user) {
+		long schedule = reservation.scheduleId();
+		return this.request
+			.run(this.redis,
+					List.of(ReservationKeys.of(this.keyspace, schedule).reservation(reservation.id()),
+							ScheduleKeys.of(this.keyspace, schedule).meta(), cancelling(schedule),
+							OutboxKeys.of(this.keyspace, schedule).outbox()),
+					List.of(user))
+			.map(reply -> StateReply.of(reply, RequestStatus.class));
 	}
 
-	/** Up to {@code limit} cancellations per known schedule requested at or before {@code requestedBefore} ms: id → requested at. */
-	Flux<Map.Entry<String, Long>> requestedBefore(long requestedBefore, int limit) {
-		return Flux.fromIterable(this.catalog.knownScheduleIds())
+	/** {@code request_cancellation.lua}'s statuses. */
+	enum RequestStatus {
+
+		CANCELLING, ALREADY, DEADLINE_PASSED, INVALID_STATE, NOT_FOUND
+
+	}
+
+	Mono<StateReply<CompleteStatus>> complete(Reservation reservation) {
+		long schedule = reservation.scheduleId();
+		ReservationKeys r = ReservationKeys.of(this.keyspace, schedule);
+		return this.complete
+			.run(this.redis,
+					List.of(r.reservation(reservation.id()), cancelling(schedule),
+							ScheduleKeys.of(this.keyspace, schedule).sold(),
+							OutboxKeys.of(this.keyspace, schedule).outbox(), r.userLive(reservation.userId())),
+					List.of())
+			.map(reply -> StateReply.of(reply, CompleteStatus.class));
+	}
+
+	/** {@code complete_cancellation.lua}'s statuses. */
+	enum CompleteStatus {
+
+		CANCELLED, ALREADY, INVALID_STATE, NOT_FOUND
+
+	}
+
+	/** Up to {@code limit} cancellations per schedule requested at or before {@code requestedBefore} ms: id → requested at. */
+	Flux<Map.Entry<String, Long>> requestedBefore(Collection<Long> schedules, long requestedBefore, int limit) {
+		return Flux.fromIterable(schedules)
 			.flatMap(schedule -> this.redis.opsForZSet()
-				.rangeByScoreWithScores(this.catalog.keys(schedule).cancelling(),
-						Range.closed(0.0, (double) requestedBefore), Limit.limit().count(limit)), 8)
-			.map(tuple -> Map.entry(tuple.getValue().substring(0, tuple.getValue().indexOf('|')),
-					tuple.getScore().longValue()));
+				.rangeByScoreWithScores(cancelling(schedule), Range.closed(0.0, (double) requestedBefore),
+						Limit.limit().count(limit)), 8)
+			.map(tuple -> Map.entry(ExpiryMember.parse(tuple.getValue()).reservationId(), tuple.getScore().longValue()));
 	}
 
-	/** How many cancellations of known schedules were requested at or before {@code requestedBefore} ms. */
-	Mono<Long> countRequestedBefore(long requestedBefore) {
-		return Flux.fromIterable(this.catalog.knownScheduleIds())
+	/** How many cancellations of these schedules were requested at or before {@code requestedBefore} ms. */
+	Mono<Long> countRequestedBefore(Collection<Long> schedules, long requestedBefore) {
+		return Flux.fromIterable(schedules)
 			.flatMap(schedule -> this.redis.opsForZSet()
-				.count(this.catalog.keys(schedule).cancelling(), Range.closed(0.0, (double) requestedBefore)), 8)
+				.count(cancelling(schedule), Range.closed(0.0, (double) requestedBefore)), 8)
 			.reduce(0L, Long::sum);
 	}
 

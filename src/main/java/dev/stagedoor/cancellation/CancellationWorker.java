@@ -14,8 +14,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.cancellation.CancellationScripts.CompleteStatus;
+import dev.stagedoor.catalog.SeatCatalog;
 import dev.stagedoor.events.EventSubscriber;
 import dev.stagedoor.events.EventSubscriber.PoisonEventException;
+import dev.stagedoor.events.EventType;
 import dev.stagedoor.events.ReservationEvent;
 import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationState;
@@ -48,14 +51,18 @@ class CancellationWorker {
 
 	private final AtomicLong stuck = new AtomicLong();
 
-	CancellationWorker(Reservations reservations, CancellationScripts scripts, CancellationRecords records) {
+	private final SeatCatalog catalog;
+
+	CancellationWorker(Reservations reservations, CancellationScripts scripts, CancellationRecords records,
+			SeatCatalog catalog) {
 		this.reservations = reservations;
+		this.catalog = catalog;
 		this.scripts = scripts;
 		this.records = records;
 	}
 
 	Mono<Void> handle(ReservationEvent event) {
-		if (!"CANCEL_REQUESTED".equals(event.type())) {
+		if (!event.is(EventType.CANCEL_REQUESTED)) {
 			return Mono.empty();
 		}
 		return this.reservations.findOwned(event.reservationId(), null, true)
@@ -69,7 +76,8 @@ class CancellationWorker {
 	 * with Redis, dead-lettered, or a worker that stays away); emits how many.
 	 */
 	Mono<Long> resumeWaiting(CancellationProperties properties, Clock clock) {
-		return this.scripts.requestedBefore(clock.millis() - properties.resumeAfter().toMillis(), 100)
+		return this.scripts
+			.requestedBefore(this.catalog.knownScheduleIds(), clock.millis() - properties.resumeAfter().toMillis(), 100)
 			.concatMap(waiting -> this.reservations.findOwned(waiting.getKey(), null, true)
 				.doOnNext(reservation -> log.warn("Resuming the cancellation of {}, waiting since {} ms",
 						reservation.id(), waiting.getValue()))
@@ -96,7 +104,7 @@ class CancellationWorker {
 			})
 			.then(this.scripts.complete(reservation))
 			.doOnNext(reply -> {
-				if ("CANCELLED".equals(reply.get(0))) {
+				if (reply.status() == CompleteStatus.CANCELLED) {
 					log.info("Cancelled: reservation {}, user {}, seats {} back on sale", reservation.id(),
 							reservation.userId(), reservation.seatIds());
 				}
@@ -106,7 +114,8 @@ class CancellationWorker {
 
 	/** Counts CANCELLING reservations older than {@code stuckAfter}. */
 	Mono<Long> countStuck(CancellationProperties properties, Clock clock) {
-		return this.scripts.countRequestedBefore(clock.millis() - properties.stuckAfter().toMillis())
+		return this.scripts
+			.countRequestedBefore(this.catalog.knownScheduleIds(), clock.millis() - properties.stuckAfter().toMillis())
 			.doOnNext(count -> {
 				if (count > 0 && this.stuck.get() == 0) {
 					log.warn("{} cancellations are waiting longer than {}", count, properties.stuckAfter());

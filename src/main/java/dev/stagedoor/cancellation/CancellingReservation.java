@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.cancellation.CancellationScripts.RequestStatus;
 import dev.stagedoor.reservation.ReleasingHold;
 import dev.stagedoor.reservation.ReleasingHold.CancelResult;
 import dev.stagedoor.reservation.Reservation;
@@ -59,17 +60,17 @@ class CancellingReservation {
 	private Mono<Outcome> requestCancellation(Reservation reservation, String user) {
 		return this.scripts.request(reservation, user)
 			.doOnNext(reply -> {
-				if ("CANCELLING".equals(reply.get(0))) {
+				if (reply.status() == RequestStatus.CANCELLING) {
 					log.info("Cancellation requested: reservation {}, user {}, {} points to refund", reservation.id(), user,
 							reservation.amount());
 				}
 			})
-			.flatMap(reply -> current(reservation, user).map(now -> switch (reply.get(0)) {
-				case "CANCELLING", "ALREADY" -> now.state() == ReservationState.CANCELLED ? new Outcome.Done(now)
+			.flatMap(reply -> current(reservation, user).map(now -> switch (reply.status()) {
+				case CANCELLING, ALREADY -> now.state() == ReservationState.CANCELLED ? new Outcome.Done(now)
 						: new Outcome.Accepted(now);
-				case "DEADLINE_PASSED" -> new Outcome.DeadlinePassed(now);
-				case "INVALID_STATE" -> new Outcome.InvalidState(now);
-				default -> new Outcome.NotFound();
+				case DEADLINE_PASSED -> new Outcome.DeadlinePassed(now);
+				case INVALID_STATE -> new Outcome.InvalidState(now);
+				case NOT_FOUND -> new Outcome.NotFound();
 			}));
 	}
 

@@ -18,6 +18,7 @@ import reactor.core.publisher.Mono;
 
 import dev.stagedoor.catalog.SeatCatalog;
 import dev.stagedoor.support.LuaScripts;
+import dev.stagedoor.support.RedisKeyspace;
 
 /**
  * Relays each schedule's outbox stream to Kafka. Every instance reads the streams as one
@@ -52,9 +53,12 @@ public class OutboxRelay {
 
 	private final EventProperties properties;
 
+	private final RedisKeyspace keyspace;
+
 	OutboxRelay(ReactiveStringRedisTemplate redis, SeatCatalog catalog, EventPublisher publisher,
-			EventProperties properties) {
+			EventProperties properties, RedisKeyspace keyspace) {
 		this.redis = redis;
+		this.keyspace = keyspace;
 		this.catalog = catalog;
 		this.publisher = publisher;
 		this.properties = properties;
@@ -79,7 +83,7 @@ public class OutboxRelay {
 	}
 
 	Mono<Long> relay(long scheduleId) {
-		String stream = this.catalog.keys(scheduleId).outbox();
+		String stream = OutboxKeys.of(this.keyspace, scheduleId).outbox();
 		return LuaScripts
 			.run(this.redis, this.read, List.of(stream), List.of(GROUP, this.consumerName,
 					String.valueOf(this.properties.claimIdle().toMillis()), String.valueOf(BATCH)))
@@ -139,7 +143,7 @@ public class OutboxRelay {
 
 	/** Entries waiting in one schedule's outbox (not yet confirmed by Kafka). */
 	public Mono<Long> backlog(long scheduleId) {
-		return this.redis.opsForStream().size(this.catalog.keys(scheduleId).outbox());
+		return this.redis.opsForStream().size(OutboxKeys.of(this.keyspace, scheduleId).outbox());
 	}
 
 }

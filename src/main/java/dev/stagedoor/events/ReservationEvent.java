@@ -5,7 +5,10 @@ import java.util.Map;
 /**
  * One change of a reservation, as the state scripts append it to a schedule's outbox.
  * {@code eventId} = {@code <reservationId>:<version>} is unique, so consumers apply each
- * event once; {@code version} orders the events of one reservation.
+ * event once; {@code version} orders the events of one reservation. {@code type} and
+ * {@code state} stay the wire strings (an {@link EventType} and a reservation state name):
+ * consumers and PostgreSQL store them as they are, and a type added later must not make an
+ * older consumer dead-letter the event; compare with {@link #is(EventType)}.
  */
 public record ReservationEvent(String eventId, String type, String reservationId, long scheduleId, String userId,
 		String seatIds, long amount, String state, long version, long at, Long heldUntil) {
@@ -18,6 +21,10 @@ public record ReservationEvent(String eventId, String type, String reservationId
 				required(fields, "state"), Long.parseLong(required(fields, "version")),
 				Long.parseLong(required(fields, "at")),
 				fields.containsKey("heldUntil") ? Long.valueOf(fields.get("heldUntil")) : null);
+	}
+
+	public boolean is(EventType type) {
+		return type.name().equals(this.type);
 	}
 
 	private static String required(Map<String, String> fields, String name) {

@@ -1,17 +1,18 @@
 package dev.stagedoor.payment;
 
-import java.util.List;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.payment.PaymentScripts.ConfirmStatus;
+import dev.stagedoor.payment.PaymentScripts.FailStatus;
 import dev.stagedoor.points.Wallets;
 import dev.stagedoor.points.Wallets.PaymentOutcome;
 import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationState;
 import dev.stagedoor.reservation.Reservations;
+import dev.stagedoor.reservation.StateReply;
 
 /**
  * The payment saga. (1) Lua HELD→PAYING opens an attempt (exactly one concurrent request
@@ -53,17 +54,17 @@ class PayingForReservation {
 	private Mono<PaymentResult> saga(String reservationId, String user) {
 		return this.reservations.findOwned(reservationId, user, false)
 			.flatMap(reservation -> this.scripts.begin(reservation, this.properties.window().toMillis())
-				.flatMap(reply -> switch (reply.get(0)) {
-					case "PAYING" -> debit(reservation, Long.parseLong(reply.get(1)));
-					case "CONFIRMED" -> current(reservation).map(PaymentResult.Confirmed::new);
-					case "IN_PROGRESS" -> current(reservation).map(PaymentResult.InProgress::new);
-					case "EXPIRED" -> {
+				.flatMap(reply -> switch (reply.status()) {
+					case PAYING -> debit(reservation, reply.attempt());
+					case CONFIRMED -> current(reservation).map(PaymentResult.Confirmed::new);
+					case IN_PROGRESS -> current(reservation).map(PaymentResult.InProgress::new);
+					case EXPIRED -> {
 						log.info("Expired: reservation {}, user {} (the hold had lapsed when its owner paid)",
 								reservation.id(), reservation.userId());
 						yield current(reservation).map(PaymentResult.InvalidState::new);
 					}
-					case "INVALID_STATE" -> current(reservation).map(PaymentResult.InvalidState::new);
-					default -> Mono.<PaymentResult>just(new PaymentResult.NotFound());
+					case INVALID_STATE -> current(reservation).map(PaymentResult.InvalidState::new);
+					case NOT_FOUND -> Mono.<PaymentResult>just(new PaymentResult.NotFound());
 				}))
 			.defaultIfEmpty(new PaymentResult.NotFound());
 	}
@@ -94,11 +95,11 @@ class PayingForReservation {
 	 */
 	static Mono<Void> complete(PaymentScripts scripts, Wallets wallets, Reservation reservation, long attempt) {
 		return scripts.confirm(reservation, attempt).flatMap(reply -> {
-			if ("CONFIRMED".equals(reply.get(0))) {
+			if (reply.status() == ConfirmStatus.CONFIRMED) {
 				log.info("Paid: reservation {}, user {}, {} points, seats {} sold", reservation.id(),
 						reservation.userId(), reservation.amount(), reservation.seatIds());
 			}
-			if (!"SEATS_LOST".equals(reply.get(0))) {
+			if (reply.status() != ConfirmStatus.SEATS_LOST) {
 				return Mono.<Void>empty();
 			}
 			return wallets.refund(reservation.id(), "seats-lost")
@@ -106,18 +107,18 @@ class PayingForReservation {
 				.flatMap(refunded -> scripts.fail(reservation, attempt, false)
 					.doOnNext(failed -> log.warn(
 							"Paid but its seats were lost: reservation {}, user {}, {} points refunded, now {}",
-							reservation.id(), reservation.userId(), refunded, failed.get(0))))
+							reservation.id(), reservation.userId(), refunded, failed.status())))
 				.then();
 		});
 	}
 
 	/** The line for a payment refused for want of points ({@code fail_payment.lua}'s reply). */
-	private static void logFailed(Reservation reservation, List<String> reply, long balance) {
-		if ("HELD".equals(reply.get(0))) {
+	private static void logFailed(Reservation reservation, StateReply<FailStatus> reply, long balance) {
+		if (reply.status() == FailStatus.HELD) {
 			log.info("Payment refused: reservation {}, user {}, balance {} < {} points; held again until {}",
 					reservation.id(), reservation.userId(), balance, reservation.amount(), reservation.heldUntil());
 		}
-		else if ("EXPIRED".equals(reply.get(0))) {
+		else if (reply.status() == FailStatus.EXPIRED) {
 			log.info("Expired: reservation {}, user {} (payment refused, balance {} < {} points, after the hold lapsed)",
 					reservation.id(), reservation.userId(), balance, reservation.amount());
 		}

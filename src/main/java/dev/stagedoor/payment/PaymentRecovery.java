@@ -7,8 +7,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.catalog.SeatCatalog;
 import dev.stagedoor.points.Wallets;
 import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationState;
@@ -40,9 +42,12 @@ class PaymentRecovery {
 
 	private final Clock clock;
 
+	private final SeatCatalog catalog;
+
 	PaymentRecovery(PaymentScripts scripts, Reservations reservations, Wallets wallets, PaymentProperties properties,
-			Clock clock) {
+			Clock clock, SeatCatalog catalog) {
 		this.scripts = scripts;
+		this.catalog = catalog;
 		this.reservations = reservations;
 		this.wallets = wallets;
 		this.properties = properties;
@@ -52,7 +57,7 @@ class PaymentRecovery {
 	/** Settles every stale payment of every known schedule; emits how many. */
 	Mono<Long> settleStale() {
 		long cutoff = this.clock.millis() - this.properties.window().toMillis();
-		return this.scripts.knownSchedules()
+		return Flux.fromIterable(this.catalog.knownScheduleIds())
 			.flatMap(schedule -> this.scripts.stalePayments(schedule, cutoff, BATCH), 4)
 			.flatMap(id -> this.reservations.findOwned(id, null, true), 8)
 			.filter(reservation -> reservation.state() == ReservationState.PAYING)
@@ -74,7 +79,7 @@ class PaymentRecovery {
 				}
 				return this.scripts.fail(reservation, attempt, true)
 					.doOnNext(reply -> log.info("Stale payment settled: reservation {}, user {}, attempt {}: not paid, "
-							+ "voided, now {}", reservation.id(), reservation.userId(), attempt, reply.get(0)))
+							+ "voided, now {}", reservation.id(), reservation.userId(), attempt, reply.status()))
 					.then();
 			}));
 	}

@@ -6,65 +6,114 @@ import java.util.List;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.stagedoor.catalog.ScheduleKeys;
-import dev.stagedoor.catalog.SeatCatalog;
+import dev.stagedoor.events.OutboxKeys;
+import dev.stagedoor.reservation.ExpiryMember;
 import dev.stagedoor.reservation.Reservation;
-import dev.stagedoor.support.LuaScripts;
+import dev.stagedoor.reservation.ReservationKeys;
+import dev.stagedoor.reservation.ReservationState;
+import dev.stagedoor.reservation.StateReply;
+import dev.stagedoor.support.LuaScript;
+import dev.stagedoor.support.RedisKeyspace;
+import dev.stagedoor.support.ScriptReply;
 
-/** The payment transitions of a reservation, one Lua script each, and the reads they need. */
+/**
+ * The payment transitions of a reservation, one Lua script each, the one place their
+ * replies are decoded, and the reads they need.
+ */
 @Component
 class PaymentScripts {
 
-	private final RedisScript<List<Object>> begin = LuaScripts.load("begin_payment");
+	private final LuaScript begin = LuaScript.load("begin_payment");
 
-	private final RedisScript<List<Object>> confirm = LuaScripts.load("confirm_payment");
+	private final LuaScript confirm = LuaScript.load("confirm_payment");
 
-	private final RedisScript<List<Object>> fail = LuaScripts.load("fail_payment");
+	private final LuaScript fail = LuaScript.load("fail_payment");
 
 	private final ReactiveStringRedisTemplate redis;
 
-	private final SeatCatalog catalog;
+	private final RedisKeyspace keyspace;
 
-	PaymentScripts(ReactiveStringRedisTemplate redis, SeatCatalog catalog) {
+	PaymentScripts(ReactiveStringRedisTemplate redis, RedisKeyspace keyspace) {
 		this.redis = redis;
-		this.catalog = catalog;
+		this.keyspace = keyspace;
 	}
 
-	Mono<List<String>> begin(Reservation reservation, long windowMillis) {
-		ScheduleKeys k = this.catalog.keys(reservation.scheduleId());
-		List<String> keys = new ArrayList<>(List.of(k.reservation(reservation.id()), k.paying(), k.expiry(),
-				k.outbox(), k.userLive(reservation.userId())));
-		reservation.seatIds().forEach(seat -> keys.add(k.hold(seat)));
-		return LuaScripts.run(this.redis, this.begin, keys, List.of(reservation.userId(), String.valueOf(windowMillis)));
+	/** The keys the payment scripts take: reservation, paying, expiry, [sold,] outbox, user's live, then the holds. */
+	private List<String> transitionKeys(Reservation reservation, boolean withSold) {
+		long schedule = reservation.scheduleId();
+		ScheduleKeys s = ScheduleKeys.of(this.keyspace, schedule);
+		ReservationKeys r = ReservationKeys.of(this.keyspace, schedule);
+		List<String> keys = new ArrayList<>(List.of(r.reservation(reservation.id()),
+				PaymentKeys.of(this.keyspace, schedule).paying(), r.expiry()));
+		if (withSold) {
+			keys.add(s.sold());
+		}
+		keys.add(OutboxKeys.of(this.keyspace, schedule).outbox());
+		keys.add(r.userLive(reservation.userId()));
+		reservation.seatIds().forEach(seat -> keys.add(s.hold(seat)));
+		return keys;
 	}
 
-	Mono<List<String>> confirm(Reservation reservation, long attempt) {
-		ScheduleKeys k = this.catalog.keys(reservation.scheduleId());
-		List<String> keys = new ArrayList<>(List.of(k.reservation(reservation.id()), k.paying(), k.expiry(), k.sold(),
-				k.outbox(), k.userLive(reservation.userId())));
-		reservation.seatIds().forEach(seat -> keys.add(k.hold(seat)));
-		return LuaScripts.run(this.redis, this.confirm, keys, List.of(String.valueOf(attempt)));
+	Mono<Begin> begin(Reservation reservation, long windowMillis) {
+		return this.begin
+			.run(this.redis, transitionKeys(reservation, false),
+					List.of(reservation.userId(), String.valueOf(windowMillis)))
+			.map(Begin::of);
+	}
+
+	/** {@code begin_payment.lua}'s reply; {@code attempt} only with PAYING (0 otherwise). */
+	record Begin(BeginStatus status, ReservationState state, long version, long attempt) {
+
+		static Begin of(ScriptReply reply) {
+			StateReply<BeginStatus> common = StateReply.of(reply, BeginStatus.class);
+			return new Begin(common.status(), common.state(), common.version(),
+					common.status() == BeginStatus.PAYING ? reply.number("attempt") : 0);
+		}
+
+	}
+
+	enum BeginStatus {
+
+		PAYING, CONFIRMED, IN_PROGRESS, EXPIRED, INVALID_STATE, NOT_FOUND
+
+	}
+
+	Mono<StateReply<ConfirmStatus>> confirm(Reservation reservation, long attempt) {
+		return this.confirm.run(this.redis, transitionKeys(reservation, true), List.of(String.valueOf(attempt)))
+			.map(reply -> StateReply.of(reply, ConfirmStatus.class));
+	}
+
+	/** {@code confirm_payment.lua}'s statuses. */
+	enum ConfirmStatus {
+
+		CONFIRMED, ALREADY, SEATS_LOST, INVALID_STATE, NOT_FOUND
+
 	}
 
 	/** {@code backToHold}: HELD again if the hold's deadline is ahead; otherwise always EXPIRED. */
-	Mono<List<String>> fail(Reservation reservation, long attempt, boolean backToHold) {
-		ScheduleKeys k = this.catalog.keys(reservation.scheduleId());
-		List<String> keys = new ArrayList<>(List.of(k.reservation(reservation.id()), k.paying(), k.expiry(),
-				k.outbox(), k.userLive(reservation.userId())));
-		reservation.seatIds().forEach(seat -> keys.add(k.hold(seat)));
-		return LuaScripts.run(this.redis, this.fail, keys,
-				List.of(String.valueOf(attempt), backToHold ? "hold" : "expire"));
+	Mono<StateReply<FailStatus>> fail(Reservation reservation, long attempt, boolean backToHold) {
+		return this.fail
+			.run(this.redis, transitionKeys(reservation, false),
+					List.of(String.valueOf(attempt), backToHold ? "hold" : "expire"))
+			.map(reply -> StateReply.of(reply, FailStatus.class));
+	}
+
+	/** {@code fail_payment.lua}'s statuses. */
+	enum FailStatus {
+
+		HELD, EXPIRED, NOT_PAYING, NOT_FOUND
+
 	}
 
 	/** The attempt a PAYING reservation is in, and when it began (ms), read together. */
 	Mono<Attempt> attempt(Reservation reservation) {
 		return this.redis.<String, String>opsForHash()
-			.multiGet(this.catalog.keys(reservation.scheduleId()).reservation(reservation.id()),
+			.multiGet(ReservationKeys.of(this.keyspace, reservation.scheduleId()).reservation(reservation.id()),
 					List.of("attempt", "payingSince"))
 			.filter(values -> values.get(0) != null && values.get(1) != null)
 			.map(values -> new Attempt(Long.parseLong(values.get(0)), Long.parseLong(values.get(1))));
@@ -76,13 +125,9 @@ class PaymentScripts {
 	/** Reservation ids whose payment began at or before {@code beganBefore} ms. */
 	Flux<String> stalePayments(long scheduleId, long beganBefore, int limit) {
 		return this.redis.opsForZSet()
-			.rangeByScore(this.catalog.keys(scheduleId).paying(), Range.closed(0.0, (double) beganBefore),
+			.rangeByScore(PaymentKeys.of(this.keyspace, scheduleId).paying(), Range.closed(0.0, (double) beganBefore),
 					Limit.limit().count(limit))
-			.map(member -> member.substring(0, member.indexOf('|')));
-	}
-
-	Flux<Long> knownSchedules() {
-		return Flux.fromIterable(this.catalog.knownScheduleIds());
+			.map(member -> ExpiryMember.parse(member).reservationId());
 	}
 
 }

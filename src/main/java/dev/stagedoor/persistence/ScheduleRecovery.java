@@ -12,16 +12,21 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.cancellation.CancellationKeys;
+import dev.stagedoor.cancellation.RebuiltCancellations;
 import dev.stagedoor.catalog.ScheduleKeys;
 import dev.stagedoor.catalog.SeatCatalog;
 import dev.stagedoor.inventory.Inventories;
-import dev.stagedoor.support.LuaScripts;
+import dev.stagedoor.payment.PaymentKeys;
+import dev.stagedoor.reservation.ReservationKeys;
+import dev.stagedoor.reservation.ReservationState;
+import dev.stagedoor.support.LuaScript;
+import dev.stagedoor.support.RedisKeyspace;
 
 /**
  * Rebuilds a schedule's Redis state from PostgreSQL: the seat catalog, then every
@@ -36,9 +41,7 @@ class ScheduleRecovery {
 
 	private static final Logger log = LoggerFactory.getLogger(ScheduleRecovery.class);
 
-	private final RedisScript<List<Object>> restore = LuaScripts.load("restore_reservation");
-
-	private final RedisScript<List<Object>> completeCancellation = LuaScripts.load("complete_cancellation");
+	private final LuaScript restore = LuaScript.load("restore_reservation");
 
 	private final SeatCatalog catalog;
 
@@ -50,10 +53,17 @@ class ScheduleRecovery {
 
 	private final Duration paymentWindow;
 
+	private final RedisKeyspace keyspace;
+
+	private final RebuiltCancellations cancellations;
+
 	ScheduleRecovery(SeatCatalog catalog, Inventories inventories, DatabaseClient db, ReactiveStringRedisTemplate redis,
-			@Value("${stagedoor.payment.window:60s}") Duration paymentWindow) {
+			@Value("${stagedoor.payment.window:60s}") Duration paymentWindow, RedisKeyspace keyspace,
+			RebuiltCancellations cancellations) {
 		this.catalog = catalog;
 		this.inventories = inventories;
+		this.keyspace = keyspace;
+		this.cancellations = cancellations;
 		this.db = db;
 		this.redis = redis;
 		this.paymentWindow = paymentWindow;
@@ -97,7 +107,7 @@ class ScheduleRecovery {
 			.map(row -> {
 				OffsetDateTime heldUntil = row.get("held_until", OffsetDateTime.class);
 				return new Row(row.get("id", String.class), row.get("user_id", String.class),
-						row.get("state", String.class), row.get("amount", Long.class), row.get("version", Long.class),
+						ReservationState.valueOf(row.get("state", String.class)), row.get("amount", Long.class), row.get("version", Long.class),
 						heldUntil == null ? 0 : heldUntil.toInstant().toEpochMilli(),
 						row.get("updated_at", OffsetDateTime.class).toInstant().toEpochMilli(),
 						Arrays.asList(row.get("seats", Long[].class)), row.get("paid_attempt", Long.class),
@@ -107,46 +117,43 @@ class ScheduleRecovery {
 	}
 
 	private Mono<Long> restore(long scheduleId, Row r) {
-		ScheduleKeys k = this.catalog.keys(scheduleId);
-		List<String> keys = new ArrayList<>(List.of(k.reservation(r.id()), k.expiry(), k.userLive(r.user()), k.sold(),
-				k.paying(), k.cancelling()));
-		r.seats().forEach(seat -> keys.add(k.hold(seat)));
+		ScheduleKeys s = ScheduleKeys.of(this.keyspace, scheduleId);
+		ReservationKeys k = ReservationKeys.of(this.keyspace, scheduleId);
+		String cancelling = CancellationKeys.of(this.keyspace, scheduleId).cancelling();
+		List<String> keys = new ArrayList<>(List.of(k.reservation(r.id()), k.expiry(), k.userLive(r.user()), s.sold(),
+				PaymentKeys.of(this.keyspace, scheduleId).paying(), cancelling));
+		r.seats().forEach(seat -> keys.add(s.hold(seat)));
 		// a HELD or PAYING reservation whose payment committed comes back as that attempt,
 		// due at once, so the payment recovery job confirms it; an unpaid PAYING one as its own
 		// attempt from when it began; either way its seats stay held until then
-		boolean paid = r.paidAttempt() != null && (r.state().equals("HELD") || r.state().equals("PAYING"));
-		String state = paid ? "PAYING" : r.state();
+		boolean paid = r.paidAttempt() != null
+				&& (r.state() == ReservationState.HELD || r.state() == ReservationState.PAYING);
+		ReservationState state = paid ? ReservationState.PAYING : r.state();
 		String attempt = paid ? String.valueOf(r.paidAttempt()) : String.valueOf(r.version());
 		String payingSince = paid ? "0" : String.valueOf(r.updatedAt());
 		List<String> args = new ArrayList<>(List.of(r.id(), String.valueOf(scheduleId), r.user(),
-				String.join(",", r.seats().stream().map(String::valueOf).toList()), String.valueOf(r.amount()), state,
+				String.join(",", r.seats().stream().map(String::valueOf).toList()), String.valueOf(r.amount()), state.name(),
 				String.valueOf(r.version()), String.valueOf(r.heldUntil()), String.valueOf(r.updatedAt()), attempt,
 				String.valueOf(2 * this.paymentWindow.toMillis()), payingSince));
 		r.seats().forEach(seat -> args.add(String.valueOf(seat)));
-		Mono<Long> restored = LuaScripts.run(this.redis, this.restore, keys, args)
-			.map(reply -> Long.parseLong(reply.get(0)));
-		if (!(r.state().equals("CANCELLING") && r.refunded())) {
+		Mono<Long> restored = this.restore.run(this.redis, keys, args)
+			.map(reply -> reply.status(RestoreStatus.class) == RestoreStatus.RESTORED ? 1L : 0L);
+		if (!(r.state() == ReservationState.CANCELLING && r.refunded())) {
 			return restored;
 		}
 		// refunded already, so the worker finished its part and its CANCEL_REQUESTED is long
 		// consumed: complete the cancellation here (seats back on sale, CANCELLED event)
-		return restored.flatMap(count -> LuaScripts
-			.run(this.redis, this.completeCancellation,
-					List.of(k.reservation(r.id()), k.cancelling(), k.sold(), k.outbox(), k.userLive(r.user())), List.of())
-			.doOnNext(reply -> {
-				if ("CANCELLED".equals(reply.get(0))) {
-					log.info("Cancelled: reservation {}, user {}, seats {} back on sale (completed by the rebuild)", r.id(),
-							r.user(), r.seats());
-				}
-			})
-			.then(this.db.sql("UPDATE cancellation SET completed_at = now() WHERE reservation_id = :r AND completed_at IS NULL")
-				.bind("r", r.id())
-				.fetch()
-				.rowsUpdated())
-			.thenReturn(count));
+		return restored.flatMap(count -> this.cancellations.completeRefunded(r.id()).thenReturn(count));
 	}
 
-	private record Row(String id, String user, String state, long amount, long version, long heldUntil, long updatedAt,
+	/** {@code restore_reservation.lua}'s statuses (both with the version Redis has now). */
+	enum RestoreStatus {
+
+		RESTORED, SKIPPED
+
+	}
+
+	private record Row(String id, String user, ReservationState state, long amount, long version, long heldUntil, long updatedAt,
 			List<Long> seats, Long paidAttempt, boolean refunded) {
 	}
 

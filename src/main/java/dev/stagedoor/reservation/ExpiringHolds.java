@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.stagedoor.catalog.SeatCatalog;
@@ -22,8 +23,8 @@ class ExpiringHolds {
 	static final int BATCH = 200;
 
 	@Bean
-	Ticker holdReaper(HoldProperties properties, ReservationScripts scripts, Clock clock) {
-		return new Ticker("hold reaper", properties.reaperInterval(), () -> reapAll(scripts, clock));
+	Ticker holdReaper(HoldProperties properties, ReservationScripts scripts, SeatCatalog catalog, Clock clock) {
+		return new Ticker("hold reaper", properties.reaperInterval(), () -> reapAll(scripts, catalog, clock));
 	}
 
 	@Bean
@@ -31,9 +32,9 @@ class ExpiringHolds {
 		return new Ticker("schedule refresh", Duration.ofSeconds(30), catalog::refresh);
 	}
 
-	static Mono<Long> reapAll(ReservationScripts scripts, Clock clock) {
+	static Mono<Long> reapAll(ReservationScripts scripts, SeatCatalog catalog, Clock clock) {
 		long now = clock.millis();
-		return scripts.knownSchedules()
+		return Flux.fromIterable(catalog.knownScheduleIds())
 			.flatMap(schedule -> scripts.expireDue(schedule, now, BATCH), 8)
 			.reduce(0L, Long::sum);
 	}

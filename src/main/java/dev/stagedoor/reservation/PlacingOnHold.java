@@ -22,6 +22,9 @@ class PlacingOnHold {
 
 	private static final Logger log = LoggerFactory.getLogger(PlacingOnHold.class);
 
+	/** How many fresh ids one hold tries when the script finds its id taken. */
+	static final int ID_ATTEMPTS = 3;
+
 	private final SeatCatalog catalog;
 
 	private final AdmissionCheck admission;
@@ -50,30 +53,45 @@ class PlacingOnHold {
 	}
 
 	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds) {
+		return placeHold(scheduleId, user, seatIds, ID_ATTEMPTS);
+	}
+
+	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds, int attemptsLeft) {
 		String id = ReservationIds.next(scheduleId);
 		return this.scripts
 			.hold(scheduleId, id, user, seatIds, this.properties.ttl().toMillis(), this.properties.maxSeatsPerUser())
-			.map(reply -> switch (reply.get(0)) {
-				case "HELD" -> held(new Reservation(id, scheduleId, user, seatIds, ReservationState.HELD,
-						Long.parseLong(reply.get(2)), Instant.ofEpochMilli(Long.parseLong(reply.get(1))), 1,
+			.flatMap(reply -> switch (reply.status()) {
+				case HELD -> Mono.just(held(new Reservation(id, scheduleId, user, seatIds, ReservationState.HELD,
+						reply.amount(), Instant.ofEpochMilli(reply.heldUntil()), 1,
 						Map.of(1L, new Reservation.Transition(1, ReservationState.HELD,
-								Instant.ofEpochMilli(Long.parseLong(reply.get(3)))))));
-				case "NOT_FOUND" -> new HoldResult.SeatsNotFound(ids(reply));
-				case "UNAVAILABLE" -> new HoldResult.SeatsUnavailable(ids(reply));
-				case "LIMIT" -> new HoldResult.LimitExceeded(Integer.parseInt(reply.get(1)),
-						this.properties.maxSeatsPerUser());
-				default -> throw new IllegalStateException("hold_seats.lua replied " + reply);
+								Instant.ofEpochMilli(reply.createdAt()))))));
+				case NOT_FOUND -> Mono.just(new HoldResult.SeatsNotFound(reply.seatIds()));
+				case UNAVAILABLE -> Mono.just(new HoldResult.SeatsUnavailable(reply.seatIds()));
+				case LIMIT -> Mono.just(
+						new HoldResult.LimitExceeded(reply.alreadyHeld(), this.properties.maxSeatsPerUser()));
+				case DUPLICATE_ID -> duplicateId(scheduleId, user, seatIds, id, attemptsLeft);
 			});
+	}
+
+	/**
+	 * The new id is taken: with 16 random base-36 characters only a broken random source makes
+	 * that happen, and the client is not at fault, so the hold is tried again with a fresh id
+	 * (nothing was written). Only a source that keeps repeating itself ends in an error.
+	 */
+	private Mono<HoldResult> duplicateId(long scheduleId, String user, List<Long> seatIds, String id,
+			int attemptsLeft) {
+		if (attemptsLeft <= 1) {
+			return Mono.error(new IllegalStateException("hold_seats.lua found every new reservation id taken, last "
+					+ id + ": is the random source broken?"));
+		}
+		log.warn("Reservation id {} is taken already; holding again with a new id", id);
+		return placeHold(scheduleId, user, seatIds, attemptsLeft - 1);
 	}
 
 	private static HoldResult held(Reservation reservation) {
 		log.info("Held: reservation {}, user {}, seats {}, {} points, until {}", reservation.id(), reservation.userId(),
 				reservation.seatIds(), reservation.amount(), reservation.heldUntil());
 		return new HoldResult.Held(reservation);
-	}
-
-	private static List<Long> ids(List<String> reply) {
-		return reply.subList(1, reply.size()).stream().map(Long::valueOf).toList();
 	}
 
 }

@@ -5,6 +5,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.reservation.ReservationScripts.ReleaseStatus;
+
 /**
  * The owner cancels a reservation. A HELD one is released at once (CANCELLED, seats free).
  * Later states belong to the payment and cancellation flows.
@@ -26,18 +28,18 @@ public class ReleasingHold {
 	public Mono<CancelResult> cancel(String reservationId, String user) {
 		return this.reservations.findOwned(reservationId, user, false)
 			.flatMap(reservation -> this.scripts.release(reservation, user).doOnNext(reply -> {
-				if ("CANCELLED".equals(reply.get(0))) {
+				if (reply.status() == ReleaseStatus.CANCELLED) {
 					log.info("Released: reservation {}, user {}, seats {} free again (cancelled while held)",
 							reservation.id(), user, reservation.seatIds());
 				}
-				else if ("EXPIRED".equals(reply.get(0))) {
+				else if (reply.status() == ReleaseStatus.EXPIRED) {
 					log.info("Expired: reservation {}, user {} (the hold had lapsed when its owner cancelled it)",
 							reservation.id(), user);
 				}
-			}).flatMap(reply -> switch (reply.get(0)) {
-				case "CANCELLED", "ALREADY" -> current(reservation, user).map(CancelResult.Cancelled::new);
-				case "EXPIRED", "INVALID_STATE" -> current(reservation, user).map(CancelResult.InvalidState::new);
-				default -> Mono.just(new CancelResult.NotFound());
+			}).flatMap(reply -> switch (reply.status()) {
+				case CANCELLED, ALREADY -> current(reservation, user).map(CancelResult.Cancelled::new);
+				case EXPIRED, INVALID_STATE -> current(reservation, user).map(CancelResult.InvalidState::new);
+				case NOT_FOUND -> Mono.<CancelResult>just(new CancelResult.NotFound());
 			}))
 			.cast(CancelResult.class)
 			.defaultIfEmpty(new CancelResult.NotFound());

@@ -16,4 +16,13 @@ public record RedisKeyspace(@DefaultValue("") String keyPrefix) {
 		return this.keyPrefix + "{" + kind + ":" + id + "}";
 	}
 
+	/**
+	 * The root every key of one schedule starts with, whichever feature owns the key: a
+	 * script may touch only keys of one cluster slot, and a reservation's transitions touch
+	 * catalog, reservation, payment, cancellation and outbox keys of its schedule at once.
+	 */
+	public String schedule(long scheduleId) {
+		return root("s", scheduleId);
+	}
+
 }

@@ -28,13 +28,13 @@ import dev.stagedoor.Concerts;
 import dev.stagedoor.Drops;
 import dev.stagedoor.TestInfrastructure;
 import dev.stagedoor.TestTokens;
-import dev.stagedoor.catalog.ScheduleKeys;
 import dev.stagedoor.catalog.SeatCatalog;
 import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
 import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationState;
 import dev.stagedoor.reservation.Reservations;
+import dev.stagedoor.support.RedisKeyspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,6 +80,9 @@ class DropBenchmark {
 
 	@Autowired
 	SeatCatalog catalog;
+
+	@Autowired
+	RedisKeyspace keyspace;
 
 	@Autowired
 	Reservations reservations;
@@ -243,7 +246,7 @@ class DropBenchmark {
 	}
 
 	private Map<String, Object> baselines() {
-		HoldBaselines baselines = new HoldBaselines(this.db, this.tx, this.redis);
+		HoldBaselines baselines = new HoldBaselines(this.db, this.tx, this.redis, this.keyspace);
 		// thousands of attempts each: at ~20,000/s a run of 1,000 lasts 50 ms, too short to be stable
 		int hotAttempts = Integer.getInteger("stagedoor.bench.hot-attempts", 10_000);
 		int spread = Integer.getInteger("stagedoor.bench.spread-attempts", 10_000);
@@ -255,7 +258,6 @@ class DropBenchmark {
 			.stream()
 			.sorted()
 			.toList();
-		ScheduleKeys keys = this.catalog.keys(schedule);
 		String run = UUID.randomUUID().toString().substring(0, 6);
 		List<String> users = HoldBaselines.users("b" + run, Math.max(hotAttempts, spread));
 		Map<String, Object> results = new LinkedHashMap<>();
@@ -265,14 +267,14 @@ class DropBenchmark {
 		HoldBaselines.measure(1_000, 64, i -> baselines.pessimistic(2, users.get(i) + "-w"));
 		HoldBaselines.measure(1_000, 64, i -> baselines.optimistic(3, users.get(i) + "-w"));
 		HoldBaselines.measure(1_000, 64,
-				i -> baselines.lua(keys, schedule, seatIds.get(seatIds.size() - 2), users.get(i) + "-w"));
+				i -> baselines.lua(schedule, seatIds.get(seatIds.size() - 2), users.get(i) + "-w"));
 		Map<String, Object> hotForUpdate = HoldBaselines.measure(hotAttempts, 64,
 				i -> baselines.pessimistic(1, users.get(i)));
 		baselines.prepareTable(spread + 1);
 		Map<String, Object> hotOptimistic = HoldBaselines.measure(hotAttempts, 64,
 				i -> baselines.optimistic(1, users.get(i)));
 		Map<String, Object> hotLua = HoldBaselines.measure(hotAttempts, 64,
-				i -> baselines.lua(keys, schedule, seatIds.get(seatIds.size() - 1), users.get(i)));
+				i -> baselines.lua(schedule, seatIds.get(seatIds.size() - 1), users.get(i)));
 		baselines.prepareTable(spread + 1);
 		Map<String, Object> spreadForUpdate = HoldBaselines.measure(spread, 64,
 				i -> baselines.pessimistic(i + 1, users.get(i)));
@@ -280,7 +282,7 @@ class DropBenchmark {
 		Map<String, Object> spreadOptimistic = HoldBaselines.measure(spread, 64,
 				i -> baselines.optimistic(i + 1, users.get(i)));
 		Map<String, Object> spreadLua = HoldBaselines.measure(spread, 64,
-				i -> baselines.lua(keys, schedule, seatIds.get(i), users.get(i) + "-s"));
+				i -> baselines.lua(schedule, seatIds.get(i), users.get(i) + "-s"));
 		for (Map<String, Object> hot : List.of(hotForUpdate, hotOptimistic, hotLua)) {
 			assertThat(hot.get("winners")).as("exactly one winner on a hot seat: %s", hot).isEqualTo(1);
 		}

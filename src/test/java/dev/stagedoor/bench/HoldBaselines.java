@@ -16,7 +16,10 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.stagedoor.catalog.ScheduleKeys;
+import dev.stagedoor.events.OutboxKeys;
+import dev.stagedoor.reservation.ReservationKeys;
 import dev.stagedoor.support.LuaScripts;
+import dev.stagedoor.support.RedisKeyspace;
 
 /**
  * The seed essays' ways to hold a seat, against the same PostgreSQL, next to Stagedoor's
@@ -40,10 +43,14 @@ final class HoldBaselines {
 
 	private final RedisScript<List<Object>> hold = LuaScripts.load("hold_seats");
 
-	HoldBaselines(DatabaseClient db, TransactionalOperator tx, ReactiveStringRedisTemplate redis) {
+	private final RedisKeyspace keyspace;
+
+	HoldBaselines(DatabaseClient db, TransactionalOperator tx, ReactiveStringRedisTemplate redis,
+			RedisKeyspace keyspace) {
 		this.db = db;
 		this.tx = tx;
 		this.redis = redis;
+		this.keyspace = keyspace;
 	}
 
 	/** Creates {@code seats} AVAILABLE rows in a table of its own. */
@@ -95,11 +102,13 @@ final class HoldBaselines {
 								: retries >= 5 ? Mono.just(false) : optimistic(seat, user, retries + 1)));
 	}
 
-	Mono<Boolean> lua(ScheduleKeys keys, long scheduleId, long seat, String user) {
+	Mono<Boolean> lua(long scheduleId, long seat, String user) {
 		String reservation = scheduleId + "-b" + Long.toString(System.nanoTime(), 36) + user.hashCode();
+		ScheduleKeys keys = ScheduleKeys.of(this.keyspace, scheduleId);
+		ReservationKeys reservationKeys = ReservationKeys.of(this.keyspace, scheduleId);
 		return LuaScripts.run(this.redis, this.hold,
-				List.of(keys.seats(), keys.sold(), keys.expiry(), keys.outbox(), keys.reservation(reservation),
-						keys.userLive(user), keys.hold(seat)),
+				List.of(keys.seats(), keys.sold(), reservationKeys.expiry(), OutboxKeys.of(this.keyspace, scheduleId).outbox(),
+						reservationKeys.reservation(reservation), reservationKeys.userLive(user), keys.hold(seat)),
 				List.of(user, reservation, String.valueOf(scheduleId), "300000", "4", String.valueOf(seat)))
 			.map(reply -> "HELD".equals(reply.get(0)));
 	}

@@ -22,10 +22,12 @@ import dev.stagedoor.Drops.Drop;
 import dev.stagedoor.Fans;
 import dev.stagedoor.Fans.Reply;
 import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.cancellation.CancellationScripts.RequestStatus;
 import dev.stagedoor.events.ReservationEvent;
 import dev.stagedoor.queue.WaitingRoom;
 import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.Reservations;
+import dev.stagedoor.reservation.StateReply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -152,9 +154,9 @@ class CancellationIntegrationTests {
 		Reservation bought = this.reservations.findOwned(id, user, false).block();
 
 		// the request, as the API makes it; the running worker races everything below
-		List<String> reply = this.scripts.request(bought, user).block();
-		assertThat(reply.get(0)).isEqualTo("CANCELLING");
-		long version = Long.parseLong(reply.get(1));
+		StateReply<RequestStatus> reply = this.scripts.request(bought, user).block();
+		assertThat(reply.status()).isEqualTo(RequestStatus.CANCELLING);
+		long version = reply.version();
 		ReservationEvent requested = new ReservationEvent(id + ":" + version, "CANCEL_REQUESTED", id,
 				drop.scheduleId(), user, String.valueOf(drop.seatIds().get(0)), bought.amount(), "CANCELLING", version,
 				System.currentTimeMillis(), null);

@@ -170,6 +170,9 @@ class PaymentIntegrationTests {
 	dev.stagedoor.catalog.SeatCatalog catalog;
 
 	@Autowired
+	dev.stagedoor.support.RedisKeyspace keyspace;
+
+	@Autowired
 	org.springframework.data.redis.core.ReactiveStringRedisTemplate redis;
 
 	@Test
@@ -178,7 +181,7 @@ class PaymentIntegrationTests {
 		String user = user();
 		String id = hold(drop, user, drop.seatIds().subList(0, 4));
 		dev.stagedoor.reservation.Reservation held = this.reservations.findOwned(id, user, false).block();
-		String live = this.catalog.keys(drop.scheduleId()).userLive(user);
+		String live = dev.stagedoor.reservation.ReservationKeys.of(this.keyspace, drop.scheduleId()).userLive(user);
 		assertThat(this.redis.<String, String>opsForHash().get(live, id).block())
 			.isEqualTo("4:" + held.heldUntil().toEpochMilli());
 

@@ -24,7 +24,9 @@ import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
 import dev.stagedoor.reservation.HoldingClient;
 import dev.stagedoor.reservation.Reservation;
+import dev.stagedoor.reservation.ReservationKeys;
 import dev.stagedoor.reservation.Reservations;
+import dev.stagedoor.support.RedisKeyspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -64,6 +66,9 @@ class PaymentRecoveryIntegrationTests {
 	SeatCatalog catalog;
 
 	@Autowired
+	RedisKeyspace keyspace;
+
+	@Autowired
 	ReactiveStringRedisTemplate redis;
 
 	@Test
@@ -75,8 +80,8 @@ class PaymentRecoveryIntegrationTests {
 		Reservation held = hold(drop, user, drop.seatIds().get(0));
 
 		String member = held.id() + "|" + user;
-		String expiry = this.catalog.keys(drop.scheduleId()).expiry();
-		long attempt = Long.parseLong(this.scripts.begin(held, 1000).block().get(1));
+		String expiry = ReservationKeys.of(this.keyspace, drop.scheduleId()).expiry();
+		long attempt = this.scripts.begin(held, 1000).block().attempt();
 		assertThat(fans.reservation(user, held.id()).block().state()).isEqualTo("PAYING");
 		// while paying, it is the recovery job's, not the hold reaper's
 		assertThat(this.redis.opsForZSet().score(expiry, member).blockOptional()).isEmpty();
@@ -107,7 +112,7 @@ class PaymentRecoveryIntegrationTests {
 		fans.charge(user, "c", 1000).block();
 		Reservation held = hold(drop, user, drop.seatIds().get(0));
 
-		long attempt = Long.parseLong(this.scripts.begin(held, 1000).block().get(1));
+		long attempt = this.scripts.begin(held, 1000).block().attempt();
 		assertThat(this.wallets.pay(held.id(), attempt, user, held.amount()).block())
 			.isInstanceOf(PaymentOutcome.Paid.class);
 
@@ -128,7 +133,7 @@ class PaymentRecoveryIntegrationTests {
 		fans.charge(user, "c", 1000).block();
 		long seat = drop.seatIds().get(0);
 		Reservation held = hold(drop, user, seat);
-		long attempt = Long.parseLong(this.scripts.begin(held, 1000).block().get(1));
+		long attempt = this.scripts.begin(held, 1000).block().attempt();
 		this.wallets.pay(held.id(), attempt, user, held.amount()).block();
 		// Redis lost the hold (say, a failover to a replica that had not seen the extension)
 		// and another reservation got the seat
@@ -146,7 +151,7 @@ class PaymentRecoveryIntegrationTests {
 		String user = user();
 		fans.charge(user, "c", 1000).block();
 		Reservation held = hold(drop, user, drop.seatIds().get(0));
-		long attempt = Long.parseLong(this.scripts.begin(held, 1000).block().get(1));
+		long attempt = this.scripts.begin(held, 1000).block().attempt();
 		this.wallets.pay(held.id(), attempt, user, held.amount()).block();
 		// the saga found the seat taken and refunded, then died before expiring the
 		// reservation; meanwhile the seat became free again
@@ -169,7 +174,7 @@ class PaymentRecoveryIntegrationTests {
 			String user = user();
 			fans.charge(user, "c", 1000).block();
 			Reservation held = hold(drop, user, drop.seatIds().get(round));
-			long attempt = Long.parseLong(this.scripts.begin(held, 1000).block().get(1));
+			long attempt = this.scripts.begin(held, 1000).block().attempt();
 
 			// when the attempt turns stale: eight instances' recovery passes (and this
 			// context's own ticker) against the request that comes back to debit it

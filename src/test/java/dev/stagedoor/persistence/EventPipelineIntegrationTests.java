@@ -48,6 +48,9 @@ class EventPipelineIntegrationTests {
 	SeatCatalog catalog;
 
 	@Autowired
+	dev.stagedoor.support.RedisKeyspace keyspace;
+
+	@Autowired
 	ReservationRecords records;
 
 	@Autowired
@@ -218,7 +221,7 @@ class EventPipelineIntegrationTests {
 	@Test
 	void anEntryLeftPendingByADeadInstanceIsPublishedByAnother() {
 		Drop drop = Drops.create(this.port, "takeover", 1, 4);
-		String stream = this.catalog.keys(drop.scheduleId()).outbox();
+		String stream = dev.stagedoor.events.OutboxKeys.of(this.keyspace, drop.scheduleId()).outbox();
 		ReservationEvent orphan = event(reservationId("orphan"), 1, "HELD");
 		// atomically (so the live relay cannot take it first): the entry is appended and read by
 		// a relay instance "dead-instance", which then dies before Kafka acknowledged it

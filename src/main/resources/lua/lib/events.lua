@@ -1,0 +1,16 @@
+-- The one place that writes an outbox entry: the event schema of the README ("Reservation
+-- events"). Every change of a reservation appends exactly these fields, in this order, for
+-- the state the reservation is in after the change (r.state, r.version). heldUntil is only
+-- on the events that start or restart a hold (HELD, PAYMENT_FAILED back to HELD).
+local function append_event(outbox, r, type, heldUntil, now)
+  local fields = {'eventId', r.id .. ':' .. r.version, 'type', type, 'reservationId', r.id,
+    'scheduleId', r.scheduleId, 'userId', r.userId, 'seatIds', r.seatIds, 'amount', r.amount,
+    'state', r.state, 'version', tostring(r.version)}
+  if heldUntil then
+    fields[#fields + 1] = 'heldUntil'
+    fields[#fields + 1] = tostring(heldUntil)
+  end
+  fields[#fields + 1] = 'at'
+  fields[#fields + 1] = tostring(now)
+  redis.call('XADD', outbox, '*', unpack(fields))
+end

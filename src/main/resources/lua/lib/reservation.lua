@@ -1,0 +1,81 @@
+-- A reservation hash and the formats other keys keep about it, shared by every script that
+-- changes one (uses append_event from events.lua).
+
+local RESERVATION_FIELDS = {'id', 'scheduleId', 'userId', 'seatIds', 'amount', 'state', 'version', 'heldUntil',
+  'attempt'}
+
+-- The reservation in hash `key`, by field name (version and heldUntil as numbers); nil if none.
+local function read_reservation(key)
+  local values = redis.call('HMGET', key, unpack(RESERVATION_FIELDS))
+  if not values[1] then
+    return nil
+  end
+  local r = {key = key}
+  for i, field in ipairs(RESERVATION_FIELDS) do
+    if values[i] then
+      r[field] = values[i]
+    end
+  end
+  r.version = tonumber(r.version)
+  r.heldUntil = r.heldUntil and tonumber(r.heldUntil)
+  return r
+end
+
+-- A reservation's member in the expiry, paying and cancelling sorted sets: "reservationId|user".
+local function member(r)
+  return r.id .. '|' .. r.userId
+end
+
+-- The history entry of one version: field h<version> = STATE|ms (Reservation.fromHash reads it).
+local function history(version, state, at)
+  return 'h' .. version, state .. '|' .. at
+end
+
+-- KEYS[first], KEYS[first + 1], ... (the hold keys a script gets after its fixed keys).
+local function keys_from(first)
+  local keys = {}
+  for i = first, #KEYS do
+    keys[#keys + 1] = KEYS[i]
+  end
+  return keys
+end
+
+-- Moves r to `state`: version + 1 with its history entry, and any extra fields (name, value,
+-- ...) in the same HSET. r is updated; returns the new version.
+local function transition(r, state, now, ...)
+  r.version = r.version + 1
+  r.state = state
+  local field, entry = history(r.version, state, now)
+  redis.call('HSET', r.key, 'state', state, 'version', tostring(r.version), field, entry, ...)
+  return r.version
+end
+
+-- Ends a HELD or PAYING reservation without a sale (state CANCELLED or EXPIRED): the hold
+-- keys it still owns are deleted (a seat someone else holds since is left alone), it leaves
+-- the hold deadlines and the user's live reservations, and its event is appended.
+-- k: {expiry =, userLive =, outbox =}; holds: its hold keys (empty when their TTL freed them).
+local function end_reservation(r, k, holds, state, type, now)
+  for _, hold in ipairs(holds) do
+    if redis.call('GET', hold) == r.id then
+      redis.call('DEL', hold)
+    end
+  end
+  transition(r, state, now)
+  redis.call('ZREM', k.expiry, member(r))
+  redis.call('HDEL', k.userLive, r.id)
+  append_event(k.outbox, r, type, nil, now)
+  return r.version
+end
+
+-- The one "expire this reservation" transition, shared by begin_payment, fail_payment,
+-- release_hold and expire_holds: EXPIRED state, EXPIRED event.
+local function expire_reservation(r, k, holds, now)
+  return end_reservation(r, k, holds, 'EXPIRED', 'EXPIRED', now)
+end
+
+-- The reply of a script that looks at or changes a reservation, read by name in Java: the
+-- status, the reservation's state and version after the call, then any extra fields
+-- (name, value, ...). A script that finds no reservation replies {'NOT_FOUND'} alone.
+local function state_reply(status, r, ...)
+  return {status, 'state', r.state, 'version', tostring(r.version), ...}
+end

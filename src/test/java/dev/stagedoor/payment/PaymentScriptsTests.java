@@ -1,0 +1,230 @@
+package dev.stagedoor.payment;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.stagedoor.catalog.ScheduleKeys;
+import dev.stagedoor.payment.PaymentScripts.Begin;
+import dev.stagedoor.payment.PaymentScripts.BeginStatus;
+import dev.stagedoor.payment.PaymentScripts.ConfirmStatus;
+import dev.stagedoor.payment.PaymentScripts.FailStatus;
+import dev.stagedoor.reservation.HeldReservations;
+import dev.stagedoor.reservation.Reservation;
+import dev.stagedoor.reservation.ReservationKeys;
+import dev.stagedoor.reservation.ReservationState;
+import dev.stagedoor.reservation.StateReply;
+import dev.stagedoor.support.ScriptRedis;
+import dev.stagedoor.support.ScriptReply;
+import dev.stagedoor.support.UnexpectedReplyException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * begin_payment.lua, confirm_payment.lua and fail_payment.lua driven straight against Redis
+ * (no HTTP, no Spring context), through {@link PaymentScripts}: every reply each script's
+ * header documents, decoded by name, and the events they append.
+ */
+class PaymentScriptsTests {
+
+	static final long MINUTE = 60_000;
+
+	static final List<String> EVENT_FIELDS = List.of("eventId", "type", "reservationId", "scheduleId", "userId",
+			"seatIds", "amount", "state", "version", "at");
+
+	static ScriptRedis redis;
+
+	static PaymentScripts scripts;
+
+	static HeldReservations held;
+
+	@BeforeAll
+	static void connect() {
+		redis = ScriptRedis.open(PaymentScriptsTests.class);
+		scripts = new PaymentScripts(redis.template(), redis.keyspace());
+		held = new HeldReservations(redis);
+	}
+
+	@AfterAll
+	static void disconnect() {
+		redis.close();
+	}
+
+	@Test
+	void beginPaymentStartsAnAttemptThenSaysInProgress() {
+		long schedule = held.newSchedule();
+		Reservation reservation = held.hold(schedule, "fan", List.of(1L, 2L), MINUTE);
+		Begin begin = scripts.begin(reservation, MINUTE).block();
+		assertThat(begin).isEqualTo(new Begin(BeginStatus.PAYING, ReservationState.PAYING, 2, 2));
+		assertThat(redis.template().getExpire(ScheduleKeys.of(redis.keyspace(), schedule).hold(1)).block().toMillis())
+			.as("the hold lasts at least two payment windows").isGreaterThan(MINUTE + 50_000);
+		Map<String, String> event = held.events(schedule).get(1);
+		assertThat(event.keySet()).containsExactlyElementsOf(EVENT_FIELDS);
+		assertThat(event).containsEntry("type", "PAYMENT_STARTED").containsEntry("state", "PAYING");
+
+		assertThat(scripts.begin(reservation, MINUTE).block())
+			.isEqualTo(new Begin(BeginStatus.IN_PROGRESS, ReservationState.PAYING, 2, 0));
+	}
+
+	@Test
+	void beginPaymentSaysConfirmedOncePaid() {
+		long schedule = held.newSchedule();
+		Reservation reservation = held.hold(schedule, "fan", List.of(1L), MINUTE);
+		long attempt = scripts.begin(reservation, MINUTE).block().attempt();
+		scripts.confirm(reservation, attempt).block();
+		assertThat(scripts.begin(reservation, MINUTE).block())
+			.isEqualTo(new Begin(BeginStatus.CONFIRMED, ReservationState.CONFIRMED, 3, 0));
+	}
+
+	@Test
+	void beginPaymentExpiresALapsedHold() throws InterruptedException {
+		long schedule = held.newSchedule();
+		Reservation reservation = held.hold(schedule, "fan", List.of(1L), 1);
+		Thread.sleep(20);
+		assertThat(scripts.begin(reservation, MINUTE).block())
+			.isEqualTo(new Begin(BeginStatus.EXPIRED, ReservationState.EXPIRED, 2, 0));
+		assertThat(held.events(schedule).get(1)).containsEntry("type", "EXPIRED").containsEntry("version", "2");
+	}
+
+	@Test
+	void beginPaymentExpiresAHoldWhoseSeatSomeoneElseHolds() {
+		long schedule = held.newSchedule();
+		Reservation reservation = held.hold(schedule, "fan", List.of(1L, 2L), MINUTE);
+		String hold2 = ScheduleKeys.of(redis.keyspace(), schedule).hold(2);
+		redis.template().opsForValue().set(hold2, "someone-else").block();
+		assertThat(scripts.begin(reservation, MINUTE).block().status()).isEqualTo(BeginStatus.EXPIRED);
+		assertThat(redis.template().hasKey(ScheduleKeys.of(redis.keyspace(), schedule).hold(1)).block()).isFalse();
+		assertThat(redis.template().opsForValue().get(hold2).block()).isEqualTo("someone-else");
+	}
+
+	@Test
+	void beginPaymentRefusesAReleasedReservation() {
+		long schedule = held.newSchedule();
+		Reservation reservation = held.hold(schedule, "fan", List.of(1L), MINUTE);
+		setState(reservation, "CANCELLED");
+		assertThat(scripts.begin(reservation, MINUTE).block())
+			.isEqualTo(new Begin(BeginStatus.INVALID_STATE, ReservationState.CANCELLED, 1, 0));
+	}
+
+	@Test
+	void beginPaymentFindsNoReservationOfAnotherUser() {
+		long schedule = held.newSchedule();
+		Reservation reservation = held.hold(schedule, "fan", List.of(1L), MINUTE);
+		Reservation asSomeoneElse = new Reservation(reservation.id(), schedule, "intruder", reservation.seatIds(),
+				reservation.state(), reservation.amount(), reservation.heldUntil(), 1, Map.of());
+		assertThat(scripts.begin(asSomeoneElse, MINUTE).block())
+			.isEqualTo(new Begin(BeginStatus.NOT_FOUND, null, 0, 0));
+	}
+
+	@Test
+	void confirmPaymentSellsTheSeatsOnceForItsAttempt() {
+		long schedule = held.newSchedule();
+		Reservation reservation = held.hold(schedule, "fan", List.of(1L, 2L), MINUTE);
+		long attempt = scripts.begin(reservation, MINUTE).block().attempt();
+		assertThat(scripts.confirm(reservation, attempt).block())
+			.isEqualTo(new StateReply<>(ConfirmStatus.CONFIRMED, ReservationState.CONFIRMED, 3));
+		assertThat(redis.template().opsForHash().entries(ScheduleKeys.of(redis.keyspace(), schedule).sold())
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
+			.block()).containsEntry("1", reservation.id()).containsEntry("2", reservation.id());
+		Map<String, String> event = held.events(schedule).get(2);
+		assertThat(event.keySet()).containsExactlyElementsOf(EVENT_FIELDS);
+		assertThat(event).containsEntry("type", "CONFIRMED").containsEntry("state", "CONFIRMED");
+
+		assertThat(scripts.confirm(reservation, attempt).block())
+			.isEqualTo(new StateReply<>(ConfirmStatus.ALREADY, ReservationState.CONFIRMED, 3));
+		assertThat(scripts.confirm(reservation, attempt + 1).block())
+			.isEqualTo(new StateReply<>(ConfirmStatus.INVALID_STATE, ReservationState.CONFIRMED, 3));
+		assertThat(held.events(schedule)).hasSize(3);
+	}
+
+	@Test
+	void confirmPaymentReportsSeatsLostAndChangesNothing() {
+		long schedule = held.newSchedule();
+		Reservation reservation = held.hold(schedule, "fan", List.of(1L), MINUTE);
+		long attempt = scripts.begin(reservation, MINUTE).block().attempt();
+		redis.template().opsForValue().set(ScheduleKeys.of(redis.keyspace(), schedule).hold(1), "thief").block();
+		assertThat(scripts.confirm(reservation, attempt).block())
+			.isEqualTo(new StateReply<>(ConfirmStatus.SEATS_LOST, ReservationState.PAYING, 2));
+		assertThat(held.find(reservation.id()).state()).isEqualTo(ReservationState.PAYING);
+	}
+
+	@Test
+	void confirmPaymentFindsNoReservation() {
+		long schedule = held.newSchedule();
+		assertThat(scripts.confirm(unknown(schedule), 2).block())
+			.isEqualTo(new StateReply<>(ConfirmStatus.NOT_FOUND, null, 0));
+	}
+
+	@Test
+	void failPaymentHoldsAgainUntilTheOriginalDeadline() {
+		long schedule = held.newSchedule();
+		Reservation reservation = held.hold(schedule, "fan", List.of(1L), MINUTE);
+		long attempt = scripts.begin(reservation, MINUTE).block().attempt();
+		assertThat(scripts.fail(reservation, attempt, true).block())
+			.isEqualTo(new StateReply<>(FailStatus.HELD, ReservationState.HELD, 3));
+		Reservation again = held.find(reservation.id());
+		assertThat(again.heldUntil()).isEqualTo(reservation.heldUntil());
+		Map<String, String> event = held.events(schedule).get(2);
+		assertThat(event.keySet()).containsExactly("eventId", "type", "reservationId", "scheduleId", "userId",
+				"seatIds", "amount", "state", "version", "heldUntil", "at");
+		assertThat(event).containsEntry("type", "PAYMENT_FAILED")
+			.containsEntry("state", "HELD")
+			.containsEntry("heldUntil", String.valueOf(reservation.heldUntil().toEpochMilli()));
+
+		assertThat(scripts.fail(reservation, attempt, true).block())
+			.isEqualTo(new StateReply<>(FailStatus.NOT_PAYING, ReservationState.HELD, 3));
+	}
+
+	@Test
+	void failPaymentExpiresWhenAskedToOrPastTheDeadline() throws InterruptedException {
+		long schedule = held.newSchedule();
+		Reservation reservation = held.hold(schedule, "fan", List.of(1L), MINUTE);
+		long attempt = scripts.begin(reservation, MINUTE).block().attempt();
+		assertThat(scripts.fail(reservation, attempt, false).block())
+			.isEqualTo(new StateReply<>(FailStatus.EXPIRED, ReservationState.EXPIRED, 3));
+		assertThat(redis.template().hasKey(ScheduleKeys.of(redis.keyspace(), schedule).hold(1)).block()).isFalse();
+		assertThat(held.events(schedule).get(2)).containsEntry("type", "EXPIRED");
+
+		Reservation lapsing = held.hold(schedule, "late", List.of(2L), 50);
+		long lateAttempt = scripts.begin(lapsing, MINUTE).block().attempt();
+		Thread.sleep(80);
+		assertThat(scripts.fail(lapsing, lateAttempt, true).block().status()).isEqualTo(FailStatus.EXPIRED);
+	}
+
+	@Test
+	void failPaymentFindsNoReservation() {
+		long schedule = held.newSchedule();
+		assertThat(scripts.fail(unknown(schedule), 2, true).block())
+			.isEqualTo(new StateReply<>(FailStatus.NOT_FOUND, null, 0));
+	}
+
+	@Test
+	void anUndocumentedReplyIsAnErrorNamingTheScript() {
+		assertThatThrownBy(() -> Begin.of(ScriptReply.of("begin_payment.lua", List.of("PAID", "state", "PAYING",
+				"version", "2")))).isInstanceOf(UnexpectedReplyException.class).hasMessageContaining("begin_payment.lua");
+		assertThatThrownBy(() -> Begin.of(ScriptReply.of("begin_payment.lua", List.of("PAYING", "state", "PAYING",
+				"version", "2")))).isInstanceOf(UnexpectedReplyException.class).hasMessageContaining("attempt");
+		assertThatThrownBy(() -> StateReply.of(ScriptReply.of("fail_payment.lua", List.of("HELD")), FailStatus.class))
+			.isInstanceOf(UnexpectedReplyException.class)
+			.hasMessageContaining("fail_payment.lua");
+	}
+
+	private static void setState(Reservation reservation, String state) {
+		redis.template()
+			.opsForHash()
+			.put(ReservationKeys.of(redis.keyspace(), reservation.scheduleId()).reservation(reservation.id()), "state",
+					state)
+			.block();
+	}
+
+	private static Reservation unknown(long schedule) {
+		return new Reservation(HeldReservations.unknownId(schedule), schedule, "fan", List.of(1L),
+				ReservationState.PAYING, 100, Instant.now(), 2, Map.of());
+	}
+
+}
