@@ -14,8 +14,9 @@ import dev.stagedoor.queue.AdmissionCheck;
 import dev.stagedoor.queue.AdmissionTokens.TokenVerdict;
 
 /**
- * Holding seats: the caller must be admitted to the schedule's concert; then one script
- * holds every seat or none, within the per-user limit, and appends the HELD event.
+ * Holding seats and units: the caller must be admitted to the schedule's concert; then one
+ * script holds every seat and unit or nothing, within the per-user limits, and appends the
+ * HELD event.
  */
 @Component
 class PlacingOnHold {
@@ -40,36 +41,43 @@ class PlacingOnHold {
 		this.properties = properties;
 	}
 
-	Mono<HoldResult> hold(long scheduleId, String user, String queueToken, List<Long> seatIds) {
+	Mono<HoldResult> hold(long scheduleId, String user, String queueToken, List<Long> seatIds, List<ReservationScripts.ItemRequest> items) {
 		return this.catalog.schedule(scheduleId)
 			.flatMap(schedule -> this.admission.check(queueToken, user, schedule.concertId()))
 			.flatMap(verdict -> {
 				if (verdict instanceof TokenVerdict.Invalid invalid) {
 					return Mono.<HoldResult>just(new HoldResult.NotAdmitted(invalid.reason()));
 				}
-				return placeHold(scheduleId, user, seatIds);
+				return placeHold(scheduleId, user, seatIds, items);
 			})
 			.defaultIfEmpty(new HoldResult.ScheduleNotFound());
 	}
 
-	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds) {
-		return placeHold(scheduleId, user, seatIds, ID_ATTEMPTS);
+	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds, List<ReservationScripts.ItemRequest> items) {
+		return placeHold(scheduleId, user, seatIds, items, ID_ATTEMPTS);
 	}
 
-	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds, int attemptsLeft) {
+	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds, List<ReservationScripts.ItemRequest> items,
+			int attemptsLeft) {
 		String id = ReservationIds.next(scheduleId);
 		return this.scripts
-			.hold(scheduleId, id, user, seatIds, this.properties.ttl().toMillis(), this.properties.maxSeatsPerUser())
+			.hold(scheduleId, id, user, seatIds, items, this.properties.ttl().toMillis(),
+					this.properties.maxSeatsPerUser())
 			.flatMap(reply -> switch (reply.status()) {
-				case HELD -> Mono.just(held(new Reservation(id, scheduleId, user, seatIds, ReservationState.HELD,
+				case HELD -> Mono.just(held(new Reservation(id, scheduleId, user, seatIds, reply.items(),
+						ReservationState.HELD,
 						reply.amount(), Instant.ofEpochMilli(reply.heldUntil()), 1,
 						Map.of(1L, new Reservation.Transition(1, ReservationState.HELD,
 								Instant.ofEpochMilli(reply.createdAt()))))));
-				case NOT_FOUND -> Mono.just(new HoldResult.SeatsNotFound(reply.seatIds()));
-				case UNAVAILABLE -> Mono.just(new HoldResult.SeatsUnavailable(reply.seatIds()));
+				case NOT_FOUND -> Mono.just(new HoldResult.SeatsNotFound(reply.ids()));
+				case UNAVAILABLE -> Mono.just(new HoldResult.SeatsUnavailable(reply.ids()));
+				case INVENTORY_NOT_FOUND -> Mono.just(new HoldResult.InventoriesNotFound(reply.ids()));
+				case INVENTORY_UNAVAILABLE -> Mono.just(new HoldResult.InventoriesUnavailable(reply.ids()));
+				case INVENTORY_LIMIT ->
+					Mono.just(new HoldResult.InventoryLimitExceeded(reply.ids(), reply.held(), reply.limits()));
 				case LIMIT -> Mono.just(
 						new HoldResult.LimitExceeded(reply.alreadyHeld(), this.properties.maxSeatsPerUser()));
-				case DUPLICATE_ID -> duplicateId(scheduleId, user, seatIds, id, attemptsLeft);
+				case DUPLICATE_ID -> duplicateId(scheduleId, user, seatIds, items, id, attemptsLeft);
 			});
 	}
 
@@ -78,19 +86,20 @@ class PlacingOnHold {
 	 * that happen, and the client is not at fault, so the hold is tried again with a fresh id
 	 * (nothing was written). Only a source that keeps repeating itself ends in an error.
 	 */
-	private Mono<HoldResult> duplicateId(long scheduleId, String user, List<Long> seatIds, String id,
-			int attemptsLeft) {
+	private Mono<HoldResult> duplicateId(long scheduleId, String user, List<Long> seatIds,
+			List<ReservationScripts.ItemRequest> items, String id, int attemptsLeft) {
 		if (attemptsLeft <= 1) {
 			return Mono.error(new IllegalStateException("hold_seats.lua found every new reservation id taken, last "
 					+ id + ": is the random source broken?"));
 		}
 		log.warn("Reservation id {} is taken already; holding again with a new id", id);
-		return placeHold(scheduleId, user, seatIds, attemptsLeft - 1);
+		return placeHold(scheduleId, user, seatIds, items, attemptsLeft - 1);
 	}
 
 	private static HoldResult held(Reservation reservation) {
-		log.info("Held: reservation {}, user {}, seats {}, {} points, until {}", reservation.id(), reservation.userId(),
-				reservation.seatIds(), reservation.amount(), reservation.heldUntil());
+		log.info("Held: reservation {}, user {}, seats {}, items {}, {} points, until {}", reservation.id(),
+				reservation.userId(), reservation.seatIds(), Reservation.Item.format(reservation.items()),
+				reservation.amount(), reservation.heldUntil());
 		return new HoldResult.Held(reservation);
 	}
 

@@ -100,7 +100,7 @@ final class InventoryBaselines {
 						.then(Mono.just(true));
 				})
 				.as(this.tx::transactional);
-		}).retry(Long.MAX_VALUE, LostRace.class::isInstance);
+		}).retryWhen(reactor.util.retry.Retry.indefinitely().filter(LostRace.class::isInstance));
 	}
 
 	Mono<Boolean> singleStatement(List<Long> cart) {
