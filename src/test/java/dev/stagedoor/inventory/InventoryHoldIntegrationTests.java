@@ -43,6 +43,9 @@ class InventoryHoldIntegrationTests {
 	@Autowired
 	RedisKeyspace keyspace;
 
+	@Autowired
+	org.springframework.r2dbc.core.DatabaseClient db;
+
 	@Test
 	void aThousandBuyersOfOneToThreeUnitsHoldExactlyAHundredAndAvailableNeverGoesBelowZero() {
 		Drop drop = Drops.create(this.port, "ga rush", 1, 1);
@@ -180,6 +183,112 @@ class InventoryHoldIntegrationTests {
 		assertThat(Stock.raw(this.redis, this.keyspace, drop.scheduleId(), ga)).isEqualTo(new Stock.Counts(5, 0, 0));
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(Stock.listed(this.port, drop.scheduleId(), ga).available()).isEqualTo(5));
+	}
+
+	@Test
+	void paidUnitsAreSoldAndFiftyConcurrentCancelsReturnThemOnce() {
+		Drop drop = Drops.create(this.port, "sold units", 1, 2);
+		long ga = Stock.create(this.port, drop.scheduleId(), "GA", 10, 30, 4);
+		Fans fans = new Fans(this.port);
+		fans.charge("buyer", "units-charge", 1000).block();
+		String token = Admissions.admit(this.room, drop.concertId(), "buyer");
+		Fans.Reply held = fans.hold("buyer", token, drop.scheduleId(), drop.seatIds().subList(0, 1), Map.of(ga, 3))
+			.block();
+		String id = (String) held.body().get("id");
+		assertThat(fans.pay("buyer", id).block().state()).isEqualTo("CONFIRMED");
+		assertThat(fans.balance("buyer").block()).isEqualTo(1000 - 100 - 3 * 30);
+		assertThat(Stock.raw(this.redis, this.keyspace, drop.scheduleId(), ga)).isEqualTo(new Stock.Counts(10, 0, 3));
+
+		List<Fans.Reply> cancels = Flux.range(0, 50)
+			.flatMap(i -> fans.cancel("buyer", id).subscribeOn(Schedulers.parallel()), 50)
+			.collectList()
+			.block(Duration.ofMinutes(1));
+		assertThat(cancels).allSatisfy(reply -> assertThat(reply.status()).as(reply.raw()).isIn(200, 202));
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(fans.reservation("buyer", id).block().state()).isEqualTo("CANCELLED"));
+		assertThat(Stock.raw(this.redis, this.keyspace, drop.scheduleId(), ga)).isEqualTo(new Stock.Counts(10, 0, 0));
+		assertThat(fans.balance("buyer").block()).isEqualTo(1000);
+		assertThat(Drops.statuses(this.port, drop.scheduleId()).get(drop.seatIds().get(0))).isEqualTo("AVAILABLE");
+	}
+
+	@Test
+	void aRebuildFromPostgresRestoresTheSameCounts() {
+		Drop drop = Drops.create(this.port, "rebuilt units", 1, 2);
+		long ga = Stock.create(this.port, drop.scheduleId(), "GA", 20, 10, 5);
+		long parking = Stock.create(this.port, drop.scheduleId(), "Parking", 5, 7, 2);
+		Fans fans = new Fans(this.port);
+		fans.charge("owner", "rebuild-charge", 1000).block();
+		String owner = Admissions.admit(this.room, drop.concertId(), "owner");
+		String holder = Admissions.admit(this.room, drop.concertId(), "holder");
+		String bought = (String) fans.hold("owner", owner, drop.scheduleId(), List.of(), Map.of(ga, 4, parking, 1))
+			.block()
+			.body()
+			.get("id");
+		assertThat(fans.pay("owner", bought).block().state()).isEqualTo("CONFIRMED");
+		String kept = (String) fans.hold("holder", holder, drop.scheduleId(), drop.seatIds().subList(1, 2), Map.of(ga, 2))
+			.block()
+			.body()
+			.get("id");
+		Stock.Counts gaBefore = Stock.raw(this.redis, this.keyspace, drop.scheduleId(), ga);
+		Stock.Counts parkingBefore = Stock.raw(this.redis, this.keyspace, drop.scheduleId(), parking);
+		assertThat(gaBefore).isEqualTo(new Stock.Counts(20, 2, 4));
+		assertThat(parkingBefore).isEqualTo(new Stock.Counts(5, 0, 1));
+		await().atMost(Duration.ofSeconds(30)).until(() -> persistedItems(bought, kept) == 3);
+		await().atMost(Duration.ofSeconds(30)).until(() -> persistedVersion(bought) == 3);
+
+		String root = InventoryKeys.of(this.keyspace, drop.scheduleId()).root();
+		long deleted = this.redis.scan(org.springframework.data.redis.core.ScanOptions.scanOptions().match(root + "*").count(1000).build())
+			.flatMap(key -> this.redis.unlink(key))
+			.reduce(0L, Long::sum)
+			.block();
+		assertThat(deleted).isGreaterThan(5);
+		dev.stagedoor.Api.admin(this.port)
+			.post()
+			.uri("/api/admin/schedules/{id}/rebuild", drop.scheduleId())
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		assertThat(Stock.raw(this.redis, this.keyspace, drop.scheduleId(), ga)).isEqualTo(gaBefore);
+		assertThat(Stock.raw(this.redis, this.keyspace, drop.scheduleId(), parking)).isEqualTo(parkingBefore);
+		// the restored hold still counts: the user's GA limit (5) leaves room for 3 more, not 5
+		Fans.Reply over = fans.hold("holder", holder, drop.scheduleId(), List.of(), Map.of(ga, 4)).block();
+		assertThat(over.status()).isEqualTo(422);
+		assertThat(over.code()).isEqualTo("inventory-limit-exceeded");
+		assertThat(fans.reservation("holder", kept).block().body().get("items"))
+			.isEqualTo(List.of(Map.of("inventoryId", (int) ga, "quantity", 2, "price", 10)));
+		assertThat(myItems("owner")).isEqualTo(List.of(Map.of("inventoryId", (int) ga, "quantity", 4, "price", 10),
+				Map.of("inventoryId", (int) parking, "quantity", 1, "price", 7)));
+	}
+
+	private long persistedItems(String... ids) {
+		return this.db.sql("SELECT count(*) AS n FROM reservation_item WHERE reservation_id IN (:ids)")
+			.bind("ids", List.of(ids))
+			.map(row -> ((Number) row.get("n")).longValue())
+			.one()
+			.block();
+	}
+
+	private long persistedVersion(String id) {
+		return this.db.sql("SELECT coalesce(max(version), 0) AS v FROM reservation WHERE id = :id")
+			.bind("id", id)
+			.map(row -> ((Number) row.get("v")).longValue())
+			.one()
+			.block();
+	}
+
+	private Object myItems(String user) {
+		List<Map<String, Object>> mine = dev.stagedoor.Api.user(this.port, user)
+			.get()
+			.uri("/api/me/reservations")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(new org.springframework.core.ParameterizedTypeReference<List<Map<String, Object>>>() {
+			})
+			.returnResult()
+			.getResponseBody();
+		return mine.get(0).get("items");
 	}
 
 	private static final class Overloaded extends RuntimeException {
