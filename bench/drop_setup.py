@@ -48,7 +48,7 @@ def main():
     seats_needed = 1 if hot else fans
     rows = max(1, -(-seats_needed // per_row))
     _, schedule = call(base, "POST", f"/api/admin/concerts/{concert['id']}/schedules", admin,
-                       {"startsAt": "2027-06-01T19:00:00Z",
+                       {"startsAt": "2099-06-01T19:00:00Z",
                         "sections": [{"name": "A", "rows": rows, "seatsPerRow": per_row, "price": 100}]})
     _, seats = call(base, "GET", f"/api/schedules/{schedule['id']}/seats", admin)
     seat_ids = [s["id"] for s in seats]

@@ -26,7 +26,7 @@ public final class Drops {
 			.post()
 			.uri("/api/admin/concerts/{id}/schedules", concert)
 			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"startsAt\":\"2027-06-01T19:00:00Z\"" + deadline + ",\"sections\":[{\"name\":\"A\",\"rows\":"
+			.bodyValue("{\"startsAt\":\"2099-06-01T19:00:00Z\"" + deadline + ",\"sections\":[{\"name\":\"A\",\"rows\":"
 					+ rows + ",\"seatsPerRow\":" + seatsPerRow + ",\"price\":100}]}")
 			.exchange()
 			.expectStatus()

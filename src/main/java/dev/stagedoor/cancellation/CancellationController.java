@@ -11,8 +11,15 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 import dev.stagedoor.cancellation.CancellingReservation.Outcome;
+import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationProblems;
+import dev.stagedoor.web.ApiDoc.Answer;
+import dev.stagedoor.web.ApiDoc.Problems;
 import dev.stagedoor.web.Problem;
+
+import static dev.stagedoor.web.ProblemCode.CANCEL_DEADLINE_PASSED;
+import static dev.stagedoor.web.ProblemCode.INVALID_STATE;
+import static dev.stagedoor.web.ProblemCode.RESERVATION_NOT_FOUND;
 
 @RestController
 class CancellationController {
@@ -25,6 +32,10 @@ class CancellationController {
 
 	/** HELD: 200 CANCELLED. CONFIRMED: 202 CANCELLING, then CANCELLED with one refund. */
 	@PostMapping("/api/reservations/{id}/cancellation")
+	@Answer(status = 200, body = Reservation.class, description = "CANCELLED (a HELD reservation is released at once)")
+	@Answer(status = 202, body = Reservation.class,
+			description = "CANCELLING: a bought reservation, refunded and CANCELLED shortly")
+	@Problems({ RESERVATION_NOT_FOUND, INVALID_STATE, CANCEL_DEADLINE_PASSED })
 	Mono<ResponseEntity<Object>> cancel(@PathVariable String id, Authentication caller) {
 		return this.cancelling.cancel(id, caller.getName()).map(CancellationController::toResponse);
 	}

@@ -3,6 +3,7 @@ package dev.stagedoor.cancellation;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -51,14 +52,19 @@ class CancellationWorker {
 
 	private final AtomicLong stuck = new AtomicLong();
 
+	private final Counter completed;
+
 	private final SeatCatalog catalog;
 
 	CancellationWorker(Reservations reservations, CancellationScripts scripts, CancellationRecords records,
-			SeatCatalog catalog) {
+			SeatCatalog catalog, MeterRegistry meters) {
 		this.reservations = reservations;
 		this.catalog = catalog;
 		this.scripts = scripts;
 		this.records = records;
+		this.completed = Counter.builder("stagedoor.cancellations.completed")
+			.description("Cancellations this instance completed: refunded, CANCELLING to CANCELLED, seats back on sale")
+			.register(meters);
 	}
 
 	Mono<Void> handle(ReservationEvent event) {
@@ -105,6 +111,7 @@ class CancellationWorker {
 			.then(this.scripts.complete(reservation))
 			.doOnNext(reply -> {
 				if (reply.status() == CompleteStatus.CANCELLED) {
+					this.completed.increment();
 					log.info("Cancelled: reservation {}, user {}, seats {} back on sale", reservation.id(),
 							reservation.userId(), reservation.seatIds());
 				}

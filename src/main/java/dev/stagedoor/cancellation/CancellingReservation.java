@@ -1,5 +1,6 @@
 package dev.stagedoor.cancellation;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -11,12 +12,14 @@ import dev.stagedoor.reservation.ReleasingHold.CancelResult;
 import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationState;
 import dev.stagedoor.reservation.Reservations;
+import dev.stagedoor.support.OutcomeCounter;
 
 /**
  * The owner cancels a reservation. HELD: released at once (CANCELLED). CONFIRMED: Lua
  * CONFIRMED→CANCELLING before the schedule's cancel deadline, and the
  * {@link CancellationWorker} refunds and releases the seats. Repeated or concurrent calls
- * see the current state; none refunds a second time.
+ * see the current state; none refunds a second time. Every request is counted by the state
+ * or refusal it ends in ({@code stagedoor.cancellations}).
  */
 @Component
 class CancellingReservation {
@@ -29,10 +32,16 @@ class CancellingReservation {
 
 	private final CancellationScripts scripts;
 
-	CancellingReservation(Reservations reservations, ReleasingHold releasing, CancellationScripts scripts) {
+	private final OutcomeCounter outcomes;
+
+	CancellingReservation(Reservations reservations, ReleasingHold releasing, CancellationScripts scripts,
+			MeterRegistry meters) {
 		this.reservations = reservations;
 		this.releasing = releasing;
 		this.scripts = scripts;
+		this.outcomes = new OutcomeCounter(meters, "stagedoor.cancellations",
+				"Cancellation requests by the state (cancelled, cancelling) or refusal they end in", "cancelled",
+				"cancelling", "deadline-passed", "invalid-state", "not-found");
 	}
 
 	Mono<Outcome> cancel(String reservationId, String user) {
@@ -54,7 +63,24 @@ class CancellingReservation {
 				});
 			}
 			return requestCancellation(reservation, user);
-		}).defaultIfEmpty(new Outcome.NotFound());
+		}).defaultIfEmpty(new Outcome.NotFound()).doOnNext(outcome -> this.outcomes.count(tag(outcome)));
+	}
+
+	/** The {@code outcome} tag of each outcome. */
+	static String tag(Outcome outcome) {
+		if (outcome instanceof Outcome.Done) {
+			return "cancelled";
+		}
+		if (outcome instanceof Outcome.Accepted) {
+			return "cancelling";
+		}
+		if (outcome instanceof Outcome.DeadlinePassed) {
+			return "deadline-passed";
+		}
+		if (outcome instanceof Outcome.InvalidState) {
+			return "invalid-state";
+		}
+		return "not-found";
 	}
 
 	private Mono<Outcome> requestCancellation(Reservation reservation, String user) {

@@ -1,5 +1,6 @@
 package dev.stagedoor.catalog;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -27,8 +28,16 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.web.ApiDoc.Answer;
+import dev.stagedoor.web.ApiDoc.Event;
+import dev.stagedoor.web.ApiDoc.EventStream;
+import dev.stagedoor.web.ApiDoc.Problems;
 import dev.stagedoor.web.Problem;
 import dev.stagedoor.web.ProblemException;
+
+import static dev.stagedoor.web.ProblemCode.CONCERT_NOT_FOUND;
+import static dev.stagedoor.web.ProblemCode.SCHEDULE_NOT_FOUND;
+import static dev.stagedoor.web.ProblemCode.VALIDATION_FAILED;
 
 @RestController
 class ScheduleController {
@@ -43,27 +52,35 @@ class ScheduleController {
 
 	private final SeatStreams streams;
 
-	ScheduleController(ScheduleRepository repository, SeatCatalog catalog, SeatMap seatMap, SeatStreams streams) {
+	private final Clock clock;
+
+	ScheduleController(ScheduleRepository repository, SeatCatalog catalog, SeatMap seatMap, SeatStreams streams,
+			Clock clock) {
 		this.repository = repository;
 		this.catalog = catalog;
 		this.seatMap = seatMap;
 		this.streams = streams;
+		this.clock = clock;
 	}
 
 	/** Creates the schedule and its seats in PostgreSQL, then puts them on sale in Redis. */
 	@PostMapping("/api/admin/concerts/{concertId}/schedules")
+	@Answer(status = 201, body = ScheduleView.class, description = "The schedule, its seats on sale")
+	@Problems({ VALIDATION_FAILED, CONCERT_NOT_FOUND })
 	Mono<ResponseEntity<Object>> create(@PathVariable long concertId, @Valid @RequestBody NewSchedule body) {
+		if (!body.startsAt().isAfter(this.clock.instant())) {
+			return Mono.just(Problem.invalidResponse("startsAt", "must be in the future"));
+		}
 		long seatCount = body.sections().stream().mapToLong(s -> (long) s.rows() * s.seatsPerRow()).sum();
 		if (seatCount > MAX_SEATS_PER_SCHEDULE) {
-			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed",
-					"A schedule has at most " + MAX_SEATS_PER_SCHEDULE + " seats."));
+			return Mono.just(Problem.invalidResponse("sections",
+					"must have at most " + MAX_SEATS_PER_SCHEDULE + " seats in all, not " + seatCount));
 		}
 		if (body.sections().stream().map(NewSection::name).distinct().count() < body.sections().size()) {
-			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed", "Section names must differ."));
+			return Mono.just(Problem.invalidResponse("sections", "must have different names"));
 		}
 		if (body.cancelDeadline() != null && body.cancelDeadline().isAfter(body.startsAt())) {
-			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed",
-					"cancelDeadline must not be after startsAt."));
+			return Mono.just(Problem.invalidResponse("cancelDeadline", "must not be after startsAt"));
 		}
 		List<ScheduleRepository.NewSection> sections = body.sections()
 			.stream()
@@ -75,11 +92,34 @@ class ScheduleController {
 			.defaultIfEmpty(Problem.response(Problem.concertNotFound()));
 	}
 
+	/** The concert's schedules; 404 {@code concert-not-found} for a concert that does not exist. */
 	@GetMapping("/api/concerts/{concertId}/schedules")
-	Flux<ScheduleView> list(@PathVariable long concertId) {
-		return this.repository.idsOfConcert(concertId)
-			.concatMap(id -> this.catalog.schedule(id)
-				.flatMap(schedule -> this.seatMap.available(id).map(available -> ScheduleView.of(schedule, available))));
+	@Answer(status = 200, body = ScheduleView.class, array = true, description = "The concert's schedules with seats available")
+	@Problems({ VALIDATION_FAILED, CONCERT_NOT_FOUND })
+	Mono<ResponseEntity<Object>> list(@PathVariable long concertId) {
+		return this.repository.concertExists(concertId).flatMap(exists -> {
+			if (!exists) {
+				return Mono.just(Problem.response(Problem.concertNotFound()));
+			}
+			return this.repository.idsOfConcert(concertId)
+				.concatMap(this::view)
+				.collectList()
+				.map(views -> ResponseEntity.ok().<Object>body(views));
+		});
+	}
+
+	/** One schedule, as an element of the list above; 404 {@code schedule-not-found}. */
+	@GetMapping("/api/schedules/{scheduleId}")
+	@Answer(status = 200, body = ScheduleView.class, description = "The schedule with seats available")
+	@Problems({ VALIDATION_FAILED, SCHEDULE_NOT_FOUND })
+	Mono<ResponseEntity<Object>> get(@PathVariable long scheduleId) {
+		return view(scheduleId).map(view -> ResponseEntity.ok().<Object>body(view))
+			.defaultIfEmpty(Problem.response(Problem.scheduleNotFound()));
+	}
+
+	private Mono<ScheduleView> view(long scheduleId) {
+		return this.catalog.schedule(scheduleId)
+			.flatMap(schedule -> this.seatMap.available(scheduleId).map(available -> ScheduleView.of(schedule, available)));
 	}
 
 	/**
@@ -89,6 +129,10 @@ class ScheduleController {
 	 * {@code Cache-Control: no-cache} lets browsers keep the map and revalidate it.
 	 */
 	@GetMapping("/api/schedules/{scheduleId}/seats")
+	@Answer(status = 200, body = SeatView.class, array = true, headers = { "ETag", "Cache-Control" },
+			description = "The seat map (at most 250 ms old), only the seats in `status` when given")
+	@Answer(status = 304, headers = "ETag", description = "Unchanged since the ETag in If-None-Match")
+	@Problems({ VALIDATION_FAILED, SCHEDULE_NOT_FOUND })
 	Mono<ResponseEntity<Object>> seats(@PathVariable long scheduleId, @RequestParam(required = false) String status) {
 		SeatView.SeatStatus filter = null;
 		if (status != null) {
@@ -97,8 +141,7 @@ class ScheduleController {
 				.findFirst()
 				.orElse(null);
 			if (filter == null) {
-				return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed",
-						"status must be one of AVAILABLE, HELD, SOLD."));
+				return Mono.just(Problem.invalidResponse("status", "must be one of AVAILABLE, HELD, SOLD"));
 			}
 		}
 		SeatView.SeatStatus chosen = filter;
@@ -112,6 +155,12 @@ class ScheduleController {
 	}
 
 	@GetMapping(path = "/api/schedules/{scheduleId}/seats/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	@EventStream(description = "The seat map once, then the seats whose status changed (checked every 250 ms); "
+			+ "does not complete by itself.",
+			value = { @Event(name = "snapshot", data = SeatView.class, array = true, description = "Every seat with its status"),
+					@Event(name = "seats", data = SeatStreams.SeatChange.class, array = true,
+							description = "The seats whose status changed since the last event") })
+	@Problems(SCHEDULE_NOT_FOUND)
 	Flux<ServerSentEvent<Object>> stream(@PathVariable long scheduleId) {
 		return this.catalog.schedule(scheduleId)
 			.switchIfEmpty(Mono.error(() -> new ProblemException(Problem.scheduleNotFound())))

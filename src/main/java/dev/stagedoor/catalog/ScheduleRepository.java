@@ -74,6 +74,13 @@ class ScheduleRepository {
 						r[2] == null ? null : ((OffsetDateTime) r[2]).toInstant(), seats)));
 	}
 
+	Mono<Boolean> concertExists(long concertId) {
+		return this.db.sql("SELECT EXISTS (SELECT 1 FROM concert WHERE id = :concert) AS found")
+			.bind("concert", concertId)
+			.map(row -> row.get("found", Boolean.class))
+			.one();
+	}
+
 	Flux<Long> idsOfConcert(long concertId) {
 		return this.db.sql("SELECT id FROM schedule WHERE concert_id = :concert ORDER BY starts_at, id")
 			.bind("concert", concertId)

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -83,24 +84,51 @@ public class SeatMap {
 			.map(seats -> seats.stream().filter(seat -> seat.status() == SeatStatus.AVAILABLE).count());
 	}
 
+	/**
+	 * How many seats of the schedule are in each status (every status present, 0 if none): from
+	 * the snapshot while a fresh one is kept (fans are reading the map), otherwise from one
+	 * script call whose result is not kept; empty for an unknown schedule.
+	 */
+	Mono<Map<SeatStatus, Long>> counts(long scheduleId) {
+		Cached cached = this.cache.get(scheduleId);
+		if (cached != null && System.nanoTime() - cached.builtAt < MAX_AGE.toNanos()) {
+			return cached.snapshot.map(snapshot -> count(snapshot.seats().stream().map(SeatView::status).toList()));
+		}
+		return this.catalog.schedule(scheduleId)
+			.flatMap(this::statusLetters)
+			.map(letters -> count(letters.chars().mapToObj(letter -> status((char) letter)).toList()));
+	}
+
+	private static Map<SeatStatus, Long> count(List<SeatStatus> statuses) {
+		Map<SeatStatus, Long> counts = new EnumMap<>(SeatStatus.class);
+		for (SeatStatus status : SeatStatus.values()) {
+			counts.put(status, 0L);
+		}
+		statuses.forEach(status -> counts.merge(status, 1L, Long::sum));
+		return counts;
+	}
+
 	private Mono<Snapshot> build(long scheduleId) {
-		return this.catalog.schedule(scheduleId).flatMap(schedule -> {
-			ScheduleKeys keys = this.catalog.keys(scheduleId);
-			List<String> keyList = new ArrayList<>(schedule.seats().size() + 1);
-			List<String> args = new ArrayList<>(schedule.seats().size());
-			keyList.add(keys.sold());
-			for (Seat seat : schedule.seats()) {
-				keyList.add(keys.hold(seat.id()));
-				args.add(String.valueOf(seat.id()));
+		return this.catalog.schedule(scheduleId).flatMap(schedule -> statusLetters(schedule).map(letters -> {
+			List<SeatView> views = new ArrayList<>(schedule.seats().size());
+			for (int i = 0; i < schedule.seats().size(); i++) {
+				views.add(SeatView.of(schedule.seats().get(i), status(letters.charAt(i))));
 			}
-			return this.redis.execute(this.statuses, keyList, args).next().map(letters -> {
-				List<SeatView> views = new ArrayList<>(schedule.seats().size());
-				for (int i = 0; i < schedule.seats().size(); i++) {
-					views.add(SeatView.of(schedule.seats().get(i), status(letters.charAt(i))));
-				}
-				return new Snapshot(scheduleId, List.copyOf(views), schedule.seats(), letters, this.json);
-			});
-		});
+			return new Snapshot(scheduleId, List.copyOf(views), schedule.seats(), letters, this.json);
+		}));
+	}
+
+	/** One letter per seat of the schedule, in catalog order: S(old), H(eld) or A(vailable). */
+	private Mono<String> statusLetters(Schedule schedule) {
+		ScheduleKeys keys = this.catalog.keys(schedule.id());
+		List<String> keyList = new ArrayList<>(schedule.seats().size() + 1);
+		List<String> args = new ArrayList<>(schedule.seats().size());
+		keyList.add(keys.sold());
+		for (Seat seat : schedule.seats()) {
+			keyList.add(keys.hold(seat.id()));
+			args.add(String.valueOf(seat.id()));
+		}
+		return this.redis.execute(this.statuses, keyList, args).next();
 	}
 
 	private static SeatStatus status(char letter) {

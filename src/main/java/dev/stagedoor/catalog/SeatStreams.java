@@ -9,6 +9,8 @@ import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 
+import dev.stagedoor.support.OpenStreams;
+
 /**
  * Seat-map streams: a {@code snapshot} event with every seat, then {@code seats} events with
  * the seats whose status changed. Every follower reads the shared per-schedule snapshot,
@@ -21,8 +23,11 @@ class SeatStreams {
 
 	private final SeatMap seatMap;
 
-	SeatStreams(SeatMap seatMap) {
+	private final OpenStreams.Kind open;
+
+	SeatStreams(SeatMap seatMap, OpenStreams openStreams) {
 		this.seatMap = seatMap;
+		this.open = openStreams.kind("seats");
 	}
 
 	Flux<ServerSentEvent<Object>> follow(long scheduleId) {
@@ -41,7 +46,7 @@ class SeatStreams {
 			});
 		Flux<ServerSentEvent<Object>> heartbeats = Flux.interval(HEARTBEAT)
 			.map(tick -> ServerSentEvent.builder().comment("heartbeat").build());
-		return Flux.merge(changes, heartbeats);
+		return this.open.track(Flux.merge(changes, heartbeats));
 	}
 
 	private static List<SeatChange> diff(List<SeatView> before, List<SeatView> after) {

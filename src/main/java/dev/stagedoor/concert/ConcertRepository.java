@@ -29,6 +29,14 @@ class ConcertRepository {
 			.one();
 	}
 
+	Mono<Concert> findById(long id) {
+		return this.db.sql("SELECT id, title, venue FROM concert WHERE id = :id")
+			.bind("id", id)
+			.map(row -> new Concert(row.get("id", Long.class), row.get("title", String.class),
+					row.get("venue", String.class)))
+			.one();
+	}
+
 	Flux<Concert> findAll() {
 		return this.db.sql("SELECT id, title, venue FROM concert ORDER BY id")
 			.map(row -> new Concert(row.get("id", Long.class), row.get("title", String.class),

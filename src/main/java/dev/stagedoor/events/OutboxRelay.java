@@ -53,15 +53,18 @@ public class OutboxRelay {
 
 	private final EventProperties properties;
 
+	private final RelayMetrics metrics;
+
 	private final RedisKeyspace keyspace;
 
 	OutboxRelay(ReactiveStringRedisTemplate redis, SeatCatalog catalog, EventPublisher publisher,
-			EventProperties properties, RedisKeyspace keyspace) {
+			EventProperties properties, RelayMetrics metrics, RedisKeyspace keyspace) {
 		this.redis = redis;
 		this.keyspace = keyspace;
 		this.catalog = catalog;
 		this.publisher = publisher;
 		this.properties = properties;
+		this.metrics = metrics;
 	}
 
 	/** One pass over every known schedule; emits how many events were published. */
@@ -93,7 +96,7 @@ public class OutboxRelay {
 	}
 
 	/** Parses {@code id, n, field, value, ...} into entries, keeping their order. */
-	private static List<Entry> entries(List<String> reply) {
+	static List<Entry> entries(List<String> reply) {
 		List<Entry> entries = new ArrayList<>();
 		int i = 0;
 		while (i < reply.size()) {
@@ -109,7 +112,7 @@ public class OutboxRelay {
 		return entries;
 	}
 
-	private record Entry(String id, Map<String, String> fields) {
+	record Entry(String id, Map<String, String> fields) {
 	}
 
 	/**
@@ -135,7 +138,7 @@ public class OutboxRelay {
 		}
 		String[] ids = entries.stream().map(Entry::id).toArray(String[]::new);
 		return Mono.when(deadLetters)
-			.then(events.isEmpty() ? Mono.empty() : this.publisher.publish(events))
+			.then(events.isEmpty() ? Mono.empty() : this.metrics.timePublish(this.publisher.publish(events)))
 			.then(this.redis.opsForStream().acknowledge(stream, GROUP, ids))
 			.then(this.redis.opsForStream().delete(stream, ids))
 			.thenReturn((long) events.size());
@@ -144,6 +147,11 @@ public class OutboxRelay {
 	/** Entries waiting in one schedule's outbox (not yet confirmed by Kafka). */
 	public Mono<Long> backlog(long scheduleId) {
 		return this.redis.opsForStream().size(OutboxKeys.of(this.keyspace, scheduleId).outbox());
+	}
+
+	/** Refreshes the gauge of every known schedule's outbox backlog. */
+	Mono<Void> refreshBacklogs() {
+		return this.metrics.refreshBacklog(this.catalog.knownScheduleIds(), this::backlog);
 	}
 
 }

@@ -6,6 +6,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.support.MetricsProperties;
 import dev.stagedoor.support.Ticker;
 
 @Configuration(proxyBeanMethods = false)
@@ -14,6 +15,11 @@ class RelayConfiguration {
 	@Bean
 	Ticker outboxRelayTicker(OutboxRelay relay, EventProperties properties) {
 		return new Ticker("outbox relay", properties.relayInterval(), relay::relayAll);
+	}
+
+	@Bean
+	Ticker outboxBacklogMetrics(OutboxRelay relay, MetricsProperties properties) {
+		return new Ticker("outbox backlog metrics", properties.refreshInterval(), relay::refreshBacklogs);
 	}
 
 	/** DOWN while the relay cannot publish (Kafka unreachable); the outbox keeps the events meanwhile. */

@@ -1,5 +1,8 @@
 package dev.stagedoor.payment;
 
+import java.util.List;
+
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -13,13 +16,15 @@ import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationState;
 import dev.stagedoor.reservation.Reservations;
 import dev.stagedoor.reservation.StateReply;
+import dev.stagedoor.support.OutcomeCounter;
 
 /**
  * The payment saga. (1) Lua HELD→PAYING opens an attempt (exactly one concurrent request
  * gets it; the others see PAYING or the result). (2) One PostgreSQL transaction decides
  * the attempt PAID, inserts the payment and debits the wallet if the balance covers it.
  * (3) Lua PAYING→CONFIRMED moves the seats to sold. Insufficient points: PAYING→HELD.
- * A crash between the steps leaves PAYING, which {@link PaymentRecovery} settles.
+ * A crash between the steps leaves PAYING, which {@link PaymentRecovery} settles. Every
+ * request is counted by its result ({@code stagedoor.payments}).
  */
 @Component
 class PayingForReservation {
@@ -34,12 +39,16 @@ class PayingForReservation {
 
 	private final PaymentProperties properties;
 
+	private final OutcomeCounter outcomes;
+
 	PayingForReservation(Reservations reservations, PaymentScripts scripts, Wallets wallets,
-			PaymentProperties properties) {
+			PaymentProperties properties, MeterRegistry meters) {
 		this.reservations = reservations;
 		this.scripts = scripts;
 		this.wallets = wallets;
 		this.properties = properties;
+		this.outcomes = new OutcomeCounter(meters, "stagedoor.payments", "Payment requests by result", "confirmed",
+				"insufficient-points", "in-progress", "invalid-state", "not-found");
 	}
 
 	/**
@@ -48,7 +57,26 @@ class PayingForReservation {
 	 * would leave the reservation PAYING until the recovery job settles it a window later.
 	 */
 	Mono<PaymentResult> pay(String reservationId, String user) {
-		return Mono.fromFuture(() -> saga(reservationId, user).toFuture(), true);
+		return Mono.fromFuture(
+				() -> saga(reservationId, user).doOnNext(result -> this.outcomes.count(outcome(result))).toFuture(),
+				true);
+	}
+
+	/** The {@code outcome} tag of each result. */
+	static String outcome(PaymentResult result) {
+		if (result instanceof PaymentResult.Confirmed) {
+			return "confirmed";
+		}
+		if (result instanceof PaymentResult.InsufficientPoints) {
+			return "insufficient-points";
+		}
+		if (result instanceof PaymentResult.InProgress) {
+			return "in-progress";
+		}
+		if (result instanceof PaymentResult.InvalidState) {
+			return "invalid-state";
+		}
+		return "not-found";
 	}
 
 	private Mono<PaymentResult> saga(String reservationId, String user) {

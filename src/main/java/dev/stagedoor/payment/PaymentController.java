@@ -11,8 +11,16 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 import dev.stagedoor.payment.PayingForReservation.PaymentResult;
+import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationProblems;
+import dev.stagedoor.web.ApiDoc.Answer;
+import dev.stagedoor.web.ApiDoc.Problems;
 import dev.stagedoor.web.Problem;
+
+import static dev.stagedoor.web.ProblemCode.INSUFFICIENT_POINTS;
+import static dev.stagedoor.web.ProblemCode.INVALID_STATE;
+import static dev.stagedoor.web.ProblemCode.PAYMENT_IN_PROGRESS;
+import static dev.stagedoor.web.ProblemCode.RESERVATION_NOT_FOUND;
 
 @RestController
 class PaymentController {
@@ -24,6 +32,9 @@ class PaymentController {
 	}
 
 	@PostMapping("/api/reservations/{id}/payment")
+	@Answer(status = 200, body = Reservation.class,
+			description = "CONFIRMED, seats sold (paying a CONFIRMED reservation again debits nothing)")
+	@Problems({ INSUFFICIENT_POINTS, RESERVATION_NOT_FOUND, INVALID_STATE, PAYMENT_IN_PROGRESS })
 	Mono<ResponseEntity<Object>> pay(@PathVariable String id, Authentication caller) {
 		return this.paying.pay(id, caller.getName()).map(PaymentController::toResponse);
 	}

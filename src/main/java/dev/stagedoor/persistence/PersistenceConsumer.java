@@ -1,6 +1,11 @@
 package dev.stagedoor.persistence;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +22,8 @@ import dev.stagedoor.events.ReservationEvent;
 /**
  * Consumer group {@value #GROUP}: writes every reservation event to PostgreSQL. Offsets are
  * committed after the transaction, so a crash replays events, and replays change nothing.
+ * {@code stagedoor.persistence.lag} records, for every event of a committed batch, the time
+ * from its transition in Redis to the commit.
  */
 @Component
 class PersistenceConsumer {
@@ -27,8 +34,19 @@ class PersistenceConsumer {
 
 	private final ReservationRecords records;
 
-	PersistenceConsumer(ReservationRecords records) {
+	private final Clock clock;
+
+	private final Timer lag;
+
+	PersistenceConsumer(ReservationRecords records, Clock clock, MeterRegistry meters) {
 		this.records = records;
+		this.clock = clock;
+		this.lag = Timer.builder("stagedoor.persistence.lag")
+			.description("From a reservation event's transition in Redis to the commit of its batch in PostgreSQL")
+			.publishPercentileHistogram()
+			.minimumExpectedValue(Duration.ofMillis(1))
+			.maximumExpectedValue(Duration.ofMinutes(5))
+			.register(meters);
 	}
 
 	Mono<Void> handle(List<ReservationEvent> events) {
@@ -42,7 +60,16 @@ class PersistenceConsumer {
 		}
 		return this.records.applyAll(events)
 			.doOnNext(recorded -> log.debug("{} of {} events were new", recorded, events.size()))
+			.doOnSuccess(done -> recordLag(events))
 			.then();
+	}
+
+	private void recordLag(List<ReservationEvent> events) {
+		long committed = this.clock.millis();
+		for (ReservationEvent event : events) {
+			// Redis' clock and this one may differ by a little: never a negative lag
+			this.lag.record(Duration.ofMillis(Math.max(0, committed - event.at())));
+		}
 	}
 
 	/** Runs the consumer while the application runs. */

@@ -52,6 +52,10 @@ class ChargingPoints {
 	}
 
 	/** The response to send: a status and a JSON body (a problem when the status is 4xx). */
+	/** A charge's answer: {@code balance} is the balance after it. */
+	record Charge(String chargeId, long amount, long balance) {
+	}
+
 	record StoredResponse(int status, String body) {
 	}
 
@@ -81,7 +85,7 @@ class ChargingPoints {
 	private Mono<StoredResponse> firstRequest(String user, String key, long amount) {
 		return this.wallets.credit(user, amount, this.properties.maxBalance())
 			.map(entry -> new StoredResponse(201, this.json.writeValueAsString(
-					Map.of("chargeId", String.valueOf(entry.id()), "amount", amount, "balance", entry.balanceAfter()))))
+					new Charge(String.valueOf(entry.id()), amount, entry.balanceAfter()))))
 			.switchIfEmpty(Mono.fromSupplier(() -> problem(HttpStatus.UNPROCESSABLE_CONTENT, "balance-limit-exceeded",
 					"The balance may not exceed " + this.properties.maxBalance() + " points.",
 					Map.of("maxBalance", this.properties.maxBalance()))))

@@ -1,12 +1,10 @@
 package dev.stagedoor.points;
 
-import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -18,7 +16,14 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.web.ApiDoc.Answer;
+import dev.stagedoor.web.ApiDoc.Problems;
 import dev.stagedoor.web.Problem;
+
+import static dev.stagedoor.web.ProblemCode.BALANCE_LIMIT_EXCEEDED;
+import static dev.stagedoor.web.ProblemCode.CHARGE_LIMIT_EXCEEDED;
+import static dev.stagedoor.web.ProblemCode.IDEMPOTENCY_KEY_REUSED;
+import static dev.stagedoor.web.ProblemCode.VALIDATION_FAILED;
 
 @RestController
 class PointsController {
@@ -37,16 +42,17 @@ class PointsController {
 	}
 
 	@GetMapping("/api/me/points")
-	Mono<Map<String, Long>> balance(Authentication caller) {
-		return this.wallets.balance(caller.getName()).map(balance -> Map.of("balance", balance));
+	Mono<Balance> balance(Authentication caller) {
+		return this.wallets.balance(caller.getName()).map(Balance::new);
 	}
 
 	/** The newest entries first. */
 	@GetMapping("/api/me/points/ledger")
+	@Answer(status = 200, body = LedgerEntry.class, array = true, description = "The newest `limit` entries, newest first")
+	@Problems(VALIDATION_FAILED)
 	Mono<ResponseEntity<Object>> ledger(@RequestParam(defaultValue = "100") int limit, Authentication caller) {
 		if (limit < 1 || limit > MAX_LEDGER_PAGE) {
-			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed",
-					"limit must be between 1 and " + MAX_LEDGER_PAGE + "."));
+			return Mono.just(Problem.invalidResponse("limit", "must be between 1 and " + MAX_LEDGER_PAGE));
 		}
 		return this.wallets.ledger(caller.getName(), limit)
 			.collectList()
@@ -54,17 +60,22 @@ class PointsController {
 	}
 
 	@PostMapping("/api/me/points/charges")
+	@Answer(status = 201, body = ChargingPoints.Charge.class,
+			description = "Credited; the same key and body again replays this answer and credits nothing")
+	@Problems({ VALIDATION_FAILED, IDEMPOTENCY_KEY_REUSED, BALANCE_LIMIT_EXCEEDED, CHARGE_LIMIT_EXCEEDED })
 	Mono<ResponseEntity<Object>> charge(@RequestHeader(name = "Idempotency-Key", required = false) String key,
 			@Valid @RequestBody ChargeRequest body, Authentication caller) {
 		if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
-			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed",
-					"The Idempotency-Key header is required (1 to " + MAX_KEY_LENGTH + " characters).",
-					Map.of("errors", List.of("Idempotency-Key: must be 1 to " + MAX_KEY_LENGTH + " characters"))));
+			return Mono.just(Problem.invalidResponse("Idempotency-Key",
+					"must be 1 to " + MAX_KEY_LENGTH + " characters (the header is required)"));
 		}
 		return this.charging.charge(caller.getName(), key, body.amount())
 			.map(response -> ResponseEntity.status(response.status())
 				.contentType(response.status() >= 400 ? MediaType.APPLICATION_PROBLEM_JSON : MediaType.APPLICATION_JSON)
 				.body(response.body()));
+	}
+
+	record Balance(long balance) {
 	}
 
 	record ChargeRequest(@NotNull @Positive Long amount) {

@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Configuration;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.support.MetricsProperties;
 import dev.stagedoor.support.Ticker;
 
 /**
@@ -22,6 +23,12 @@ class AdmissionScheduler {
 	@Bean
 	Ticker admissionTicker(QueueProperties properties, OpenQueues queues, WaitingRoom room) {
 		return new Ticker("admission", properties.admissionInterval(), () -> admitAll(queues, room));
+	}
+
+	@Bean
+	Ticker queueMetricsRefresher(MetricsProperties properties, QueueMetrics metrics, OpenQueues queues,
+			WaitingRoom room) {
+		return new Ticker("waiting-room metrics", properties.refreshInterval(), () -> metrics.refresh(queues, room));
 	}
 
 	@Bean

@@ -15,7 +15,11 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.web.ApiDoc.Answer;
+import dev.stagedoor.web.ApiDoc.Problems;
 import dev.stagedoor.web.Problem;
+
+import static dev.stagedoor.web.ProblemCode.CONCERT_NOT_FOUND;
 
 @RestController
 @RequestMapping("/api/admin/concerts/{concertId}/queue")
@@ -35,6 +39,8 @@ class QueueAdminController {
 
 	/** Saves the settings in PostgreSQL first, then applies them to the live room in Redis. */
 	@PutMapping
+	@Answer(status = 200, body = SettingsBody.class, description = "The settings, saved and in force")
+	@Problems(CONCERT_NOT_FOUND)
 	Mono<ResponseEntity<Object>> configure(@PathVariable long concertId, @Valid @RequestBody SettingsBody body) {
 		QueueSettings wanted = body.toSettings();
 		return this.settings.save(concertId, wanted)
@@ -43,6 +49,8 @@ class QueueAdminController {
 	}
 
 	@GetMapping
+	@Answer(status = 200, body = WaitingRoom.QueueStats.class, description = "The room's counters and settings")
+	@Problems(CONCERT_NOT_FOUND)
 	Mono<ResponseEntity<Object>> stats(@PathVariable long concertId) {
 		return this.room.stats(concertId)
 			.map(stats -> ResponseEntity.ok().<Object>body(stats))

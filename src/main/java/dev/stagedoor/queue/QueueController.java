@@ -15,8 +15,15 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.web.ApiDoc.Answer;
+import dev.stagedoor.web.ApiDoc.Event;
+import dev.stagedoor.web.ApiDoc.EventStream;
+import dev.stagedoor.web.ApiDoc.Problems;
 import dev.stagedoor.web.Problem;
 import dev.stagedoor.web.ProblemException;
+
+import static dev.stagedoor.web.ProblemCode.CONCERT_NOT_FOUND;
+import static dev.stagedoor.web.ProblemCode.NOT_IN_QUEUE;
 
 @RestController
 @RequestMapping("/api/concerts/{concertId}/queue")
@@ -32,16 +39,27 @@ class QueueController {
 	}
 
 	@PostMapping
+	@Answer(status = 201, body = QueueView.class, description = "First entry: the new place (WAITING), or an admission")
+	@Answer(status = 200, body = QueueView.class, description = "Entered before: the same place or admission")
+	@Problems(CONCERT_NOT_FOUND)
 	Mono<ResponseEntity<Object>> enter(@PathVariable long concertId, Authentication caller) {
 		return this.room.enter(concertId, caller.getName()).map(QueueController::toResponse);
 	}
 
 	@GetMapping
+	@Answer(status = 200, body = QueueView.class, description = "The caller's place or admission; marks the caller seen")
+	@Problems({ NOT_IN_QUEUE, CONCERT_NOT_FOUND })
 	Mono<ResponseEntity<Object>> status(@PathVariable long concertId, Authentication caller) {
 		return this.room.status(concertId, caller.getName()).map(QueueController::toResponse);
 	}
 
 	@GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	@EventStream(description = "Follows the caller's place until ADMITTED (or the place is gone), then completes. "
+			+ "Progress (position, ETA) is paced by the ETA: every ETA ÷ 5, from 500 ms to 15 s; ADMITTED at once. "
+			+ "An open stream counts as being seen.",
+			value = @Event(name = "status", data = QueueView.class,
+					description = "The place (WAITING: position, etaSeconds, expiresAt) or the admission (ADMITTED: token, expiresAt)"))
+	@Problems({ NOT_IN_QUEUE, CONCERT_NOT_FOUND })
 	Flux<ServerSentEvent<QueueView>> stream(@PathVariable long concertId, Authentication caller) {
 		String user = caller.getName();
 		return this.room.status(concertId, user).flatMapMany(outcome -> {
@@ -53,6 +71,7 @@ class QueueController {
 	}
 
 	@DeleteMapping
+	@Answer(status = 204, description = "Left the queue (also when the caller had no place)")
 	Mono<ResponseEntity<Object>> leave(@PathVariable long concertId, Authentication caller) {
 		return this.room.leave(concertId, caller.getName()).thenReturn(ResponseEntity.noContent().build());
 	}

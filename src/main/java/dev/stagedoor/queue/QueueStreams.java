@@ -16,6 +16,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
+import dev.stagedoor.support.OpenStreams;
 import dev.stagedoor.support.Ticker;
 
 /**
@@ -41,9 +42,12 @@ class QueueStreams {
 
 	private final QueueProperties properties;
 
-	QueueStreams(WaitingRoom room, QueueProperties properties) {
+	private final OpenStreams.Kind open;
+
+	QueueStreams(WaitingRoom room, QueueProperties properties, OpenStreams openStreams) {
 		this.room = room;
 		this.properties = properties;
+		this.open = openStreams.kind("queue");
 	}
 
 	/**
@@ -63,12 +67,15 @@ class QueueStreams {
 				.doFinally(signal -> set.remove(follower));
 		}).concatWith(Mono.just(END));
 		Flux<Object> heartbeats = Flux.interval(this.properties.heartbeat()).map(tick -> (Object) tick);
-		return Flux.merge(statuses, heartbeats).takeUntil(item -> item == END).filter(item -> item != END).map(item -> {
-			if (item instanceof QueueView view) {
-				return ServerSentEvent.builder(view).event("status").build();
-			}
-			return ServerSentEvent.<QueueView>builder().comment("heartbeat").build();
-		});
+		return this.open.track(Flux.merge(statuses, heartbeats)
+			.takeUntil(item -> item == END)
+			.filter(item -> item != END)
+			.map(item -> {
+				if (item instanceof QueueView view) {
+					return ServerSentEvent.builder(view).event("status").build();
+				}
+				return ServerSentEvent.<QueueView>builder().comment("heartbeat").build();
+			}));
 	}
 
 	/** One refresh of every open stream on this instance. */

@@ -22,10 +22,13 @@ public class WaitingRoom {
 
 	private final OpenQueues openQueues;
 
-	WaitingRoom(QueueScripts scripts, AdmissionTokens tokens, OpenQueues openQueues) {
+	private final QueueMetrics metrics;
+
+	WaitingRoom(QueueScripts scripts, AdmissionTokens tokens, OpenQueues openQueues, QueueMetrics metrics) {
 		this.scripts = scripts;
 		this.tokens = tokens;
 		this.openQueues = openQueues;
+		this.metrics = metrics;
 	}
 
 	/** Opens the waiting room of a new concert with the default settings. */
@@ -95,11 +98,15 @@ public class WaitingRoom {
 					Long.parseLong(reply.get(6)) / 1000));
 	}
 
-	/** One admission step for one concert; safe to run from every instance at once. */
+	/**
+	 * One admission step for one concert; safe to run from every instance at once. The
+	 * admissions it made are counted ({@code stagedoor.queue.admissions}).
+	 */
 	Mono<AdmissionStep> admit(long concertId) {
 		return this.scripts.admit(concertId)
 			.map(reply -> new AdmissionStep(Long.parseLong(reply.get(0)), Long.parseLong(reply.get(1)),
-					Long.parseLong(reply.get(2))));
+					Long.parseLong(reply.get(2))))
+			.doOnNext(step -> this.metrics.admitted(concertId, step.admitted()));
 	}
 
 	private QueueView admitted(long concertId, String user, String expiresAtMillis) {

@@ -1,5 +1,6 @@
 package dev.stagedoor.reservation;
 
+import java.time.Instant;
 import java.util.List;
 
 /** What asking for a hold can give. */
@@ -21,6 +22,9 @@ sealed interface HoldResult {
 	}
 
 	record ScheduleNotFound() implements HoldResult {
+	}
+
+	record ScheduleStarted(Instant startsAt) implements HoldResult {
 	}
 
 	record InventoriesNotFound(List<Long> inventoryIds) implements HoldResult {

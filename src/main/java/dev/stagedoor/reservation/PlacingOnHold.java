@@ -1,9 +1,12 @@
 package dev.stagedoor.reservation;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -12,11 +15,13 @@ import reactor.core.publisher.Mono;
 import dev.stagedoor.catalog.SeatCatalog;
 import dev.stagedoor.queue.AdmissionCheck;
 import dev.stagedoor.queue.AdmissionTokens.TokenVerdict;
+import dev.stagedoor.reservation.ReservationScripts.ItemRequest;
+import dev.stagedoor.support.OutcomeCounter;
 
 /**
- * Holding seats and units: the caller must be admitted to the schedule's concert; then one
- * script holds every seat and unit or nothing, within the per-user limits, and appends the
- * HELD event.
+ * Holding seats and units of quantity inventories: only before the schedule starts, and the
+ * caller must be admitted to the schedule's concert; then one script holds every seat and
+ * unit or nothing, within the per-user limits, and appends the HELD event. Every answer is counted by outcome ({@code stagedoor.holds}).
  */
 @Component
 class PlacingOnHold {
@@ -34,32 +39,78 @@ class PlacingOnHold {
 
 	private final HoldProperties properties;
 
-	PlacingOnHold(SeatCatalog catalog, AdmissionCheck admission, ReservationScripts scripts, HoldProperties properties) {
+	private final OutcomeCounter outcomes;
+
+	private final Clock clock;
+
+	PlacingOnHold(SeatCatalog catalog, AdmissionCheck admission, ReservationScripts scripts, HoldProperties properties,
+			MeterRegistry meters, Clock clock) {
 		this.catalog = catalog;
 		this.admission = admission;
 		this.scripts = scripts;
 		this.properties = properties;
+		this.outcomes = new OutcomeCounter(meters, "stagedoor.holds", "Hold requests by outcome", "held", "unavailable",
+				"limit", "not-admitted", "seat-not-found", "schedule-not-found", "schedule-started", "inventory-unavailable",
+				"inventory-limit", "inventory-not-found");
+		this.clock = clock;
 	}
 
-	Mono<HoldResult> hold(long scheduleId, String user, String queueToken, List<Long> seatIds, List<ReservationScripts.ItemRequest> items) {
-		return this.catalog.schedule(scheduleId)
-			.flatMap(schedule -> this.admission.check(queueToken, user, schedule.concertId()))
-			.flatMap(verdict -> {
+	Mono<HoldResult> hold(long scheduleId, String user, String queueToken, List<Long> seatIds, List<ItemRequest> items) {
+		return this.catalog.schedule(scheduleId).flatMap(schedule -> {
+			if (!this.clock.instant().isBefore(schedule.startsAt())) {
+				return Mono.<HoldResult>just(new HoldResult.ScheduleStarted(schedule.startsAt()));
+			}
+			return this.admission.check(queueToken, user, schedule.concertId()).flatMap(verdict -> {
 				if (verdict instanceof TokenVerdict.Invalid invalid) {
 					return Mono.<HoldResult>just(new HoldResult.NotAdmitted(invalid.reason()));
 				}
-				return placeHold(scheduleId, user, seatIds, items);
-			})
-			.defaultIfEmpty(new HoldResult.ScheduleNotFound());
+				return placeHold(scheduleId, user, seatIds, items, () -> ReservationIds.next(scheduleId), ID_ATTEMPTS);
+			});
+		})
+			.defaultIfEmpty(new HoldResult.ScheduleNotFound())
+			.doOnNext(result -> this.outcomes.count(outcome(result)));
 	}
 
-	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds, List<ReservationScripts.ItemRequest> items) {
-		return placeHold(scheduleId, user, seatIds, items, ID_ATTEMPTS);
+	/** The {@code outcome} tag of each result. */
+	static String outcome(HoldResult result) {
+		if (result instanceof HoldResult.Held) {
+			return "held";
+		}
+		if (result instanceof HoldResult.SeatsUnavailable) {
+			return "unavailable";
+		}
+		if (result instanceof HoldResult.LimitExceeded) {
+			return "limit";
+		}
+		if (result instanceof HoldResult.NotAdmitted) {
+			return "not-admitted";
+		}
+		if (result instanceof HoldResult.SeatsNotFound) {
+			return "seat-not-found";
+		}
+		if (result instanceof HoldResult.ScheduleStarted) {
+			return "schedule-started";
+		}
+		if (result instanceof HoldResult.InventoriesUnavailable) {
+			return "inventory-unavailable";
+		}
+		if (result instanceof HoldResult.InventoryLimitExceeded) {
+			return "inventory-limit";
+		}
+		if (result instanceof HoldResult.InventoriesNotFound) {
+			return "inventory-not-found";
+		}
+		return "schedule-not-found";
 	}
 
-	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds, List<ReservationScripts.ItemRequest> items,
-			int attemptsLeft) {
-		String id = ReservationIds.next(scheduleId);
+	/** The hold of seats only, once admitted; {@code newIds} gives each try its reservation id. */
+	Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds, Supplier<String> newIds) {
+		return placeHold(scheduleId, user, seatIds, List.of(), newIds, ID_ATTEMPTS);
+	}
+
+	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds, List<ItemRequest> items,
+			Supplier<String> newIds, int attemptsLeft) {
+		String id = newIds.get();
 		return this.scripts
 			.hold(scheduleId, id, user, seatIds, items, this.properties.ttl().toMillis(),
 					this.properties.maxSeatsPerUser())
@@ -69,15 +120,15 @@ class PlacingOnHold {
 						reply.amount(), Instant.ofEpochMilli(reply.heldUntil()), 1,
 						Map.of(1L, new Reservation.Transition(1, ReservationState.HELD,
 								Instant.ofEpochMilli(reply.createdAt()))))));
-				case NOT_FOUND -> Mono.just(new HoldResult.SeatsNotFound(reply.ids()));
-				case UNAVAILABLE -> Mono.just(new HoldResult.SeatsUnavailable(reply.ids()));
+				case NOT_FOUND -> Mono.just(new HoldResult.SeatsNotFound(reply.seatIds()));
+				case UNAVAILABLE -> Mono.just(new HoldResult.SeatsUnavailable(reply.seatIds()));
 				case INVENTORY_NOT_FOUND -> Mono.just(new HoldResult.InventoriesNotFound(reply.ids()));
 				case INVENTORY_UNAVAILABLE -> Mono.just(new HoldResult.InventoriesUnavailable(reply.ids()));
 				case INVENTORY_LIMIT ->
 					Mono.just(new HoldResult.InventoryLimitExceeded(reply.ids(), reply.held(), reply.limits()));
 				case LIMIT -> Mono.just(
 						new HoldResult.LimitExceeded(reply.alreadyHeld(), this.properties.maxSeatsPerUser()));
-				case DUPLICATE_ID -> duplicateId(scheduleId, user, seatIds, items, id, attemptsLeft);
+				case DUPLICATE_ID -> duplicateId(scheduleId, user, seatIds, items, newIds, id, attemptsLeft);
 			});
 	}
 
@@ -86,14 +137,14 @@ class PlacingOnHold {
 	 * that happen, and the client is not at fault, so the hold is tried again with a fresh id
 	 * (nothing was written). Only a source that keeps repeating itself ends in an error.
 	 */
-	private Mono<HoldResult> duplicateId(long scheduleId, String user, List<Long> seatIds,
-			List<ReservationScripts.ItemRequest> items, String id, int attemptsLeft) {
+	private Mono<HoldResult> duplicateId(long scheduleId, String user, List<Long> seatIds, List<ItemRequest> items,
+			Supplier<String> newIds, String id, int attemptsLeft) {
 		if (attemptsLeft <= 1) {
 			return Mono.error(new IllegalStateException("hold_seats.lua found every new reservation id taken, last "
 					+ id + ": is the random source broken?"));
 		}
 		log.warn("Reservation id {} is taken already; holding again with a new id", id);
-		return placeHold(scheduleId, user, seatIds, items, attemptsLeft - 1);
+		return placeHold(scheduleId, user, seatIds, items, newIds, attemptsLeft - 1);
 	}
 
 	private static HoldResult held(Reservation reservation) {

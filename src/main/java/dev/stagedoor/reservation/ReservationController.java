@@ -26,9 +26,21 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.web.ApiDoc.Answer;
+import dev.stagedoor.web.ApiDoc.Event;
+import dev.stagedoor.web.ApiDoc.EventStream;
+import dev.stagedoor.web.ApiDoc.Problems;
 import dev.stagedoor.web.CurrentUser;
 import dev.stagedoor.web.Problem;
 import dev.stagedoor.web.ProblemException;
+
+import static dev.stagedoor.web.ProblemCode.NOT_ADMITTED;
+import static dev.stagedoor.web.ProblemCode.RESERVATION_NOT_FOUND;
+import static dev.stagedoor.web.ProblemCode.SCHEDULE_NOT_FOUND;
+import static dev.stagedoor.web.ProblemCode.SCHEDULE_STARTED;
+import static dev.stagedoor.web.ProblemCode.SEAT_LIMIT_EXCEEDED;
+import static dev.stagedoor.web.ProblemCode.SEAT_NOT_FOUND;
+import static dev.stagedoor.web.ProblemCode.SEAT_UNAVAILABLE;
 
 @RestController
 class ReservationController {
@@ -50,6 +62,9 @@ class ReservationController {
 	}
 
 	@PostMapping("/api/schedules/{scheduleId}/reservations")
+	@Answer(status = 201, body = Reservation.class, headers = "Location",
+			description = "The seats are held (HELD until `heldUntil`)")
+	@Problems({ NOT_ADMITTED, SCHEDULE_NOT_FOUND, SEAT_NOT_FOUND, SEAT_UNAVAILABLE, SEAT_LIMIT_EXCEEDED, SCHEDULE_STARTED })
 	Mono<ResponseEntity<Object>> hold(@PathVariable long scheduleId, @Valid @RequestBody HoldRequest body,
 			@RequestHeader(name = "Queue-Token", required = false) String queueToken, Authentication caller) {
 		List<Long> seatIds = body.seatIds() == null ? List.of() : body.seatIds();
@@ -59,7 +74,7 @@ class ReservationController {
 					"seatIds or items must name something to hold."));
 		}
 		if (new HashSet<>(seatIds).size() < seatIds.size()) {
-			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed", "seatIds has duplicates."));
+			return Mono.just(Problem.invalidResponse("seatIds", "must not repeat a seat"));
 		}
 		if (items.stream().map(ItemRequest::inventoryId).distinct().count() < items.size()) {
 			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed",
@@ -72,6 +87,8 @@ class ReservationController {
 	}
 
 	@GetMapping("/api/reservations/{id}")
+	@Answer(status = 200, body = Reservation.class, description = "The reservation (to its owner or an admin)")
+	@Problems(RESERVATION_NOT_FOUND)
 	Mono<ResponseEntity<Object>> get(@PathVariable String id, Authentication caller) {
 		CurrentUser user = CurrentUser.of(caller);
 		return this.reservations.findOwned(id, user.id(), user.admin())
@@ -80,6 +97,11 @@ class ReservationController {
 	}
 
 	@GetMapping(path = "/api/reservations/{id}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	@EventStream(description = "Every transition of the reservation, event id = version, so `Last-Event-ID` (or "
+			+ "`?lastEventId=`) resumes without a gap; resumed with nothing new, the comment `:up to date` comes first. "
+			+ "Completes at a final state (at once when resumed after it).",
+			value = @Event(name = "state", data = Reservation.class, description = "The reservation after a transition"))
+	@Problems(RESERVATION_NOT_FOUND)
 	Flux<ServerSentEvent<Reservation>> stream(@PathVariable String id,
 			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
 			@RequestParam(name = "lastEventId", required = false) String lastEventIdParameter, Authentication caller) {
@@ -128,6 +150,11 @@ class ReservationController {
 		if (result instanceof HoldResult.NotAdmitted refused) {
 			return Problem.response(HttpStatus.FORBIDDEN, "not-admitted",
 					"A valid Queue-Token of an admitted user is required: " + refused.reason() + ".");
+		}
+		if (result instanceof HoldResult.ScheduleStarted started) {
+			return Problem.response(HttpStatus.CONFLICT, "schedule-started",
+					"The schedule started at " + started.startsAt() + "; its seats can no longer be held.",
+					Map.of("startsAt", started.startsAt().toString()));
 		}
 		return Problem.response(Problem.scheduleNotFound());
 	}

@@ -7,6 +7,7 @@ import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 
+import dev.stagedoor.support.OpenStreams;
 import dev.stagedoor.web.CurrentUser;
 
 /**
@@ -24,8 +25,11 @@ class ReservationStreams {
 
 	private final Reservations reservations;
 
-	ReservationStreams(Reservations reservations) {
+	private final OpenStreams.Kind open;
+
+	ReservationStreams(Reservations reservations, OpenStreams openStreams) {
 		this.reservations = reservations;
+		this.open = openStreams.kind("reservation");
 	}
 
 	/**
@@ -40,7 +44,7 @@ class ReservationStreams {
 			return Flux.empty();
 		}
 		Flux<ServerSentEvent<Reservation>> stream = transitions(first, afterVersion, user);
-		return upToDate ? Flux.concat(Flux.just(UP_TO_DATE), stream) : stream;
+		return this.open.track(upToDate ? Flux.concat(Flux.just(UP_TO_DATE), stream) : stream);
 	}
 
 	private Flux<ServerSentEvent<Reservation>> transitions(Reservation first, long afterVersion, CurrentUser user) {

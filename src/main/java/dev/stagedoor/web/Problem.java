@@ -1,6 +1,7 @@
 package dev.stagedoor.web;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.http.HttpStatus;
@@ -44,6 +45,22 @@ public final class Problem {
 		return ResponseEntity.status(problem.getStatus())
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.body(problem);
+	}
+
+	/**
+	 * 400 {@code validation-failed} naming the offending input: {@code field} (a JSON path
+	 * such as {@code seatIds[0]}, a path variable, query parameter or header name) and
+	 * {@code errors} ({@code ["<field>: <why>"]}, the shape bean validation errors have).
+	 */
+	public static ProblemDetail invalid(String field, String why) {
+		ProblemDetail problem = of(HttpStatus.BAD_REQUEST, "validation-failed", field + " " + why + ".");
+		problem.setProperty("field", field);
+		problem.setProperty("errors", List.of(field + ": " + why));
+		return problem;
+	}
+
+	public static ResponseEntity<Object> invalidResponse(String field, String why) {
+		return response(invalid(field, why));
 	}
 
 	public static ProblemDetail concertNotFound() {

@@ -1,5 +1,6 @@
 package dev.stagedoor.web;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
@@ -9,7 +10,6 @@ import io.r2dbc.spi.R2dbcTransientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
-import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
@@ -19,6 +19,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.validation.FieldError;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.server.ServerWebExchange;
@@ -28,7 +29,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Turns every exception that escapes a handler into problem+json with a stable code.
- * Input errors become 4xx; anything unexpected becomes a 500 that reveals nothing.
+ * Input errors become 4xx; anything unexpected becomes a 500 that reveals nothing. A client
+ * that went away mid-request or mid-response ({@link ClientAborts}) is logged at DEBUG and
+ * answered with nothing: nobody is left to read an answer.
  */
 @Component
 @Order(-2)
@@ -44,6 +47,11 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+		if (ClientAborts.is(ex)) {
+			log.debug("Client went away during {} {}: {}", exchange.getRequest().getMethod(),
+					exchange.getRequest().getPath(), ex.toString());
+			return Mono.empty();
+		}
 		ProblemDetail problem = toProblem(ex);
 		if (problem.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
 			log.warn("Overloaded or a store unreachable on {} {}: {}", exchange.getRequest().getMethod(),
@@ -66,21 +74,24 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 			return Problem.of(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "The request body is too large.");
 		}
 		if (ex instanceof WebExchangeBindException bind) {
-			ProblemDetail problem = Problem.of(HttpStatus.BAD_REQUEST, "validation-failed",
-					"The request has invalid fields.");
-			List<String> errors = bind.getFieldErrors()
+			List<FieldError> fields = bind.getFieldErrors()
 				.stream()
-				.map(e -> e.getField() + ": " + e.getDefaultMessage())
-				.sorted()
+				.sorted(Comparator.comparing(FieldError::getField)
+					.thenComparing(e -> String.valueOf(e.getDefaultMessage())))
 				.toList();
+			String detail = fields.size() == 1
+					? fields.get(0).getField() + " " + fields.get(0).getDefaultMessage() + "."
+					: "The request has invalid fields.";
+			ProblemDetail problem = Problem.of(HttpStatus.BAD_REQUEST, "validation-failed", detail);
+			List<String> errors = fields.stream().map(e -> e.getField() + ": " + e.getDefaultMessage()).toList();
 			problem.setProperty("errors", errors);
+			if (!fields.isEmpty()) {
+				problem.setProperty("field", fields.get(0).getField());
+			}
 			return problem;
 		}
 		if (ex instanceof ServerWebInputException input) {
-			String detail = hasCause(ex, DecodingException.class) ? "The request body is not valid JSON for this call."
-					: input.getReason();
-			return Problem.of(HttpStatus.BAD_REQUEST, "validation-failed",
-					detail != null ? detail : "The request is invalid.");
+			return InputErrors.describe(input);
 		}
 		if (ex instanceof ErrorResponse response) {
 			HttpStatusCode status = response.getStatusCode();
@@ -96,7 +107,7 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 	}
 
 	/** Timeouts and unreachable stores (Redis, PostgreSQL, their pools): worth a retry, not a bug. */
-	private static boolean isTransient(Throwable ex) {
+	static boolean isTransient(Throwable ex) {
 		return hasCause(ex, TransientDataAccessException.class) || hasCause(ex, DataAccessResourceFailureException.class)
 				|| hasCause(ex, CannotCreateTransactionException.class) || hasCause(ex, RedisCommandTimeoutException.class)
 				|| hasCause(ex, RedisConnectionException.class) || hasCause(ex, R2dbcTransientException.class)

@@ -33,11 +33,14 @@ import reactor.core.publisher.Mono;
 
 /**
  * Every {@code /api} call needs a bearer JWT; {@code sub} is the user, the claim
- * {@code roles: ["admin"]} unlocks {@code /api/admin}. Failures answer problem+json. What a
+ * {@code roles: ["admin"]} unlocks {@code /api/admin} and the metrics
+ * ({@code /actuator/metrics}, {@code /actuator/prometheus}: concert and schedule ids, sale
+ * volumes and internal state are nobody else's business). Failures answer problem+json. What a
  * token must hold is {@link BearerTokenValidation}'s. Other paths are open, but a bearer
  * token sent to them is verified too (a bad one answers 401): that is how an admin token
  * unlocks the details of {@code /actuator/health}
  * ({@code management.endpoint.health.show-details: when-authorized}, roles {@code admin}).
+ * The OpenAPI document and Swagger UI ({@link #API_DOCS}) are public.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -45,6 +48,14 @@ class SecurityConfiguration {
 	static final String ADMIN = "admin";
 
 	static final int MAX_USER_ID_LENGTH = 128;
+
+	/** The actuator endpoints for admins only; health (details aside), its probes and info stay public. */
+	static final String[] ADMIN_ONLY_ACTUATOR_PATHS = { "/actuator/metrics", "/actuator/metrics/**",
+			"/actuator/prometheus", "/actuator/prometheus/**" };
+
+	/** The OpenAPI document and Swagger UI (springdoc): public, GET only, and nothing else under them. */
+	static final String[] API_DOCS = { "/v3/api-docs", "/v3/api-docs/swagger-config", "/swagger-ui.html",
+			"/webjars/swagger-ui/**" };
 
 	@Bean
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ProblemWriter problems,
@@ -62,7 +73,11 @@ class SecurityConfiguration {
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
 			.logout(ServerHttpSecurity.LogoutSpec::disable)
 			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
-			.authorizeExchange(exchanges -> exchanges.pathMatchers("/api/admin/**")
+			.authorizeExchange(exchanges -> exchanges.pathMatchers(HttpMethod.GET, API_DOCS)
+				.permitAll()
+				.pathMatchers("/api/admin/**")
+				.hasRole(ADMIN)
+				.pathMatchers(ADMIN_ONLY_ACTUATOR_PATHS)
 				.hasRole(ADMIN)
 				.pathMatchers("/api/**")
 				.authenticated()

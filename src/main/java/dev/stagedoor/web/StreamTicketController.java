@@ -7,6 +7,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+
 /** {@code POST /api/me/stream-tickets}: a short-lived ticket for opening streams from a browser. */
 @RestController
 class StreamTicketController {
@@ -18,6 +19,8 @@ class StreamTicketController {
 	}
 
 	@PostMapping("/api/me/stream-tickets")
+	@ApiDoc.Answer(status = 201, body = StreamTickets.Ticket.class, headers = "Cache-Control",
+			description = "A ticket for `?ticket=` on `GET …/stream` endpoints, valid until `expiresAt` (`Cache-Control: no-store`)")
 	ResponseEntity<StreamTickets.Ticket> create(Authentication caller) {
 		return ResponseEntity.status(HttpStatus.CREATED)
 			.cacheControl(CacheControl.noStore())

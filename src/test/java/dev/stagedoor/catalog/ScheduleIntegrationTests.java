@@ -46,7 +46,7 @@ class ScheduleIntegrationTests {
 			.uri("/api/admin/concerts/{id}/schedules", concert)
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("""
-					{"startsAt":"2027-05-01T18:00:00Z","cancelDeadline":"2027-04-30T18:00:00Z",
+					{"startsAt":"2099-05-01T18:00:00Z","cancelDeadline":"2099-04-30T18:00:00Z",
 					 "sections":[{"name":"VIP","rows":2,"seatsPerRow":3,"price":500},
 					             {"name":"B","rows":1,"seatsPerRow":4,"price":120}]}
 					""")
@@ -56,8 +56,8 @@ class ScheduleIntegrationTests {
 			.expectBody()
 			.jsonPath("$.id").isNumber()
 			.jsonPath("$.concertId").isEqualTo(concert)
-			.jsonPath("$.startsAt").isEqualTo("2027-05-01T18:00:00Z")
-			.jsonPath("$.cancelDeadline").isEqualTo("2027-04-30T18:00:00Z")
+			.jsonPath("$.startsAt").isEqualTo("2099-05-01T18:00:00Z")
+			.jsonPath("$.cancelDeadline").isEqualTo("2099-04-30T18:00:00Z")
 			.jsonPath("$.seatCount").isEqualTo(10);
 
 		List<Map<String, Object>> schedules = schedules(concert);
@@ -163,13 +163,13 @@ class ScheduleIntegrationTests {
 	void invalidSchedulesAreRejectedAndCreateNothing() {
 		long concert = Concerts.create(this.port, "invalid schedules");
 		for (String body : List.of("{}", "{\"startsAt\":\"soon\",\"sections\":[]}",
-				"{\"startsAt\":\"2027-05-01T18:00:00Z\",\"sections\":[]}",
-				"{\"startsAt\":\"2027-05-01T18:00:00Z\",\"sections\":[{\"name\":\"A\",\"rows\":0,\"seatsPerRow\":1,\"price\":1}]}",
-				"{\"startsAt\":\"2027-05-01T18:00:00Z\",\"sections\":[{\"name\":\"A B\",\"rows\":1,\"seatsPerRow\":1,\"price\":1}]}",
-				"{\"startsAt\":\"2027-05-01T18:00:00Z\",\"sections\":[{\"name\":\"A\",\"rows\":1,\"seatsPerRow\":1,\"price\":-1}]}",
-				"{\"startsAt\":\"2027-05-01T18:00:00Z\",\"sections\":[{\"name\":\"A\",\"rows\":1000,\"seatsPerRow\":1000,\"price\":1}]}",
-				"{\"startsAt\":\"2027-05-01T18:00:00Z\",\"sections\":[{\"name\":\"A\",\"rows\":1,\"seatsPerRow\":1,\"price\":1},{\"name\":\"A\",\"rows\":1,\"seatsPerRow\":1,\"price\":1}]}",
-				"{\"startsAt\":\"2027-05-01T18:00:00Z\",\"cancelDeadline\":\"2027-05-02T18:00:00Z\",\"sections\":[{\"name\":\"A\",\"rows\":1,\"seatsPerRow\":1,\"price\":1}]}")) {
+				"{\"startsAt\":\"2099-05-01T18:00:00Z\",\"sections\":[]}",
+				"{\"startsAt\":\"2099-05-01T18:00:00Z\",\"sections\":[{\"name\":\"A\",\"rows\":0,\"seatsPerRow\":1,\"price\":1}]}",
+				"{\"startsAt\":\"2099-05-01T18:00:00Z\",\"sections\":[{\"name\":\"A B\",\"rows\":1,\"seatsPerRow\":1,\"price\":1}]}",
+				"{\"startsAt\":\"2099-05-01T18:00:00Z\",\"sections\":[{\"name\":\"A\",\"rows\":1,\"seatsPerRow\":1,\"price\":-1}]}",
+				"{\"startsAt\":\"2099-05-01T18:00:00Z\",\"sections\":[{\"name\":\"A\",\"rows\":1000,\"seatsPerRow\":1000,\"price\":1}]}",
+				"{\"startsAt\":\"2099-05-01T18:00:00Z\",\"sections\":[{\"name\":\"A\",\"rows\":1,\"seatsPerRow\":1,\"price\":1},{\"name\":\"A\",\"rows\":1,\"seatsPerRow\":1,\"price\":1}]}",
+				"{\"startsAt\":\"2099-05-01T18:00:00Z\",\"cancelDeadline\":\"2099-05-02T18:00:00Z\",\"sections\":[{\"name\":\"A\",\"rows\":1,\"seatsPerRow\":1,\"price\":1}]}")) {
 			Api.admin(this.port).post().uri("/api/admin/concerts/{id}/schedules", concert)
 				.contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
 				.expectStatus().isBadRequest()
@@ -178,7 +178,7 @@ class ScheduleIntegrationTests {
 		assertThat(schedules(concert)).isEmpty();
 		Api.admin(this.port).post().uri("/api/admin/concerts/999999999/schedules")
 			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"startsAt\":\"2027-05-01T18:00:00Z\",\"sections\":[{\"name\":\"A\",\"rows\":1,\"seatsPerRow\":1,\"price\":1}]}")
+			.bodyValue("{\"startsAt\":\"2099-05-01T18:00:00Z\",\"sections\":[{\"name\":\"A\",\"rows\":1,\"seatsPerRow\":1,\"price\":1}]}")
 			.exchange().expectStatus().isNotFound()
 			.expectBody().jsonPath("$.code").isEqualTo("concert-not-found");
 		Api.user(this.port, "fan").get().uri("/api/schedules/999999999/seats").exchange()

@@ -236,7 +236,7 @@ class PaymentIntegrationTests {
 			.post()
 			.uri("/api/admin/concerts/{id}/schedules", concert)
 			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
-			.bodyValue("{\"startsAt\":\"2027-06-01T19:00:00Z\",\"sections\":[{\"name\":\"FREE\",\"rows\":1,\"seatsPerRow\":2,\"price\":0}]}")
+			.bodyValue("{\"startsAt\":\"2099-06-01T19:00:00Z\",\"sections\":[{\"name\":\"FREE\",\"rows\":1,\"seatsPerRow\":2,\"price\":0}]}")
 			.exchange()
 			.expectStatus().isCreated()
 			.expectBody(Map.class).returnResult().getResponseBody();

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -37,8 +39,10 @@ class KafkaEventPublisher implements EventPublisher, DisposableBean {
 
 	private final KafkaTopics topics;
 
+	private final MeterRegistry meters;
+
 	KafkaEventPublisher(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers, EventProperties properties,
-			JsonMapper json, KafkaTopics topics) {
+			JsonMapper json, KafkaTopics topics, MeterRegistry meters) {
 		Map<String, Object> config = new java.util.HashMap<>();
 		config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
 		config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
@@ -54,6 +58,7 @@ class KafkaEventPublisher implements EventPublisher, DisposableBean {
 		this.json = json;
 		this.properties = properties;
 		this.topics = topics;
+		this.meters = meters;
 	}
 
 	@Override
@@ -68,7 +73,12 @@ class KafkaEventPublisher implements EventPublisher, DisposableBean {
 		ProducerRecord<String, String> record = new ProducerRecord<>(this.properties.deadLetterTopic(), key, payload);
 		record.headers().add("stagedoor-dlt-reason", String.valueOf(reason).getBytes(StandardCharsets.UTF_8));
 		record.headers().add("stagedoor-dlt-source", source.getBytes(StandardCharsets.UTF_8));
-		return send(Flux.just(record));
+		// source is the relay or a consumer group: a handful of values
+		return send(Flux.just(record)).doOnSuccess(done -> Counter.builder("stagedoor.dead.letters")
+			.description("Records sent to the dead-letter topic, by who gave up on them")
+			.tag("source", source)
+			.register(this.meters)
+			.increment());
 	}
 
 	private Mono<Void> send(Flux<ProducerRecord<String, String>> records) {
