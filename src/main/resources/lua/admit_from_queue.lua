@@ -7,9 +7,11 @@
 -- KEYS: 1 cfg, 2 waiting, 3 seen, 4 active, 5 admits (admission no -> ms), 6 admitted total
 -- ARGV: 1 default maxActive, 2 default admitPerSecond, 3 default active TTL ms,
 --       4 idle timeout ms, 5 idle removals per step
--- Reply: {admitted, expired actives removed, idle waiting removed}
+-- Reply: {'UNKNOWN'} (no such waiting room)
+--      | {'OK', 'admitted', n, 'expired', n (active users past their expiry removed),
+--         'idle', n (waiting users removed for idleness)}
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  return {0, 0, 0}
+  return {'UNKNOWN'}
 end
 local cfg = redis.call('HMGET', KEYS[1], 'maxActive', 'admitPerSecond', 'activeTtlMs')
 local maxActive = tonumber(cfg[1] or ARGV[1])
@@ -40,4 +42,4 @@ if slots > 0 then
     admitted = admitted + 1
   end
 end
-return {admitted, expired, #idle}
+return {'OK', 'admitted', tostring(admitted), 'expired', tostring(expired), 'idle', tostring(#idle)}

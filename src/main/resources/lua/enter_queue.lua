@@ -2,10 +2,10 @@
 -- KEYS: 1 cfg, 2 waiting (user -> sequence), 3 seen (user -> last seen ms),
 --       4 active (user -> expiry ms), 5 sequence counter, 6 admits (admission no -> ms)
 -- ARGV: 1 user, 2 default admits per second, 3 default maxActive, 4 default active TTL ms
--- Reply: {'UNKNOWN'}
---      | {'ADMITTED', created, expires at ms}
---      | {'WAITING', created, position, now ms, admits in last 10 s, admits per second,
---         place free at ms (as in queue_status.lua)}
+-- Reply: {'UNKNOWN'} (no such waiting room)
+--      | {'ADMITTED', 'created', '0', 'expiresAt', ms}
+--      | {'WAITING', 'created', '1' (a new place) or '0', 'position', n, 'now', ms,
+--         'admitsLast10s', n, 'admitPerSecond', n, 'placeFreeAt', ms (as in queue_status.lua)}
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'UNKNOWN'}
 end
@@ -14,7 +14,7 @@ local user = ARGV[1]
 
 local expires = redis.call('ZSCORE', KEYS[4], user)
 if expires and tonumber(expires) > now then
-  return {'ADMITTED', '0', expires}
+  return {'ADMITTED', 'created', '0', 'expiresAt', expires}
 end
 
 local created = '0'
@@ -50,5 +50,5 @@ local function placeFreeAt(position)
   return tonumber(ends[2]) + round * ttl
 end
 
-return {'WAITING', created, tostring(rank + 1), tostring(now), tostring(recent), rate,
-  tostring(placeFreeAt(rank + 1))}
+return {'WAITING', 'created', created, 'position', tostring(rank + 1), 'now', tostring(now),
+  'admitsLast10s', tostring(recent), 'admitPerSecond', rate, 'placeFreeAt', tostring(placeFreeAt(rank + 1))}

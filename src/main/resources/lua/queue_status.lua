@@ -3,10 +3,11 @@
 -- KEYS: 1 cfg, 2 waiting, 3 seen, 4 active, 5 admits
 -- ARGV: 1 idle timeout ms, 2 default admits per second, 3 default maxActive,
 --       4 default active TTL ms, 5.. users
--- Reply: {'UNKNOWN'}
---      | {'OK', now ms, admits in last 10 s, admits per second,
---         then three per user: 'W', position, place free at ms (see below)
---                            | 'A', expires at ms, '' | 'N', '', ''}
+-- Reply: {'UNKNOWN'} (no such waiting room)
+--      | {'OK', 'now', ms, 'admitsLast10s', n, 'admitPerSecond', n, then per user, named
+--         after the user: 'state:<user>', 'WAITING' | 'ADMITTED' | 'NOT_IN_QUEUE',
+--         and for WAITING 'position:<user>', n, 'placeFreeAt:<user>', ms (see below),
+--         for ADMITTED 'expiresAt:<user>', ms}
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'UNKNOWN'}
 end
@@ -36,27 +37,29 @@ local function placeFreeAt(position)
   return tonumber(ends[2]) + round * ttl
 end
 
-local reply = {'OK', tostring(now), tostring(recent), rate}
+local reply = {'OK', 'now', tostring(now), 'admitsLast10s', tostring(recent), 'admitPerSecond', rate}
+local function add(name, value)
+  reply[#reply + 1] = name
+  reply[#reply + 1] = value
+end
 local seen = {}
 for i = 5, #ARGV do
   local user = ARGV[i]
   local rank = redis.call('ZRANK', KEYS[2], user)
   if rank then
-    reply[#reply + 1] = 'W'
-    reply[#reply + 1] = tostring(rank + 1)
-    reply[#reply + 1] = tostring(placeFreeAt(rank + 1))
+    add('state:' .. user, 'WAITING')
+    add('position:' .. user, tostring(rank + 1))
+    add('placeFreeAt:' .. user, tostring(placeFreeAt(rank + 1)))
     seen[#seen + 1] = now
     seen[#seen + 1] = user
   else
     local expires = redis.call('ZSCORE', KEYS[4], user)
     if expires and tonumber(expires) > now then
-      reply[#reply + 1] = 'A'
-      reply[#reply + 1] = expires
+      add('state:' .. user, 'ADMITTED')
+      add('expiresAt:' .. user, expires)
     else
-      reply[#reply + 1] = 'N'
-      reply[#reply + 1] = ''
+      add('state:' .. user, 'NOT_IN_QUEUE')
     end
-    reply[#reply + 1] = ''
   end
 end
 if #seen > 0 then

@@ -82,7 +82,10 @@ class CancellationScripts {
 
 	}
 
-	/** Up to {@code limit} cancellations per schedule requested at or before {@code requestedBefore} ms: id → requested at. */
+	/**
+	 * Up to {@code limit} cancellations per schedule requested at or before
+	 * {@code requestedBefore} ms: id → requested at.
+	 */
 	Flux<Map.Entry<String, Long>> requestedBefore(Collection<Long> schedules, long requestedBefore, int limit) {
 		return Flux.fromIterable(schedules)
 			.flatMap(schedule -> this.redis.opsForZSet()

@@ -7,12 +7,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import dev.stagedoor.support.LuaScripts;
+import dev.stagedoor.support.LuaScript;
 import dev.stagedoor.support.RedisKeyspace;
 
 /**
@@ -26,7 +25,7 @@ public class SeatCatalog {
 
 	private final Map<Long, Mono<Schedule>> schedules = new ConcurrentHashMap<>();
 
-	private final RedisScript<List<Object>> publish = LuaScripts.load("publish_schedule");
+	private final LuaScript publish = LuaScript.load("publish_schedule");
 
 	private final ScheduleRepository repository;
 
@@ -63,7 +62,10 @@ public class SeatCatalog {
 			args.add(String.valueOf(seat.id()));
 			args.add(String.valueOf(seat.price()));
 		});
-		return LuaScripts.run(this.redis, this.publish, List.of(keys.seats(), keys.meta()), args).map(reply -> {
+		return this.publish.run(this.redis, List.of(keys.seats(), keys.meta()), args).map(reply -> {
+			if (!"OK".equals(reply.status())) {
+				throw reply.unexpected("unknown status '" + reply.status() + "'");
+			}
 			this.schedules.put(schedule.id(), Mono.just(schedule));
 			return schedule;
 		});

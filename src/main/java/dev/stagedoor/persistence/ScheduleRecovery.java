@@ -111,8 +111,8 @@ class ScheduleRecovery {
 			.map(row -> {
 				OffsetDateTime heldUntil = row.get("held_until", OffsetDateTime.class);
 				return new Row(row.get("id", String.class), row.get("user_id", String.class),
-						ReservationState.valueOf(row.get("state", String.class)), row.get("amount", Long.class), row.get("version", Long.class),
-						heldUntil == null ? 0 : heldUntil.toInstant().toEpochMilli(),
+						ReservationState.valueOf(row.get("state", String.class)), row.get("amount", Long.class),
+						row.get("version", Long.class), heldUntil == null ? 0 : heldUntil.toInstant().toEpochMilli(),
 						row.get("updated_at", OffsetDateTime.class).toInstant().toEpochMilli(),
 						Arrays.asList(row.get("seats", Long[].class)), Reservation.Item.parse(row.get("items", String.class)),
 						row.get("paid_attempt", Long.class),

@@ -1,33 +1,40 @@
 package dev.stagedoor.queue;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-import dev.stagedoor.support.LuaScripts;
+import dev.stagedoor.queue.WaitingRoom.AdmissionStep;
+import dev.stagedoor.queue.WaitingRoom.QueueStats;
+import dev.stagedoor.support.LuaScript;
 import dev.stagedoor.support.RedisKeyspace;
+import dev.stagedoor.support.ScriptReply;
 
-/** The waiting room's Lua scripts, each loaded once; replies are returned raw to {@link WaitingRoom}. */
+/**
+ * The waiting room's Lua scripts, each loaded once, and the one place their replies are
+ * decoded (by field name) for {@link WaitingRoom}.
+ */
 @Component
 class QueueScripts {
 
 	private static final int IDLE_REMOVALS_PER_STEP = 1000;
 
-	private final RedisScript<List<Object>> enter = LuaScripts.load("enter_queue");
+	private final LuaScript enter = LuaScript.load("enter_queue");
 
-	private final RedisScript<List<Object>> status = LuaScripts.load("queue_status");
+	private final LuaScript status = LuaScript.load("queue_status");
 
-	private final RedisScript<List<Object>> leave = LuaScripts.load("leave_queue");
+	private final LuaScript leave = LuaScript.load("leave_queue");
 
-	private final RedisScript<List<Object>> admit = LuaScripts.load("admit_from_queue");
+	private final LuaScript admit = LuaScript.load("admit_from_queue");
 
-	private final RedisScript<List<Object>> stats = LuaScripts.load("queue_stats");
+	private final LuaScript stats = LuaScript.load("queue_stats");
 
-	private final RedisScript<List<Object>> configure = LuaScripts.load("configure_queue");
+	private final LuaScript configure = LuaScript.load("configure_queue");
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -45,42 +52,133 @@ class QueueScripts {
 		return QueueKeys.of(this.keyspace, concertId);
 	}
 
-	Mono<List<String>> enter(long concertId, String user) {
+	Mono<Entry> enter(long concertId, String user) {
 		QueueKeys k = keys(concertId);
 		List<String> args = new ArrayList<>(4);
 		args.add(user);
 		args.addAll(paceDefaults());
-		return run(this.enter, List.of(k.cfg(), k.waiting(), k.seen(), k.active(), k.sequence(), k.admits()), args);
+		return run(this.enter, List.of(k.cfg(), k.waiting(), k.seen(), k.active(), k.sequence(), k.admits()), args)
+			.map(Entry::of);
 	}
 
-	Mono<List<String>> status(long concertId, List<String> users) {
+	enum EntryStatus {
+
+		UNKNOWN, ADMITTED, WAITING
+
+	}
+
+	/**
+	 * {@code enter_queue.lua}'s reply: {@code expiresAt} only when ADMITTED; position,
+	 * placeFreeAt and pace only when WAITING.
+	 */
+	record Entry(EntryStatus status, boolean created, long expiresAt, long position, long placeFreeAt, Pace pace) {
+
+		static Entry of(ScriptReply reply) {
+			EntryStatus status = reply.status(EntryStatus.class);
+			return switch (status) {
+				case UNKNOWN -> new Entry(status, false, 0, 0, 0, null);
+				case ADMITTED -> new Entry(status, created(reply), reply.number("expiresAt"), 0, 0, null);
+				case WAITING -> new Entry(status, created(reply), 0, reply.number("position"),
+						reply.number("placeFreeAt"), Pace.of(reply));
+			};
+		}
+
+		private static boolean created(ScriptReply reply) {
+			return "1".equals(reply.text("created"));
+		}
+
+	}
+
+	/** What the scripts report about a room along with a waiting place: Redis time and admission rates. */
+	record Pace(long now, long admittedLast10s, long perSecond) {
+
+		static Pace of(ScriptReply reply) {
+			return new Pace(reply.number("now"), reply.number("admitsLast10s"), reply.number("admitPerSecond"));
+		}
+
+	}
+
+	Mono<Statuses> status(long concertId, List<String> users) {
 		QueueKeys k = keys(concertId);
 		List<String> args = new ArrayList<>(users.size() + 4);
 		args.add(idleMillis());
 		args.addAll(paceDefaults());
 		args.addAll(users);
-		return run(this.status, List.of(k.cfg(), k.waiting(), k.seen(), k.active(), k.admits()), args);
+		return run(this.status, List.of(k.cfg(), k.waiting(), k.seen(), k.active(), k.admits()), args)
+			.map(reply -> Statuses.of(reply, users));
+	}
+
+	enum UserState {
+
+		WAITING, ADMITTED, NOT_IN_QUEUE
+
+	}
+
+	/** One user's place: position and placeFreeAt when WAITING, expiresAt when ADMITTED (0 otherwise). */
+	record UserStatus(UserState state, long position, long placeFreeAt, long expiresAt) {
+	}
+
+	/** {@code queue_status.lua}'s reply; an unknown room has no pace and no users. */
+	record Statuses(boolean known, Pace pace, Map<String, UserStatus> users) {
+
+		static Statuses of(ScriptReply reply, List<String> users) {
+			if ("UNKNOWN".equals(reply.status())) {
+				return new Statuses(false, null, Map.of());
+			}
+			if (!"OK".equals(reply.status())) {
+				throw reply.unexpected("unknown status '" + reply.status() + "'");
+			}
+			Map<String, UserStatus> statuses = new LinkedHashMap<>();
+			for (String user : users) {
+				UserState state = state(reply, user);
+				statuses.put(user, switch (state) {
+					case WAITING -> new UserStatus(state, reply.number("position:" + user),
+							reply.number("placeFreeAt:" + user), 0);
+					case ADMITTED -> new UserStatus(state, 0, 0, reply.number("expiresAt:" + user));
+					case NOT_IN_QUEUE -> new UserStatus(state, 0, 0, 0);
+				});
+			}
+			return new Statuses(true, Pace.of(reply), statuses);
+		}
+
+		private static UserState state(ScriptReply reply, String user) {
+			String state = reply.text("state:" + user);
+			try {
+				return UserState.valueOf(state);
+			}
+			catch (IllegalArgumentException ex) {
+				throw reply.unexpected("unknown state '" + state + "' of " + user);
+			}
+		}
+
 	}
 
 	Mono<Boolean> leave(long concertId, String user) {
 		QueueKeys k = keys(concertId);
 		return run(this.leave, List.of(k.waiting(), k.seen(), k.active()), List.of(user))
-			.map(reply -> Long.parseLong(reply.get(0)) > 0);
+			.map(reply -> ok(reply).number("removed") > 0);
 	}
 
-	/** Reply: admitted, expired actives removed, idle waiting users removed. */
-	Mono<List<String>> admit(long concertId) {
+	/** One admission step; an unknown room admits nobody. */
+	Mono<AdmissionStep> admit(long concertId) {
 		QueueKeys k = keys(concertId);
 		List<String> args = new ArrayList<>(defaultSettings());
 		args.add(idleMillis());
 		args.add(String.valueOf(IDLE_REMOVALS_PER_STEP));
 		return run(this.admit, List.of(k.cfg(), k.waiting(), k.seen(), k.active(), k.admits(), k.admittedTotal()),
-				args);
+				args)
+			.map(reply -> "UNKNOWN".equals(reply.status()) ? new AdmissionStep(0, 0, 0)
+					: new AdmissionStep(ok(reply).number("admitted"), reply.number("expired"), reply.number("idle")));
 	}
 
-	Mono<List<String>> stats(long concertId) {
+	/** The counters and settings of a room; empty when there is no such room. */
+	Mono<QueueStats> stats(long concertId) {
 		QueueKeys k = keys(concertId);
-		return run(this.stats, List.of(k.cfg(), k.waiting(), k.active(), k.admittedTotal()), defaultSettings());
+		return run(this.stats, List.of(k.cfg(), k.waiting(), k.active(), k.admittedTotal()), defaultSettings())
+			.filter(reply -> !"UNKNOWN".equals(reply.status()))
+			.map(reply -> new QueueStats(ok(reply).number("waiting"), reply.number("active"),
+					reply.number("admittedTotal"), Math.toIntExact(reply.number("maxActive")),
+					Math.toIntExact(reply.number("admitPerSecond")), reply.number("activeTtlMs") / 1000));
 	}
 
 	/** Opens the room; with settings, they replace the defaults for this concert. */
@@ -88,15 +186,24 @@ class QueueScripts {
 		List<String> args = settings == null ? List.of()
 				: List.of(String.valueOf(settings.maxActive()), String.valueOf(settings.admitPerSecond()),
 						String.valueOf(settings.activeTtl().toMillis()));
-		return run(this.configure, List.of(keys(concertId).cfg()), args).then();
+		return run(this.configure, List.of(keys(concertId).cfg()), args).map(QueueScripts::ok).then();
 	}
 
 	Mono<Boolean> isActive(long concertId, String user) {
-		return status(concertId, List.of(user)).map(reply -> reply.size() > 5 && "A".equals(reply.get(4)));
+		return status(concertId, List.of(user))
+			.map(statuses -> statuses.known() && statuses.users().get(user).state() == UserState.ADMITTED);
 	}
 
-	private Mono<List<String>> run(RedisScript<List<Object>> script, List<String> keys, List<String> args) {
-		return LuaScripts.run(this.redis, script, keys, args);
+	private Mono<ScriptReply> run(LuaScript script, List<String> keys, List<String> args) {
+		return script.run(this.redis, keys, args);
+	}
+
+	/** The reply of a script whose only status is OK. */
+	private static ScriptReply ok(ScriptReply reply) {
+		if (!"OK".equals(reply.status())) {
+			throw reply.unexpected("unknown status '" + reply.status() + "'");
+		}
+		return reply;
 	}
 
 	/** The defaults the ETA needs when a room has no settings of its own: rate, maxActive, active TTL. */

@@ -37,16 +37,11 @@ public class WaitingRoom {
 	}
 
 	Mono<QueueOutcome> enter(long concertId, String user) {
-		return this.scripts.enter(concertId, user).map(reply -> switch (reply.get(0)) {
-			case "UNKNOWN" -> new QueueOutcome.UnknownConcert();
-			case "ADMITTED" -> new QueueOutcome.Placed(admitted(concertId, user, reply.get(2)), false);
-			default -> {
-				// 'WAITING', created, position, now, admits in last 10 s, admits per second, place free at
-				RoomPace pace = new RoomPace(Long.parseLong(reply.get(3)), Long.parseLong(reply.get(4)),
-						Long.parseLong(reply.get(5)));
-				yield new QueueOutcome.Placed(waiting(Long.parseLong(reply.get(2)), Long.parseLong(reply.get(6)), pace),
-						"1".equals(reply.get(1)));
-			}
+		return this.scripts.enter(concertId, user).map(entry -> switch (entry.status()) {
+			case UNKNOWN -> new QueueOutcome.UnknownConcert();
+			case ADMITTED -> new QueueOutcome.Placed(admitted(concertId, user, entry.expiresAt()), false);
+			case WAITING -> new QueueOutcome.Placed(waiting(entry.position(), entry.placeFreeAt(), entry.pace()),
+					entry.created());
 		});
 	}
 
@@ -60,28 +55,18 @@ public class WaitingRoom {
 	 * every user to {@link QueueOutcome.UnknownConcert}.
 	 */
 	Mono<Map<String, QueueOutcome>> statusOf(long concertId, List<String> users) {
-		return this.scripts.status(concertId, users).map(reply -> {
+		return this.scripts.status(concertId, users).map(statuses -> {
 			Map<String, QueueOutcome> result = new LinkedHashMap<>();
-			if ("UNKNOWN".equals(reply.get(0))) {
+			if (!statuses.known()) {
 				users.forEach(u -> result.put(u, new QueueOutcome.UnknownConcert()));
 				return result;
 			}
-			// 'OK', now, admits in last 10 s, admits per second, then per user: state, value, place free at
-			RoomPace pace = new RoomPace(Long.parseLong(reply.get(1)), Long.parseLong(reply.get(2)),
-					Long.parseLong(reply.get(3)));
-			for (int i = 0; i < users.size(); i++) {
-				String user = users.get(i);
-				int at = 4 + 3 * i;
-				String state = reply.get(at);
-				String value = reply.get(at + 1);
-				String placeFreeAt = reply.get(at + 2);
-				result.put(user, switch (state) {
-					case "W" -> new QueueOutcome.Placed(
-							waiting(Long.parseLong(value), Long.parseLong(placeFreeAt), pace), false);
-					case "A" -> new QueueOutcome.Placed(admitted(concertId, user, value), false);
-					default -> new QueueOutcome.NotInQueue();
-				});
-			}
+			statuses.users().forEach((user, place) -> result.put(user, switch (place.state()) {
+				case WAITING -> new QueueOutcome.Placed(waiting(place.position(), place.placeFreeAt(), statuses.pace()),
+						false);
+				case ADMITTED -> new QueueOutcome.Placed(admitted(concertId, user, place.expiresAt()), false);
+				case NOT_IN_QUEUE -> new QueueOutcome.NotInQueue();
+			}));
 			return result;
 		});
 	}
@@ -91,11 +76,7 @@ public class WaitingRoom {
 	}
 
 	Mono<QueueStats> stats(long concertId) {
-		return this.scripts.stats(concertId)
-			.filter(reply -> !"UNKNOWN".equals(reply.get(0)))
-			.map(reply -> new QueueStats(Long.parseLong(reply.get(1)), Long.parseLong(reply.get(2)),
-					Long.parseLong(reply.get(3)), Integer.parseInt(reply.get(4)), Integer.parseInt(reply.get(5)),
-					Long.parseLong(reply.get(6)) / 1000));
+		return this.scripts.stats(concertId);
 	}
 
 	/**
@@ -103,14 +84,11 @@ public class WaitingRoom {
 	 * admissions it made are counted ({@code stagedoor.queue.admissions}).
 	 */
 	Mono<AdmissionStep> admit(long concertId) {
-		return this.scripts.admit(concertId)
-			.map(reply -> new AdmissionStep(Long.parseLong(reply.get(0)), Long.parseLong(reply.get(1)),
-					Long.parseLong(reply.get(2))))
-			.doOnNext(step -> this.metrics.admitted(concertId, step.admitted()));
+		return this.scripts.admit(concertId).doOnNext(step -> this.metrics.admitted(concertId, step.admitted()));
 	}
 
-	private QueueView admitted(long concertId, String user, String expiresAtMillis) {
-		Instant expiresAt = Instant.ofEpochMilli(Long.parseLong(expiresAtMillis));
+	private QueueView admitted(long concertId, String user, long expiresAtMillis) {
+		Instant expiresAt = Instant.ofEpochMilli(expiresAtMillis);
 		return QueueView.admitted(this.tokens.issue(user, concertId, expiresAt), expiresAt);
 	}
 
@@ -121,16 +99,12 @@ public class WaitingRoom {
 	 * 0 when one is free now; see {@code queue_status.lua}): in a full room nobody is
 	 * admitted before an admission ends, however fast the room may admit.
 	 */
-	private QueueView waiting(long position, long placeFreeAtMillis, RoomPace pace) {
+	private QueueView waiting(long position, long placeFreeAtMillis, QueueScripts.Pace pace) {
 		double rate = pace.admittedLast10s() > 0 ? pace.admittedLast10s() / 10.0 : pace.perSecond();
 		long byRate = (long) Math.ceil(position / rate);
 		long byPlaces = (long) Math.ceil(Math.max(0, placeFreeAtMillis - pace.now()) / 1000.0);
 		return QueueView.waiting(position, Math.max(byRate, byPlaces),
 				Instant.ofEpochMilli(pace.now() + this.scripts.idleTimeoutMillis()));
-	}
-
-	/** What the scripts report about a room along with a waiting place: Redis time and admission rates. */
-	private record RoomPace(long now, long admittedLast10s, long perSecond) {
 	}
 
 	/** The admin view of a room: counters, then the settings in force. */

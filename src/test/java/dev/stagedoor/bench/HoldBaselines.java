@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
@@ -18,7 +17,7 @@ import reactor.core.publisher.Mono;
 import dev.stagedoor.catalog.ScheduleKeys;
 import dev.stagedoor.events.OutboxKeys;
 import dev.stagedoor.reservation.ReservationKeys;
-import dev.stagedoor.support.LuaScripts;
+import dev.stagedoor.support.LuaScript;
 import dev.stagedoor.support.RedisKeyspace;
 
 /**
@@ -41,7 +40,7 @@ final class HoldBaselines {
 
 	private final ReactiveStringRedisTemplate redis;
 
-	private final RedisScript<List<Object>> hold = LuaScripts.load("hold_seats");
+	private final LuaScript hold = LuaScript.load("hold_seats");
 
 	private final RedisKeyspace keyspace;
 
@@ -106,11 +105,11 @@ final class HoldBaselines {
 		String reservation = scheduleId + "-b" + Long.toString(System.nanoTime(), 36) + user.hashCode();
 		ScheduleKeys keys = ScheduleKeys.of(this.keyspace, scheduleId);
 		ReservationKeys reservationKeys = ReservationKeys.of(this.keyspace, scheduleId);
-		return LuaScripts.run(this.redis, this.hold,
+		return this.hold.run(this.redis,
 				List.of(keys.seats(), keys.sold(), reservationKeys.expiry(), OutboxKeys.of(this.keyspace, scheduleId).outbox(),
 						reservationKeys.reservation(reservation), reservationKeys.userLive(user), keys.hold(seat)),
 				List.of(user, reservation, String.valueOf(scheduleId), "300000", "4", String.valueOf(seat)))
-			.map(reply -> "HELD".equals(reply.get(0)));
+			.map(reply -> "HELD".equals(reply.status()));
 	}
 
 	/**

@@ -1,8 +1,11 @@
 package dev.stagedoor.reservation;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,6 +128,29 @@ class ReservationScriptsTests {
 		assertThat(held.find(first.id())).isEqualTo(first);
 		assertThat(redis.template().hasKey(ScheduleKeys.of(redis.keyspace(), schedule).hold(2)).block()).isFalse();
 		assertThat(held.events(schedule)).hasSize(1);
+	}
+
+	@Test
+	void aHoldWhoseNewIdIsTakenIsPlacedAgainWithAFreshId() {
+		long schedule = held.newSchedule();
+		Reservation first = held.hold(schedule, "fan", List.of(1L), MINUTE);
+		PlacingOnHold placing = new PlacingOnHold(null, null, scripts,
+				new HoldProperties(Duration.ofMinutes(1), 4, Duration.ofSeconds(1)),
+				new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), java.time.Clock.systemUTC());
+		String fresh = ReservationIds.next(schedule);
+		Iterator<String> ids = List.of(first.id(), fresh).iterator();
+		HoldResult result = placing.placeHold(schedule, "other", List.of(2L), ids::next).block();
+		assertThat(result).isInstanceOfSatisfying(HoldResult.Held.class,
+				placed -> assertThat(placed.reservation().id()).isEqualTo(fresh));
+		assertThat(held.find(first.id())).isEqualTo(first);
+
+		// only a source that keeps giving taken ids ends in an error, after a few tries
+		AtomicInteger tries = new AtomicInteger();
+		assertThatThrownBy(() -> placing.placeHold(schedule, "other", List.of(3L), () -> {
+			tries.incrementAndGet();
+			return first.id();
+		}).block()).hasMessageContaining("random source");
+		assertThat(tries).hasValue(PlacingOnHold.ID_ATTEMPTS);
 	}
 
 	@Test
