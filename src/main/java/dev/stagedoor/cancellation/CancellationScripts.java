@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
 import dev.stagedoor.catalog.ScheduleKeys;
 import dev.stagedoor.events.OutboxKeys;
 import dev.stagedoor.reservation.ExpiryMember;
-import dev.stagedoor.reservation.HeldKeys;
+import dev.stagedoor.reservation.ReservationHolds;
 import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationKeys;
 import dev.stagedoor.reservation.StateReply;
@@ -70,7 +70,7 @@ class CancellationScripts {
 		List<String> keys = new ArrayList<>(List.of(r.reservation(reservation.id()), cancelling(schedule),
 				ScheduleKeys.of(this.keyspace, schedule).sold(), OutboxKeys.of(this.keyspace, schedule).outbox(),
 				r.userLive(reservation.userId())));
-		keys.addAll(HeldKeys.units(this.keyspace, schedule, reservation.items()));
+		keys.addAll(ReservationHolds.units(this.keyspace, schedule, reservation.items()));
 		return this.complete.run(this.redis, keys, List.of())
 			.map(reply -> StateReply.of(reply, CompleteStatus.class));
 	}

@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
 import dev.stagedoor.catalog.ScheduleKeys;
 import dev.stagedoor.events.OutboxKeys;
 import dev.stagedoor.reservation.ExpiryMember;
-import dev.stagedoor.reservation.HeldKeys;
+import dev.stagedoor.reservation.ReservationHolds;
 import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationKeys;
 import dev.stagedoor.reservation.ReservationState;
@@ -56,7 +56,7 @@ class PaymentScripts {
 		}
 		keys.add(OutboxKeys.of(this.keyspace, schedule).outbox());
 		keys.add(r.userLive(reservation.userId()));
-		keys.addAll(HeldKeys.of(this.keyspace, reservation));
+		keys.addAll(ReservationHolds.of(this.keyspace, reservation));
 		return keys;
 	}
 

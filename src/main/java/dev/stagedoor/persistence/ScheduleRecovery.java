@@ -23,7 +23,7 @@ import dev.stagedoor.catalog.ScheduleKeys;
 import dev.stagedoor.catalog.SeatCatalog;
 import dev.stagedoor.inventory.Inventories;
 import dev.stagedoor.payment.PaymentKeys;
-import dev.stagedoor.reservation.HeldKeys;
+import dev.stagedoor.reservation.ReservationHolds;
 import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationKeys;
 import dev.stagedoor.reservation.ReservationState;
@@ -127,7 +127,7 @@ class ScheduleRecovery {
 		String cancelling = CancellationKeys.of(this.keyspace, scheduleId).cancelling();
 		List<String> keys = new ArrayList<>(List.of(k.reservation(r.id()), k.expiry(), k.userLive(r.user()), s.sold(),
 				PaymentKeys.of(this.keyspace, scheduleId).paying(), cancelling));
-		keys.addAll(HeldKeys.of(this.keyspace, scheduleId, r.seats(), r.items()));
+		keys.addAll(ReservationHolds.of(this.keyspace, scheduleId, r.seats(), r.items()));
 		// a HELD or PAYING reservation whose payment committed comes back as that attempt,
 		// due at once, so the payment recovery job confirms it; an unpaid PAYING one as its own
 		// attempt from when it began; either way its seats stay held until then

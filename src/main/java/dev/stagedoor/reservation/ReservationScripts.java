@@ -61,7 +61,7 @@ class ReservationScripts {
 		List<Reservation.Item> wanted = items.stream()
 			.map(item -> new Reservation.Item(item.inventoryId(), item.quantity(), 0))
 			.toList();
-		keys.addAll(HeldKeys.of(this.keyspace, scheduleId, seatIds, wanted));
+		keys.addAll(ReservationHolds.of(this.keyspace, scheduleId, seatIds, wanted));
 		List<String> args = new ArrayList<>(List.of(user, reservationId, String.valueOf(scheduleId),
 				String.valueOf(ttlMillis), String.valueOf(maxSeats),
 				String.join(",", items.stream().map(i -> i.inventoryId() + ":" + i.quantity()).toList())));
@@ -119,7 +119,7 @@ class ReservationScripts {
 		ReservationKeys k = keys(reservation.scheduleId());
 		List<String> keys = new ArrayList<>(List.of(k.reservation(reservation.id()), k.expiry(),
 				outbox(reservation.scheduleId()), k.userLive(user)));
-		keys.addAll(HeldKeys.of(this.keyspace, reservation));
+		keys.addAll(ReservationHolds.of(this.keyspace, reservation));
 		return this.release.run(this.redis, keys, List.of(user))
 			.map(reply -> StateReply.of(reply, ReleaseStatus.class));
 	}

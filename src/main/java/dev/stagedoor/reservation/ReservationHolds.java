@@ -12,9 +12,9 @@ import dev.stagedoor.support.RedisKeyspace;
  * after its fixed keys (lib/reservation.lua {@code held_keys}): one hold key per seat in
  * {@code seatIds} order, then per item its inventory's hash and holds zset.
  */
-public final class HeldKeys {
+public final class ReservationHolds {
 
-	private HeldKeys() {
+	private ReservationHolds() {
 	}
 
 	public static List<String> of(RedisKeyspace keyspace, long scheduleId, List<Long> seatIds,
