@@ -23,8 +23,16 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.stagedoor.catalog.SeatCatalog;
+import dev.stagedoor.web.ApiDoc.Answer;
+import dev.stagedoor.web.ApiDoc.Event;
+import dev.stagedoor.web.ApiDoc.EventStream;
+import dev.stagedoor.web.ApiDoc.Problems;
 import dev.stagedoor.web.Problem;
 import dev.stagedoor.web.ProblemException;
+
+import static dev.stagedoor.web.ProblemCode.INVENTORY_NAME_TAKEN;
+import static dev.stagedoor.web.ProblemCode.SCHEDULE_NOT_FOUND;
+import static dev.stagedoor.web.ProblemCode.VALIDATION_FAILED;
 
 @RestController
 class InventoryController {
@@ -46,6 +54,8 @@ class InventoryController {
 	}
 
 	@PostMapping("/api/admin/schedules/{scheduleId}/inventories")
+	@Answer(status = 201, body = CreatedInventory.class, headers = "Location", description = "The inventory, on sale")
+	@Problems({ VALIDATION_FAILED, SCHEDULE_NOT_FOUND, INVENTORY_NAME_TAKEN })
 	Mono<ResponseEntity<Object>> create(@PathVariable long scheduleId, @Valid @RequestBody NewInventory body) {
 		int maxPerUser = body.maxPerUser() != null ? body.maxPerUser() : this.defaultLimit.maxSeatsPerUser();
 		return this.inventories.create(scheduleId, body.name(), body.quantity(), body.price(), maxPerUser)
@@ -58,6 +68,9 @@ class InventoryController {
 	}
 
 	@GetMapping("/api/schedules/{scheduleId}/inventories")
+	@Answer(status = 200, body = InventoryView.class, array = true,
+			description = "The schedule's inventories with their counts (at most 250 ms old)")
+	@Problems({ VALIDATION_FAILED, SCHEDULE_NOT_FOUND })
 	Mono<ResponseEntity<Object>> list(@PathVariable long scheduleId) {
 		return this.catalog.schedule(scheduleId)
 			.flatMap(schedule -> this.inventories.list(scheduleId))
@@ -70,6 +83,13 @@ class InventoryController {
 	 * whose counts changed, at most every 250 ms; followers share one snapshot per schedule.
 	 */
 	@GetMapping(path = "/api/schedules/{scheduleId}/inventories/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+	@EventStream(description = "The inventories once, then those whose counts changed (checked every 250 ms); "
+			+ "does not complete by itself.",
+			value = { @Event(name = "snapshot", data = InventoryView.class, array = true,
+					description = "Every inventory with its counts"),
+					@Event(name = "inventories", data = InventoryView.class, array = true,
+							description = "The inventories whose counts changed since the last event") })
+	@Problems({ VALIDATION_FAILED, SCHEDULE_NOT_FOUND })
 	Flux<ServerSentEvent<Object>> stream(@PathVariable long scheduleId) {
 		return this.catalog.schedule(scheduleId)
 			.switchIfEmpty(Mono.error(() -> new ProblemException(Problem.scheduleNotFound())))

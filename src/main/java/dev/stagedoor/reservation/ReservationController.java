@@ -34,6 +34,9 @@ import dev.stagedoor.web.CurrentUser;
 import dev.stagedoor.web.Problem;
 import dev.stagedoor.web.ProblemException;
 
+import static dev.stagedoor.web.ProblemCode.INVENTORY_LIMIT_EXCEEDED;
+import static dev.stagedoor.web.ProblemCode.INVENTORY_NOT_FOUND;
+import static dev.stagedoor.web.ProblemCode.INVENTORY_UNAVAILABLE;
 import static dev.stagedoor.web.ProblemCode.NOT_ADMITTED;
 import static dev.stagedoor.web.ProblemCode.RESERVATION_NOT_FOUND;
 import static dev.stagedoor.web.ProblemCode.SCHEDULE_NOT_FOUND;
@@ -64,7 +67,8 @@ class ReservationController {
 	@PostMapping("/api/schedules/{scheduleId}/reservations")
 	@Answer(status = 201, body = Reservation.class, headers = "Location",
 			description = "The seats are held (HELD until `heldUntil`)")
-	@Problems({ NOT_ADMITTED, SCHEDULE_NOT_FOUND, SEAT_NOT_FOUND, SEAT_UNAVAILABLE, SEAT_LIMIT_EXCEEDED, SCHEDULE_STARTED })
+	@Problems({ NOT_ADMITTED, SCHEDULE_NOT_FOUND, SEAT_NOT_FOUND, SEAT_UNAVAILABLE, SEAT_LIMIT_EXCEEDED, SCHEDULE_STARTED,
+			INVENTORY_NOT_FOUND, INVENTORY_UNAVAILABLE, INVENTORY_LIMIT_EXCEEDED })
 	Mono<ResponseEntity<Object>> hold(@PathVariable long scheduleId, @Valid @RequestBody HoldRequest body,
 			@RequestHeader(name = "Queue-Token", required = false) String queueToken, Authentication caller) {
 		List<Long> seatIds = body.seatIds() == null ? List.of() : body.seatIds();
