@@ -1,7 +1,8 @@
 -- The cancellation worker, after the refund committed: CANCELLING -> CANCELLED, the seats
--- this reservation bought go back on sale, CANCELLED event. Running it again changes nothing.
+-- and units this reservation bought go back on sale, CANCELLED event. Running it again
+-- changes nothing.
 -- KEYS: 1 reservation hash, 2 cancelling zset, 3 sold hash, 4 outbox stream,
---       5 the user's live reservations
+--       5 the user's live reservations, then per item: the inventory's hash and its holds zset
 -- ARGV: none
 -- Reply: status, then 'state', 'version' of the reservation after the call (state_reply):
 --        'CANCELLED' now | 'ALREADY' before | 'INVALID_STATE' not CANCELLING | {'NOT_FOUND'}
@@ -20,6 +21,10 @@ for seat in string.gmatch(r.seatIds, '%d+') do
   if redis.call('HGET', KEYS[3], seat) == r.id then
     redis.call('HDEL', KEYS[3], seat)
   end
+end
+local items = parse_items(r.items)
+for i, k in ipairs(unit_keys(items, 6)) do
+  redis.call('HINCRBY', k.inventory, 'sold', -items[i].units)
 end
 transition(r, 'CANCELLED', now)
 redis.call('ZREM', KEYS[2], member(r))

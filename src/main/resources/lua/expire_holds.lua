@@ -12,8 +12,9 @@ for i = 2, #ARGV do
   if deadline and tonumber(deadline) <= now then
     local r = read_reservation(KEYS[2 * i - 1])
     if r and r.state == 'HELD' then
-      -- the hold keys' TTL freed the seats already: no hold keys to delete
-      expire_reservation(r, {expiry = KEYS[1], userLive = KEYS[2 * i], outbox = KEYS[2]}, {}, now)
+      -- the hold keys' TTL freed the seats already, and the units' deadline returns them to
+      -- whoever touches their inventory next: no hold keys or inventories to pass
+      expire_reservation(r, {expiry = KEYS[1], userLive = KEYS[2 * i], outbox = KEYS[2]}, {}, nil, now)
       expired[#expired + 1] = r.id
       expired[#expired + 1] = r.userId
     end

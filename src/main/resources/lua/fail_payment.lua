@@ -2,7 +2,8 @@
 -- job, or paid-and-refunded because the seats were lost): PAYING -> HELD with the hold's
 -- original deadline if that is still ahead, else PAYING -> EXPIRED with the seats freed.
 -- KEYS: 1 reservation hash, 2 paying zset, 3 expiry zset, 4 outbox stream,
---       5 the user's live reservations, 6.. the hold keys of the reservation's seats
+--       5 the user's live reservations, 6.. the hold keys of the reservation's seats, then
+--       per item: the inventory's hash and its holds zset
 -- ARGV: 1 attempt, 2 'hold' (back to HELD if possible) | 'expire' (always EXPIRED)
 -- Reply: status, then 'state', 'version' of the reservation after the call (state_reply):
 --        'HELD' held again | 'EXPIRED' | 'NOT_PAYING' not PAYING, or in another attempt
@@ -15,7 +16,7 @@ if r.state ~= 'PAYING' or r.attempt ~= ARGV[1] then
   return state_reply('NOT_PAYING', r)
 end
 local now = now_ms()
-local holds = keys_from(6)
+local holds, units = held_keys(r, 6)
 redis.call('ZREM', KEYS[2], member(r))
 if ARGV[2] == 'hold' and r.heldUntil > now then
   for _, hold in ipairs(holds) do
@@ -23,11 +24,12 @@ if ARGV[2] == 'hold' and r.heldUntil > now then
       redis.call('PEXPIREAT', hold, r.heldUntil)
     end
   end
-  redis.call('HSET', KEYS[5], r.id, #holds .. ':' .. r.heldUntil)
+  keep_units(r, units.items, units.keys, r.heldUntil)
+  redis.call('HSET', KEYS[5], r.id, live_entry(#holds, r.heldUntil, units.items))
   redis.call('ZADD', KEYS[3], r.heldUntil, member(r))
   transition(r, 'HELD', now)
   append_event(KEYS[4], r, 'PAYMENT_FAILED', r.heldUntil, now)
   return state_reply('HELD', r)
 end
-expire_reservation(r, {expiry = KEYS[3], outbox = KEYS[4], userLive = KEYS[5]}, holds, now)
+expire_reservation(r, {expiry = KEYS[3], outbox = KEYS[4], userLive = KEYS[5]}, holds, units, now)
 return state_reply('EXPIRED', r)

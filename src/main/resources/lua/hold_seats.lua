@@ -1,26 +1,37 @@
--- Hold several seats for one user, all or nothing, and record the HELD reservation.
--- Every check comes before the first write; a failed check changes nothing.
+-- Hold seats and units of quantity inventories for one user, all or nothing, and record the
+-- HELD reservation. Every check comes before the first change of a seat, unit or
+-- reservation; a failed check changes nothing but returning lapsed holds' units to their
+-- inventories (which any reader would do).
 -- KEYS: 1 seats (catalog: seat id -> price), 2 sold (seat id -> reservation id),
 --       3 expiry (zset "reservationId|user" -> held-until ms), 4 outbox stream,
---       5 the new reservation's hash, 6 the user's live reservations (id -> "seats:deadline"),
---       7.. one hold key per seat, in ARGV order
+--       5 the new reservation's hash, 6 the user's live reservations (units.lua: live_entry),
+--       7.. one hold key per seat, in ARGV order, then per item: the inventory's hash and
+--       its holds zset
 -- ARGV: 1 user, 2 reservation id, 3 schedule id, 4 hold TTL ms, 5 max seats per user,
---       6.. seat ids
--- Reply: {'HELD', 'heldUntil', ms, 'amount', points, 'createdAt', ms}
+--       6 items "inventoryId:units,..." ('' for none; one entry per inventory), 7.. seat ids
+-- Reply: {'HELD', 'heldUntil', ms, 'amount', points, 'createdAt', ms, 'items', "id:units:price,..."}
 --      | {'NOT_FOUND', 'seatIds', csv of the seats not in the catalog}
+--      | {'INVENTORY_NOT_FOUND', 'inventoryIds', csv}
 --      | {'UNAVAILABLE', 'seatIds', csv of the seats held or sold}
+--      | {'INVENTORY_UNAVAILABLE', 'inventoryIds', csv of those with fewer units left than asked}
 --      | {'LIMIT', 'held', seats the user already holds or bought}
+--      | {'INVENTORY_LIMIT', 'inventoryIds', csv, 'held', csv of the user's units of each, 'limits', csv}
 --      | {'DUPLICATE_ID'} (a reservation with this id exists: the caller retries with a new id)
 local user, id, schedule = ARGV[1], ARGV[2], ARGV[3]
 local ttl, limit = tonumber(ARGV[4]), tonumber(ARGV[5])
-local count = #ARGV - 5
+local count = #ARGV - 6
+local wanted = {}
+for inventory, units in string.gmatch(ARGV[6], '(%d+):(%d+)') do
+  wanted[#wanted + 1] = {id = inventory, units = tonumber(units)}
+end
+local ukeys = unit_keys(wanted, 7 + count)
 
 local missing = {}
 local amount = 0
 for i = 1, count do
-  local price = redis.call('HGET', KEYS[1], ARGV[5 + i])
+  local price = redis.call('HGET', KEYS[1], ARGV[6 + i])
   if not price then
-    missing[#missing + 1] = ARGV[5 + i]
+    missing[#missing + 1] = ARGV[6 + i]
   else
     amount = amount + tonumber(price)
   end
@@ -28,11 +39,24 @@ end
 if #missing > 0 then
   return {'NOT_FOUND', 'seatIds', table.concat(missing, ',')}
 end
+for i, item in ipairs(wanted) do
+  local c = redis.call('HMGET', ukeys[i].inventory, 'price', 'maxPerUser')
+  if not c[1] then
+    missing[#missing + 1] = item.id
+  else
+    item.price = tonumber(c[1])
+    item.max = tonumber(c[2])
+    amount = amount + item.price * item.units
+  end
+end
+if #missing > 0 then
+  return {'INVENTORY_NOT_FOUND', 'inventoryIds', table.concat(missing, ',')}
+end
 
 local taken = {}
 for i = 1, count do
-  if redis.call('EXISTS', KEYS[6 + i]) == 1 or redis.call('HEXISTS', KEYS[2], ARGV[5 + i]) == 1 then
-    taken[#taken + 1] = ARGV[5 + i]
+  if redis.call('EXISTS', KEYS[6 + i]) == 1 or redis.call('HEXISTS', KEYS[2], ARGV[6 + i]) == 1 then
+    taken[#taken + 1] = ARGV[6 + i]
   end
 end
 if #taken > 0 then
@@ -40,22 +64,47 @@ if #taken > 0 then
 end
 
 local now = now_ms()
+for i, item in ipairs(wanted) do
+  age_units(ukeys[i].inventory, ukeys[i].holds, now)
+  if units_available(ukeys[i].inventory) < item.units then
+    taken[#taken + 1] = item.id
+  end
+end
+if #taken > 0 then
+  return {'INVENTORY_UNAVAILABLE', 'inventoryIds', table.concat(taken, ',')}
+end
 
--- live seats of this user: held (deadline still ahead) or bought (deadline 0)
+-- live seats and units of this user: held (deadline still ahead) or bought (deadline 0)
 local live = redis.call('HGETALL', KEYS[6])
 local held = 0
+local heldUnits = {}
 local dead = {}
 for i = 1, #live, 2 do
-  local seats, deadline = string.match(live[i + 1], '^(%d+):(%d+)$')
-  deadline = tonumber(deadline)
+  local seats, deadline, units = read_live_entry(live[i + 1])
   if deadline == 0 or deadline > now then
-    held = held + tonumber(seats)
+    held = held + seats
+    for inventory, n in pairs(units) do
+      heldUnits[inventory] = (heldUnits[inventory] or 0) + n
+    end
   else
     dead[#dead + 1] = live[i]
   end
 end
 if held + count > limit then
   return {'LIMIT', 'held', tostring(held)}
+end
+local over, overHeld, overLimit = {}, {}, {}
+for _, item in ipairs(wanted) do
+  local already = heldUnits[item.id] or 0
+  if already + item.units > item.max then
+    over[#over + 1] = item.id
+    overHeld[#overHeld + 1] = already
+    overLimit[#overLimit + 1] = item.max
+  end
+end
+if #over > 0 then
+  return {'INVENTORY_LIMIT', 'inventoryIds', table.concat(over, ','), 'held', table.concat(overHeld, ','),
+    'limits', table.concat(overLimit, ',')}
 end
 if redis.call('EXISTS', KEYS[5]) == 1 then
   return {'DUPLICATE_ID'}
@@ -65,16 +114,24 @@ if #dead > 0 then
   redis.call('HDEL', KEYS[6], unpack(dead))
 end
 local heldUntil = now + ttl
-local seatList = table.concat(ARGV, ',', 6, #ARGV)
+local seatList = count > 0 and table.concat(ARGV, ',', 7, #ARGV) or ''
+local itemParts = {}
+for i, item in ipairs(wanted) do
+  itemParts[i] = item.id .. ':' .. item.units .. ':' .. item.price
+end
+local r = {key = KEYS[5], id = id, scheduleId = schedule, userId = user, seatIds = seatList,
+  amount = tostring(amount), state = 'HELD', version = 1, heldUntil = heldUntil, items = table.concat(itemParts, ',')}
 for i = 1, count do
   redis.call('SET', KEYS[6 + i], id, 'PX', ttl)
 end
-local r = {key = KEYS[5], id = id, scheduleId = schedule, userId = user, seatIds = seatList,
-  amount = tostring(amount), state = 'HELD', version = 1, heldUntil = heldUntil}
+for i, item in ipairs(wanted) do
+  redis.call('ZADD', ukeys[i].holds, heldUntil, units_member(r, item.units))
+  redis.call('HINCRBY', ukeys[i].inventory, 'held', item.units)
+end
 redis.call('HSET', r.key, 'id', id, 'scheduleId', schedule, 'userId', user, 'seatIds', seatList,
   'amount', r.amount, 'state', 'HELD', 'heldUntil', tostring(heldUntil), 'createdAt', tostring(now),
-  'version', '1', history(1, 'HELD', now))
+  'version', '1', 'items', r.items, history(1, 'HELD', now))
 redis.call('ZADD', KEYS[3], heldUntil, member(r))
-redis.call('HSET', KEYS[6], id, count .. ':' .. heldUntil)
+redis.call('HSET', KEYS[6], id, live_entry(count, heldUntil, wanted))
 append_event(KEYS[4], r, 'HELD', heldUntil, now)
-return {'HELD', 'heldUntil', tostring(heldUntil), 'amount', r.amount, 'createdAt', tostring(now)}
+return {'HELD', 'heldUntil', tostring(heldUntil), 'amount', r.amount, 'createdAt', tostring(now), 'items', r.items}

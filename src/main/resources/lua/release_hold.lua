@@ -1,7 +1,9 @@
--- The owner gives back a HELD reservation before its deadline: CANCELLED, seats free at once.
+-- The owner gives back a HELD reservation before its deadline: CANCELLED, seats and units
+-- free at once.
 -- A HELD reservation past its deadline becomes EXPIRED here (the seats are already free).
 -- KEYS: 1 reservation hash, 2 expiry zset, 3 outbox stream, 4 the user's live reservations,
---       5.. the hold keys of the reservation's seats
+--       5.. the hold keys of the reservation's seats, then per item: the inventory's hash and
+--       its holds zset
 -- ARGV: 1 user
 -- Reply: status, then 'state', 'version' of the reservation after the call (state_reply):
 --        'CANCELLED' released now | 'ALREADY' cancelled before | 'EXPIRED' the hold had lapsed
@@ -18,9 +20,10 @@ if r.state ~= 'HELD' then
 end
 local now = now_ms()
 local k = {expiry = KEYS[2], outbox = KEYS[3], userLive = KEYS[4]}
+local holds, units = held_keys(r, 5)
 if r.heldUntil <= now then
-  expire_reservation(r, k, keys_from(5), now)
+  expire_reservation(r, k, holds, units, now)
   return state_reply('EXPIRED', r)
 end
-end_reservation(r, k, keys_from(5), 'CANCELLED', 'RELEASED', now)
+end_reservation(r, k, holds, units, 'CANCELLED', 'RELEASED', now)
 return state_reply('CANCELLED', r)

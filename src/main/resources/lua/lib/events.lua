@@ -1,11 +1,16 @@
 -- The one place that writes an outbox entry: the event schema of the README ("Reservation
 -- events"). Every change of a reservation appends exactly these fields, in this order, for
 -- the state the reservation is in after the change (r.state, r.version). heldUntil is only
--- on the events that start or restart a hold (HELD, PAYMENT_FAILED back to HELD).
+-- on the events that start or restart a hold (HELD, PAYMENT_FAILED back to HELD); items
+-- ("inventoryId:units:price,...") only on reservations that hold units of an inventory.
 local function append_event(outbox, r, type, heldUntil, now)
   local fields = {'eventId', r.id .. ':' .. r.version, 'type', type, 'reservationId', r.id,
     'scheduleId', r.scheduleId, 'userId', r.userId, 'seatIds', r.seatIds, 'amount', r.amount,
     'state', r.state, 'version', tostring(r.version)}
+  if r.items and r.items ~= '' then
+    fields[#fields + 1] = 'items'
+    fields[#fields + 1] = r.items
+  end
   if heldUntil then
     fields[#fields + 1] = 'heldUntil'
     fields[#fields + 1] = tostring(heldUntil)

@@ -1,8 +1,8 @@
 -- A reservation hash and the formats other keys keep about it, shared by every script that
--- changes one (uses append_event from events.lua).
+-- changes one (uses append_event from events.lua and return_units from units.lua).
 
 local RESERVATION_FIELDS = {'id', 'scheduleId', 'userId', 'seatIds', 'amount', 'state', 'version', 'heldUntil',
-  'attempt'}
+  'attempt', 'items'}
 
 -- The reservation in hash `key`, by field name (version and heldUntil as numbers); nil if none.
 local function read_reservation(key)
@@ -40,6 +40,18 @@ local function keys_from(first)
   return keys
 end
 
+-- What r holds, from KEYS[first] on: its seats' hold keys (seatIds order), then its items'
+-- key pairs (units.lua), as the Java side passes them.
+local function held_keys(r, first)
+  local n = seat_count(r)
+  local holds = {}
+  for i = first, first + n - 1 do
+    holds[#holds + 1] = KEYS[i]
+  end
+  local items = parse_items(r.items)
+  return holds, {items = items, keys = unit_keys(items, first + n)}
+end
+
 -- Moves r to `state`: version + 1 with its history entry, and any extra fields (name, value,
 -- ...) in the same HSET. r is updated; returns the new version.
 local function transition(r, state, now, ...)
@@ -51,14 +63,19 @@ local function transition(r, state, now, ...)
 end
 
 -- Ends a HELD or PAYING reservation without a sale (state CANCELLED or EXPIRED): the hold
--- keys it still owns are deleted (a seat someone else holds since is left alone), it leaves
--- the hold deadlines and the user's live reservations, and its event is appended.
--- k: {expiry =, userLive =, outbox =}; holds: its hold keys (empty when their TTL freed them).
-local function end_reservation(r, k, holds, state, type, now)
+-- keys it still owns are deleted (a seat someone else holds since is left alone), the units
+-- it still holds go back to their inventories, it leaves the hold deadlines and the user's
+-- live reservations, and its event is appended.
+-- k: {expiry =, userLive =, outbox =}; holds: its hold keys (empty when their TTL freed them);
+-- units: {items =, keys =} of units.lua (nil when their deadline returns them anyway).
+local function end_reservation(r, k, holds, units, state, type, now)
   for _, hold in ipairs(holds) do
     if redis.call('GET', hold) == r.id then
       redis.call('DEL', hold)
     end
+  end
+  if units then
+    return_units(r, units.items, units.keys)
   end
   transition(r, state, now)
   redis.call('ZREM', k.expiry, member(r))
@@ -69,8 +86,8 @@ end
 
 -- The one "expire this reservation" transition, shared by begin_payment, fail_payment,
 -- release_hold and expire_holds: EXPIRED state, EXPIRED event.
-local function expire_reservation(r, k, holds, now)
-  return end_reservation(r, k, holds, 'EXPIRED', 'EXPIRED', now)
+local function expire_reservation(r, k, holds, units, now)
+  return end_reservation(r, k, holds, units, 'EXPIRED', 'EXPIRED', now)
 end
 
 -- The reply of a script that looks at or changes a reservation, read by name in Java: the

@@ -52,6 +52,24 @@ public final class Fans {
 			.exchangeToMono(Fans::reply);
 	}
 
+	/** Holds seats and units ({@code items}: inventory id → quantity), either may be empty. */
+	public Mono<Reply> hold(String user, String queueToken, long scheduleId, List<Long> seatIds,
+			Map<Long, Integer> items) {
+		List<Map<String, Object>> wanted = items.entrySet()
+			.stream()
+			.map(e -> Map.<String, Object>of("inventoryId", e.getKey(), "quantity", e.getValue()))
+			.toList();
+		return this.client.post()
+			.uri("/api/schedules/{id}/reservations", scheduleId)
+			.headers(h -> {
+				h.setBearerAuth(TestTokens.user(user));
+				h.set("Queue-Token", queueToken);
+			})
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("seatIds", seatIds, "items", wanted))
+			.exchangeToMono(Fans::reply);
+	}
+
 	public Mono<Reply> pay(String user, String reservationId) {
 		return post(user, "/api/reservations/{id}/payment", reservationId);
 	}

@@ -1,6 +1,7 @@
 package dev.stagedoor.cancellation;
 
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,7 @@ import reactor.core.publisher.Mono;
 import dev.stagedoor.catalog.ScheduleKeys;
 import dev.stagedoor.events.OutboxKeys;
 import dev.stagedoor.reservation.ExpiryMember;
+import dev.stagedoor.reservation.ReservationHolds;
 import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationKeys;
 import dev.stagedoor.reservation.StateReply;
@@ -65,12 +67,11 @@ class CancellationScripts {
 	Mono<StateReply<CompleteStatus>> complete(Reservation reservation) {
 		long schedule = reservation.scheduleId();
 		ReservationKeys r = ReservationKeys.of(this.keyspace, schedule);
-		return this.complete
-			.run(this.redis,
-					List.of(r.reservation(reservation.id()), cancelling(schedule),
-							ScheduleKeys.of(this.keyspace, schedule).sold(),
-							OutboxKeys.of(this.keyspace, schedule).outbox(), r.userLive(reservation.userId())),
-					List.of())
+		List<String> keys = new ArrayList<>(List.of(r.reservation(reservation.id()), cancelling(schedule),
+				ScheduleKeys.of(this.keyspace, schedule).sold(), OutboxKeys.of(this.keyspace, schedule).outbox(),
+				r.userLive(reservation.userId())));
+		keys.addAll(ReservationHolds.units(this.keyspace, schedule, reservation.items()));
+		return this.complete.run(this.redis, keys, List.of())
 			.map(reply -> StateReply.of(reply, CompleteStatus.class));
 	}
 

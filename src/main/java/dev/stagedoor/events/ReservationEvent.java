@@ -11,7 +11,21 @@ import java.util.Map;
  * older consumer dead-letter the event; compare with {@link #is(EventType)}.
  */
 public record ReservationEvent(String eventId, String type, String reservationId, long scheduleId, String userId,
-		String seatIds, long amount, String state, long version, long at, Long heldUntil) {
+		String seatIds, long amount, String state, long version, long at, Long heldUntil, String items) {
+
+	/**
+	 * {@code items}: the units of quantity inventories, {@code "inventoryId:units:price,..."};
+	 * empty for a reservation of seats only (events written before items existed have none).
+	 */
+	public ReservationEvent {
+		items = items == null ? "" : items;
+	}
+
+	/** An event of a reservation of seats only. */
+	public ReservationEvent(String eventId, String type, String reservationId, long scheduleId, String userId,
+			String seatIds, long amount, String state, long version, long at, Long heldUntil) {
+		this(eventId, type, reservationId, scheduleId, userId, seatIds, amount, state, version, at, heldUntil, "");
+	}
 
 	/** From the fields of an outbox stream entry; throws for an entry that is not an event. */
 	public static ReservationEvent fromFields(Map<String, String> fields) {
@@ -20,7 +34,7 @@ public record ReservationEvent(String eventId, String type, String reservationId
 				required(fields, "userId"), required(fields, "seatIds"), Long.parseLong(required(fields, "amount")),
 				required(fields, "state"), Long.parseLong(required(fields, "version")),
 				Long.parseLong(required(fields, "at")),
-				fields.containsKey("heldUntil") ? Long.valueOf(fields.get("heldUntil")) : null);
+				fields.containsKey("heldUntil") ? Long.valueOf(fields.get("heldUntil")) : null, fields.get("items"));
 	}
 
 	public boolean is(EventType type) {

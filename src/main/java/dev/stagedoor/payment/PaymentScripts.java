@@ -13,6 +13,7 @@ import reactor.core.publisher.Mono;
 import dev.stagedoor.catalog.ScheduleKeys;
 import dev.stagedoor.events.OutboxKeys;
 import dev.stagedoor.reservation.ExpiryMember;
+import dev.stagedoor.reservation.ReservationHolds;
 import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationKeys;
 import dev.stagedoor.reservation.ReservationState;
@@ -43,7 +44,7 @@ class PaymentScripts {
 		this.keyspace = keyspace;
 	}
 
-	/** The keys the payment scripts take: reservation, paying, expiry, [sold,] outbox, user's live, then the holds. */
+	/** The keys the payment scripts take: reservation, paying, expiry, [sold,] outbox, user's live, then what it holds. */
 	private List<String> transitionKeys(Reservation reservation, boolean withSold) {
 		long schedule = reservation.scheduleId();
 		ScheduleKeys s = ScheduleKeys.of(this.keyspace, schedule);
@@ -55,7 +56,7 @@ class PaymentScripts {
 		}
 		keys.add(OutboxKeys.of(this.keyspace, schedule).outbox());
 		keys.add(r.userLive(reservation.userId()));
-		reservation.seatIds().forEach(seat -> keys.add(s.hold(seat)));
+		keys.addAll(ReservationHolds.of(this.keyspace, reservation));
 		return keys;
 	}
 

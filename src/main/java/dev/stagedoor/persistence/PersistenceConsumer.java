@@ -51,8 +51,11 @@ class PersistenceConsumer {
 
 	Mono<Void> handle(List<ReservationEvent> events) {
 		for (ReservationEvent event : events) {
-			if (!event.seatIds().matches("[0-9]{1,18}(,[0-9]{1,18})*")) {
-				return Mono.error(new PoisonEventException("event " + event.eventId() + " has no valid seat ids", null));
+			boolean seats = event.seatIds().matches("[0-9]{1,18}(,[0-9]{1,18})*");
+			boolean items = event.items().matches("[0-9]{1,18}:[0-9]{1,9}:[0-9]{1,18}(,[0-9]{1,18}:[0-9]{1,9}:[0-9]{1,18})*");
+			if (!(seats || event.seatIds().isEmpty()) || !(items || event.items().isEmpty()) || !(seats || items)) {
+				return Mono.error(new PoisonEventException(
+						"event " + event.eventId() + " has no valid seat ids or items", null));
 			}
 		}
 		return this.records.applyAll(events)

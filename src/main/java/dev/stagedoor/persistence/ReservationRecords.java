@@ -2,9 +2,11 @@ package dev.stagedoor.persistence;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -19,6 +21,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.stagedoor.events.ReservationEvent;
+import dev.stagedoor.reservation.Reservation;
 
 /**
  * Applies reservation events to PostgreSQL, a batch in one transaction: each event is
@@ -101,15 +104,46 @@ class ReservationRecords {
 			.rowsUpdated();
 		SortedSet<ReservedSeat> pairs = new TreeSet<>(
 				Comparator.comparing(ReservedSeat::reservationId).thenComparingLong(ReservedSeat::seatId));
-		events.forEach(event -> Arrays.stream(event.seatIds().split(","))
-			.forEach(seat -> pairs.add(new ReservedSeat(event.reservationId(), Long.parseLong(seat)))));
+		events.forEach(event -> Reservation.parseSeatIds(event.seatIds())
+			.forEach(seat -> pairs.add(new ReservedSeat(event.reservationId(), seat))));
 		String[] seatReservations = pairs.stream().map(ReservedSeat::reservationId).toArray(String[]::new);
 		Long[] seatIds = pairs.stream().map(ReservedSeat::seatId).toArray(Long[]::new);
 		Mono<Long> seats = this.db.sql("""
 				INSERT INTO reservation_seat (reservation_id, seat_id)
 				SELECT * FROM unnest(:reservations::varchar[], :seats::bigint[]) ON CONFLICT DO NOTHING
 				""").bind("reservations", seatReservations).bind("seats", seatIds).fetch().rowsUpdated();
-		return recorded.flatMap(count -> reservations.then(seats).thenReturn(count)).as(this.tx::transactional);
+		return recorded.flatMap(count -> reservations.then(seats).then(items(events)).thenReturn(count))
+			.as(this.tx::transactional);
+	}
+
+	/** The items of each reservation, once (the first event of a reservation in the batch names them). */
+	private Mono<Long> items(List<ReservationEvent> events) {
+		Map<String, List<Reservation.Item>> byReservation = new TreeMap<>();
+		events.forEach(event -> byReservation.putIfAbsent(event.reservationId(), Reservation.Item.parse(event.items())));
+		List<String> reservations = new ArrayList<>();
+		List<Long> inventories = new ArrayList<>();
+		List<Integer> quantities = new ArrayList<>();
+		List<Long> prices = new ArrayList<>();
+		byReservation.forEach((reservation, items) -> items.forEach(item -> {
+			reservations.add(reservation);
+			inventories.add(item.inventoryId());
+			quantities.add(item.quantity());
+			prices.add(item.price());
+		}));
+		if (reservations.isEmpty()) {
+			return Mono.just(0L);
+		}
+		return this.db.sql("""
+				INSERT INTO reservation_item (reservation_id, inventory_id, quantity, price)
+				SELECT * FROM unnest(:reservations::varchar[], :inventories::bigint[], :quantities::int[], :prices::bigint[])
+				ON CONFLICT DO NOTHING
+				""")
+			.bind("reservations", reservations.toArray(String[]::new))
+			.bind("inventories", inventories.toArray(Long[]::new))
+			.bind("quantities", quantities.toArray(Integer[]::new))
+			.bind("prices", prices.toArray(Long[]::new))
+			.fetch()
+			.rowsUpdated();
 	}
 
 	private static <T> T[] column(List<ReservationEvent> events, Function<ReservationEvent, ? extends T> field,
@@ -120,14 +154,17 @@ class ReservationRecords {
 	Flux<PersistedReservation> findByUser(String userId) {
 		return this.db.sql("""
 				SELECT r.id, r.schedule_id, r.user_id, r.state, r.amount, r.version, r.updated_at,
-				       array_agg(s.seat_id ORDER BY s.seat_id) AS seats
-				FROM reservation r JOIN reservation_seat s ON s.reservation_id = r.id
+				       coalesce(array_agg(s.seat_id ORDER BY s.seat_id) FILTER (WHERE s.seat_id IS NOT NULL), '{}') AS seats,
+				       (SELECT string_agg(i.inventory_id || ':' || i.quantity || ':' || i.price, ',' ORDER BY i.inventory_id)
+				        FROM reservation_item i WHERE i.reservation_id = r.id) AS items
+				FROM reservation r LEFT JOIN reservation_seat s ON s.reservation_id = r.id
 				WHERE r.user_id = :user
 				GROUP BY r.id ORDER BY r.updated_at DESC, r.id
 				""")
 			.bind("user", userId)
 			.map(row -> new PersistedReservation(row.get("id", String.class), row.get("schedule_id", Long.class),
 					row.get("user_id", String.class), Arrays.asList(row.get("seats", Long[].class)),
+					Reservation.Item.parse(row.get("items", String.class)),
 					row.get("state", String.class), row.get("amount", Long.class), row.get("version", Long.class),
 					row.get("updated_at", OffsetDateTime.class).toInstant()))
 			.all();

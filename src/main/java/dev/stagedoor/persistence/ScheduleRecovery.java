@@ -21,7 +21,10 @@ import dev.stagedoor.cancellation.CancellationKeys;
 import dev.stagedoor.cancellation.RebuiltCancellations;
 import dev.stagedoor.catalog.ScheduleKeys;
 import dev.stagedoor.catalog.SeatCatalog;
+import dev.stagedoor.inventory.Inventories;
 import dev.stagedoor.payment.PaymentKeys;
+import dev.stagedoor.reservation.ReservationHolds;
+import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationKeys;
 import dev.stagedoor.reservation.ReservationState;
 import dev.stagedoor.support.LuaScript;
@@ -44,6 +47,8 @@ class ScheduleRecovery {
 
 	private final SeatCatalog catalog;
 
+	private final Inventories inventories;
+
 	private final DatabaseClient db;
 
 	private final ReactiveStringRedisTemplate redis;
@@ -54,10 +59,11 @@ class ScheduleRecovery {
 
 	private final RebuiltCancellations cancellations;
 
-	ScheduleRecovery(SeatCatalog catalog, DatabaseClient db, ReactiveStringRedisTemplate redis,
+	ScheduleRecovery(SeatCatalog catalog, Inventories inventories, DatabaseClient db, ReactiveStringRedisTemplate redis,
 			@Value("${stagedoor.payment.window:60s}") Duration paymentWindow, RedisKeyspace keyspace,
 			RebuiltCancellations cancellations) {
 		this.catalog = catalog;
+		this.inventories = inventories;
 		this.keyspace = keyspace;
 		this.cancellations = cancellations;
 		this.db = db;
@@ -69,6 +75,7 @@ class ScheduleRecovery {
 	Mono<Long> rebuild(long scheduleId) {
 		return this.catalog.schedule(scheduleId)
 			.flatMap(this.catalog::publish)
+			.flatMap(schedule -> this.inventories.publishAll(scheduleId).thenReturn(schedule))
 			.flatMap(schedule -> live(scheduleId).concatMap(r -> restore(scheduleId, r)).reduce(0L, Long::sum));
 	}
 
@@ -76,7 +83,10 @@ class ScheduleRecovery {
 	void recoverAll() {
 		this.catalog.allScheduleIds()
 			.concatMap(id -> this.redis.hasKey(this.catalog.keys(id).seats()).flatMap(present -> present
-					? this.catalog.schedule(id).flatMap(this.catalog::publish).thenReturn(0L)
+					? this.catalog.schedule(id)
+						.flatMap(this.catalog::publish)
+						.then(this.inventories.publishAll(id))
+						.thenReturn(0L)
 					: rebuild(id).doOnNext(n -> log.warn("Schedule {} was missing in Redis: rebuilt, {} reservations", id, n))))
 			.count()
 			.subscribe(n -> log.info("Published {} schedules", n), ex -> log.error("Could not publish schedules", ex));
@@ -85,13 +95,15 @@ class ScheduleRecovery {
 	private Flux<Row> live(long scheduleId) {
 		return this.db.sql("""
 				SELECT r.id, r.user_id, r.state, r.amount, r.version, r.held_until, r.updated_at,
-				       array_agg(s.seat_id ORDER BY s.seat_id) AS seats,
+				       coalesce(array_agg(s.seat_id ORDER BY s.seat_id) FILTER (WHERE s.seat_id IS NOT NULL), '{}') AS seats,
+				       (SELECT string_agg(i.inventory_id || ':' || i.quantity || ':' || i.price, ',' ORDER BY i.inventory_id)
+				        FROM reservation_item i WHERE i.reservation_id = r.id) AS items,
 				       -- money is recorded at once, events later: a payment may be newer than the row
 				       (SELECT max(a.attempt) FROM payment_attempt a
 				        WHERE a.reservation_id = r.id AND a.outcome = 'PAID'
 				          AND NOT EXISTS (SELECT 1 FROM refund f WHERE f.reservation_id = r.id)) AS paid_attempt,
 				       EXISTS (SELECT 1 FROM refund f WHERE f.reservation_id = r.id) AS refunded
-				FROM reservation r JOIN reservation_seat s ON s.reservation_id = r.id
+				FROM reservation r LEFT JOIN reservation_seat s ON s.reservation_id = r.id
 				WHERE r.schedule_id = :s AND r.state IN ('HELD', 'PAYING', 'CONFIRMED', 'CANCELLING')
 				GROUP BY r.id
 				""")
@@ -102,7 +114,8 @@ class ScheduleRecovery {
 						ReservationState.valueOf(row.get("state", String.class)), row.get("amount", Long.class),
 						row.get("version", Long.class), heldUntil == null ? 0 : heldUntil.toInstant().toEpochMilli(),
 						row.get("updated_at", OffsetDateTime.class).toInstant().toEpochMilli(),
-						Arrays.asList(row.get("seats", Long[].class)), row.get("paid_attempt", Long.class),
+						Arrays.asList(row.get("seats", Long[].class)), Reservation.Item.parse(row.get("items", String.class)),
+						row.get("paid_attempt", Long.class),
 						Boolean.TRUE.equals(row.get("refunded", Boolean.class)));
 			})
 			.all();
@@ -114,7 +127,7 @@ class ScheduleRecovery {
 		String cancelling = CancellationKeys.of(this.keyspace, scheduleId).cancelling();
 		List<String> keys = new ArrayList<>(List.of(k.reservation(r.id()), k.expiry(), k.userLive(r.user()), s.sold(),
 				PaymentKeys.of(this.keyspace, scheduleId).paying(), cancelling));
-		r.seats().forEach(seat -> keys.add(s.hold(seat)));
+		keys.addAll(ReservationHolds.of(this.keyspace, scheduleId, r.seats(), r.items()));
 		// a HELD or PAYING reservation whose payment committed comes back as that attempt,
 		// due at once, so the payment recovery job confirms it; an unpaid PAYING one as its own
 		// attempt from when it began; either way its seats stay held until then
@@ -126,7 +139,7 @@ class ScheduleRecovery {
 		List<String> args = new ArrayList<>(List.of(r.id(), String.valueOf(scheduleId), r.user(),
 				String.join(",", r.seats().stream().map(String::valueOf).toList()), String.valueOf(r.amount()), state.name(),
 				String.valueOf(r.version()), String.valueOf(r.heldUntil()), String.valueOf(r.updatedAt()), attempt,
-				String.valueOf(2 * this.paymentWindow.toMillis()), payingSince));
+				String.valueOf(2 * this.paymentWindow.toMillis()), payingSince, Reservation.Item.format(r.items())));
 		r.seats().forEach(seat -> args.add(String.valueOf(seat)));
 		Mono<Long> restored = this.restore.run(this.redis, keys, args)
 			.map(reply -> reply.status(RestoreStatus.class) == RestoreStatus.RESTORED ? 1L : 0L);
@@ -145,8 +158,8 @@ class ScheduleRecovery {
 
 	}
 
-	private record Row(String id, String user, ReservationState state, long amount, long version, long heldUntil,
-			long updatedAt, List<Long> seats, Long paidAttempt, boolean refunded) {
+	private record Row(String id, String user, ReservationState state, long amount, long version, long heldUntil, long updatedAt,
+			List<Long> seats, List<Reservation.Item> items, Long paidAttempt, boolean refunded) {
 	}
 
 }

@@ -10,6 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import dev.stagedoor.inventory.PerUserLimit;
+
 /**
  * {@code stagedoor.hold.*}.
  *
@@ -21,7 +23,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("stagedoor.hold")
 public record HoldProperties(@DefaultValue("5m") @NotNull Duration ttl,
-		@DefaultValue("4") @Min(1) @Max(100) int maxSeatsPerUser, @DefaultValue("1s") @NotNull Duration reaperInterval) {
+		@DefaultValue("4") @Min(1) @Max(100) int maxSeatsPerUser, @DefaultValue("1s") @NotNull Duration reaperInterval)
+		implements PerUserLimit {
 
 	@AssertTrue(message = "ttl and reaper-interval must be at least 1ms")
 	boolean isDurationsPositive() {

@@ -27,4 +27,14 @@ sealed interface HoldResult {
 	record ScheduleStarted(Instant startsAt) implements HoldResult {
 	}
 
+	record InventoriesNotFound(List<Long> inventoryIds) implements HoldResult {
+	}
+
+	record InventoriesUnavailable(List<Long> inventoryIds) implements HoldResult {
+	}
+
+	/** Per inventory over its limit: the units the user already holds or bought, and the limit. */
+	record InventoryLimitExceeded(List<Long> inventoryIds, List<Long> held, List<Long> limits) implements HoldResult {
+	}
+
 }

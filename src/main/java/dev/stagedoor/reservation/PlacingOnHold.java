@@ -15,12 +15,13 @@ import reactor.core.publisher.Mono;
 import dev.stagedoor.catalog.SeatCatalog;
 import dev.stagedoor.queue.AdmissionCheck;
 import dev.stagedoor.queue.AdmissionTokens.TokenVerdict;
+import dev.stagedoor.reservation.ReservationScripts.ItemRequest;
 import dev.stagedoor.support.OutcomeCounter;
 
 /**
- * Holding seats: only before the schedule starts, and the caller must be admitted to the
- * schedule's concert; then one script holds every seat or none, within the per-user limit,
- * and appends the HELD event. Every answer is counted by outcome ({@code stagedoor.holds}).
+ * Holding seats and units of quantity inventories: only before the schedule starts, and the
+ * caller must be admitted to the schedule's concert; then one script holds every seat and
+ * unit or nothing, within the per-user limits, and appends the HELD event. Every answer is counted by outcome ({@code stagedoor.holds}).
  */
 @Component
 class PlacingOnHold {
@@ -49,11 +50,12 @@ class PlacingOnHold {
 		this.scripts = scripts;
 		this.properties = properties;
 		this.outcomes = new OutcomeCounter(meters, "stagedoor.holds", "Hold requests by outcome", "held", "unavailable",
-				"limit", "not-admitted", "seat-not-found", "schedule-not-found", "schedule-started");
+				"limit", "not-admitted", "seat-not-found", "schedule-not-found", "schedule-started", "inventory-unavailable",
+				"inventory-limit", "inventory-not-found");
 		this.clock = clock;
 	}
 
-	Mono<HoldResult> hold(long scheduleId, String user, String queueToken, List<Long> seatIds) {
+	Mono<HoldResult> hold(long scheduleId, String user, String queueToken, List<Long> seatIds, List<ItemRequest> items) {
 		return this.catalog.schedule(scheduleId).flatMap(schedule -> {
 			if (!this.clock.instant().isBefore(schedule.startsAt())) {
 				return Mono.<HoldResult>just(new HoldResult.ScheduleStarted(schedule.startsAt()));
@@ -62,7 +64,7 @@ class PlacingOnHold {
 				if (verdict instanceof TokenVerdict.Invalid invalid) {
 					return Mono.<HoldResult>just(new HoldResult.NotAdmitted(invalid.reason()));
 				}
-				return placeHold(scheduleId, user, seatIds);
+				return placeHold(scheduleId, user, seatIds, items, () -> ReservationIds.next(scheduleId), ID_ATTEMPTS);
 			});
 		})
 			.defaultIfEmpty(new HoldResult.ScheduleNotFound())
@@ -89,33 +91,44 @@ class PlacingOnHold {
 		if (result instanceof HoldResult.ScheduleStarted) {
 			return "schedule-started";
 		}
+		if (result instanceof HoldResult.InventoriesUnavailable) {
+			return "inventory-unavailable";
+		}
+		if (result instanceof HoldResult.InventoryLimitExceeded) {
+			return "inventory-limit";
+		}
+		if (result instanceof HoldResult.InventoriesNotFound) {
+			return "inventory-not-found";
+		}
 		return "schedule-not-found";
 	}
 
-	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds) {
-		return placeHold(scheduleId, user, seatIds, () -> ReservationIds.next(scheduleId));
-	}
-
-	/** The hold itself, once admitted; {@code newIds} gives each try its reservation id. */
+	/** The hold of seats only, once admitted; {@code newIds} gives each try its reservation id. */
 	Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds, Supplier<String> newIds) {
-		return placeHold(scheduleId, user, seatIds, newIds, ID_ATTEMPTS);
+		return placeHold(scheduleId, user, seatIds, List.of(), newIds, ID_ATTEMPTS);
 	}
 
-	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds, Supplier<String> newIds,
-			int attemptsLeft) {
+	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds, List<ItemRequest> items,
+			Supplier<String> newIds, int attemptsLeft) {
 		String id = newIds.get();
 		return this.scripts
-			.hold(scheduleId, id, user, seatIds, this.properties.ttl().toMillis(), this.properties.maxSeatsPerUser())
+			.hold(scheduleId, id, user, seatIds, items, this.properties.ttl().toMillis(),
+					this.properties.maxSeatsPerUser())
 			.flatMap(reply -> switch (reply.status()) {
-				case HELD -> Mono.just(held(new Reservation(id, scheduleId, user, seatIds, ReservationState.HELD,
+				case HELD -> Mono.just(held(new Reservation(id, scheduleId, user, seatIds, reply.items(),
+						ReservationState.HELD,
 						reply.amount(), Instant.ofEpochMilli(reply.heldUntil()), 1,
 						Map.of(1L, new Reservation.Transition(1, ReservationState.HELD,
 								Instant.ofEpochMilli(reply.createdAt()))))));
 				case NOT_FOUND -> Mono.just(new HoldResult.SeatsNotFound(reply.seatIds()));
 				case UNAVAILABLE -> Mono.just(new HoldResult.SeatsUnavailable(reply.seatIds()));
+				case INVENTORY_NOT_FOUND -> Mono.just(new HoldResult.InventoriesNotFound(reply.ids()));
+				case INVENTORY_UNAVAILABLE -> Mono.just(new HoldResult.InventoriesUnavailable(reply.ids()));
+				case INVENTORY_LIMIT ->
+					Mono.just(new HoldResult.InventoryLimitExceeded(reply.ids(), reply.held(), reply.limits()));
 				case LIMIT -> Mono.just(
 						new HoldResult.LimitExceeded(reply.alreadyHeld(), this.properties.maxSeatsPerUser()));
-				case DUPLICATE_ID -> duplicateId(scheduleId, user, seatIds, newIds, id, attemptsLeft);
+				case DUPLICATE_ID -> duplicateId(scheduleId, user, seatIds, items, newIds, id, attemptsLeft);
 			});
 	}
 
@@ -124,19 +137,20 @@ class PlacingOnHold {
 	 * that happen, and the client is not at fault, so the hold is tried again with a fresh id
 	 * (nothing was written). Only a source that keeps repeating itself ends in an error.
 	 */
-	private Mono<HoldResult> duplicateId(long scheduleId, String user, List<Long> seatIds, Supplier<String> newIds,
-			String id, int attemptsLeft) {
+	private Mono<HoldResult> duplicateId(long scheduleId, String user, List<Long> seatIds, List<ItemRequest> items,
+			Supplier<String> newIds, String id, int attemptsLeft) {
 		if (attemptsLeft <= 1) {
 			return Mono.error(new IllegalStateException("hold_seats.lua found every new reservation id taken, last "
 					+ id + ": is the random source broken?"));
 		}
 		log.warn("Reservation id {} is taken already; holding again with a new id", id);
-		return placeHold(scheduleId, user, seatIds, newIds, attemptsLeft - 1);
+		return placeHold(scheduleId, user, seatIds, items, newIds, attemptsLeft - 1);
 	}
 
 	private static HoldResult held(Reservation reservation) {
-		log.info("Held: reservation {}, user {}, seats {}, {} points, until {}", reservation.id(), reservation.userId(),
-				reservation.seatIds(), reservation.amount(), reservation.heldUntil());
+		log.info("Held: reservation {}, user {}, seats {}, items {}, {} points, until {}", reservation.id(),
+				reservation.userId(), reservation.seatIds(), Reservation.Item.format(reservation.items()),
+				reservation.amount(), reservation.heldUntil());
 		return new HoldResult.Held(reservation);
 	}
 

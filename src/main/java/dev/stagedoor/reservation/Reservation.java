@@ -13,10 +13,45 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
  * A reservation as Redis holds it. {@code history} is every state it has been in, by
  * version (version 1 = HELD), in version order, so a stream can replay what a client missed.
  */
-public record Reservation(String id, long scheduleId, String userId, List<Long> seatIds, ReservationState state,
-		long amount, Instant heldUntil, long version, @JsonIgnore Map<Long, Transition> history) {
+public record Reservation(String id, long scheduleId, String userId, List<Long> seatIds, List<Item> items,
+		ReservationState state, long amount, Instant heldUntil, long version,
+		@JsonIgnore Map<Long, Transition> history) {
+
+	/** A reservation of seats only. */
+	public Reservation(String id, long scheduleId, String userId, List<Long> seatIds, ReservationState state,
+			long amount, Instant heldUntil, long version, Map<Long, Transition> history) {
+		this(id, scheduleId, userId, seatIds, List.of(), state, amount, heldUntil, version, history);
+	}
 
 	public record Transition(long version, ReservationState state, Instant at) {
+	}
+
+	/**
+	 * Units of a quantity inventory in the reservation, at {@code price} points each. Redis and
+	 * the events keep a reservation's items as {@code "inventoryId:quantity:price,..."}.
+	 */
+	public record Item(long inventoryId, int quantity, long price) {
+
+		public static List<Item> parse(String text) {
+			if (text == null || text.isEmpty()) {
+				return List.of();
+			}
+			return Arrays.stream(text.split(",")).map(part -> {
+				String[] f = part.split(":");
+				return new Item(Long.parseLong(f[0]), Integer.parseInt(f[1]), Long.parseLong(f[2]));
+			}).toList();
+		}
+
+		public static String format(List<Item> items) {
+			return String.join(",",
+					items.stream().map(i -> i.inventoryId() + ":" + i.quantity() + ":" + i.price()).toList());
+		}
+
+	}
+
+	/** Parses a csv of seat ids; a reservation of units only has none. */
+	public static List<Long> parseSeatIds(String csv) {
+		return csv == null || csv.isEmpty() ? List.of() : Arrays.stream(csv.split(",")).map(Long::valueOf).toList();
 	}
 
 	static Reservation fromHash(Map<String, String> hash) {
@@ -30,8 +65,7 @@ public record Reservation(String id, long scheduleId, String userId, List<Long> 
 			}
 		});
 		return new Reservation(hash.get("id"), Long.parseLong(hash.get("scheduleId")), hash.get("userId"),
-				Arrays.stream(hash.get("seatIds").split(",")).map(Long::valueOf).toList(),
-				ReservationState.valueOf(hash.get("state")), Long.parseLong(hash.get("amount")),
+				parseSeatIds(hash.get("seatIds")), Item.parse(hash.get("items")), ReservationState.valueOf(hash.get("state")), Long.parseLong(hash.get("amount")),
 				Instant.ofEpochMilli(Long.parseLong(hash.get("heldUntil"))), Long.parseLong(hash.get("version")),
 				Collections.unmodifiableSortedMap(history));
 	}

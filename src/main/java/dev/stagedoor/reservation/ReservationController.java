@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
@@ -33,6 +34,9 @@ import dev.stagedoor.web.CurrentUser;
 import dev.stagedoor.web.Problem;
 import dev.stagedoor.web.ProblemException;
 
+import static dev.stagedoor.web.ProblemCode.INVENTORY_LIMIT_EXCEEDED;
+import static dev.stagedoor.web.ProblemCode.INVENTORY_NOT_FOUND;
+import static dev.stagedoor.web.ProblemCode.INVENTORY_UNAVAILABLE;
 import static dev.stagedoor.web.ProblemCode.NOT_ADMITTED;
 import static dev.stagedoor.web.ProblemCode.RESERVATION_NOT_FOUND;
 import static dev.stagedoor.web.ProblemCode.SCHEDULE_NOT_FOUND;
@@ -45,6 +49,8 @@ import static dev.stagedoor.web.ProblemCode.SEAT_UNAVAILABLE;
 class ReservationController {
 
 	static final int MAX_SEATS_PER_REQUEST = 100;
+
+	static final int MAX_ITEMS_PER_REQUEST = 20;
 
 	private final PlacingOnHold holds;
 
@@ -61,13 +67,26 @@ class ReservationController {
 	@PostMapping("/api/schedules/{scheduleId}/reservations")
 	@Answer(status = 201, body = Reservation.class, headers = "Location",
 			description = "The seats are held (HELD until `heldUntil`)")
-	@Problems({ NOT_ADMITTED, SCHEDULE_NOT_FOUND, SEAT_NOT_FOUND, SEAT_UNAVAILABLE, SEAT_LIMIT_EXCEEDED, SCHEDULE_STARTED })
+	@Problems({ NOT_ADMITTED, SCHEDULE_NOT_FOUND, SEAT_NOT_FOUND, SEAT_UNAVAILABLE, SEAT_LIMIT_EXCEEDED, SCHEDULE_STARTED,
+			INVENTORY_NOT_FOUND, INVENTORY_UNAVAILABLE, INVENTORY_LIMIT_EXCEEDED })
 	Mono<ResponseEntity<Object>> hold(@PathVariable long scheduleId, @Valid @RequestBody HoldRequest body,
 			@RequestHeader(name = "Queue-Token", required = false) String queueToken, Authentication caller) {
-		if (new HashSet<>(body.seatIds()).size() < body.seatIds().size()) {
+		List<Long> seatIds = body.seatIds() == null ? List.of() : body.seatIds();
+		List<ItemRequest> items = body.items() == null ? List.of() : body.items();
+		if (seatIds.isEmpty() && items.isEmpty()) {
+			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed",
+					"seatIds or items must name something to hold."));
+		}
+		if (new HashSet<>(seatIds).size() < seatIds.size()) {
 			return Mono.just(Problem.invalidResponse("seatIds", "must not repeat a seat"));
 		}
-		return this.holds.hold(scheduleId, caller.getName(), queueToken, body.seatIds())
+		if (items.stream().map(ItemRequest::inventoryId).distinct().count() < items.size()) {
+			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed",
+					"items names an inventory twice; ask for its units in one item."));
+		}
+		return this.holds
+			.hold(scheduleId, caller.getName(), queueToken, seatIds,
+					items.stream().map(i -> new ReservationScripts.ItemRequest(i.inventoryId(), i.quantity())).toList())
 			.map(ReservationController::toResponse);
 	}
 
@@ -118,6 +137,20 @@ class ReservationController {
 							+ limit.alreadyHeld() + ".",
 					Map.of("limit", limit.limit(), "held", limit.alreadyHeld()));
 		}
+		if (result instanceof HoldResult.InventoriesUnavailable unavailable) {
+			return Problem.response(HttpStatus.CONFLICT, "inventory-unavailable",
+					"Some inventories have fewer units left than asked for.",
+					Map.of("inventoryIds", unavailable.inventoryIds()));
+		}
+		if (result instanceof HoldResult.InventoriesNotFound missing) {
+			return Problem.response(HttpStatus.NOT_FOUND, "inventory-not-found",
+					"Some inventories are not in this schedule.", Map.of("inventoryIds", missing.inventoryIds()));
+		}
+		if (result instanceof HoldResult.InventoryLimitExceeded limit) {
+			return Problem.response(HttpStatus.UNPROCESSABLE_CONTENT, "inventory-limit-exceeded",
+					"You would hold or own more units of some inventories than each allows.",
+					Map.of("inventoryIds", limit.inventoryIds(), "held", limit.held(), "limits", limit.limits()));
+		}
 		if (result instanceof HoldResult.NotAdmitted refused) {
 			return Problem.response(HttpStatus.FORBIDDEN, "not-admitted",
 					"A valid Queue-Token of an admitted user is required: " + refused.reason() + ".");
@@ -139,7 +172,12 @@ class ReservationController {
 		}
 	}
 
-	record HoldRequest(@NotNull @NotEmpty @Size(max = MAX_SEATS_PER_REQUEST) List<@NotNull @Positive Long> seatIds) {
+	/** Seats, units of quantity inventories, or both; either list may be empty, not both. */
+	record HoldRequest(@Size(max = MAX_SEATS_PER_REQUEST) List<@NotNull @Positive Long> seatIds,
+			@Size(max = MAX_ITEMS_PER_REQUEST) List<@Valid @NotNull ItemRequest> items) {
+	}
+
+	record ItemRequest(@NotNull @Positive Long inventoryId, @NotNull @Min(1) @Max(1_000_000) Integer quantity) {
 	}
 
 }

@@ -46,27 +46,41 @@ class ReservationScripts {
 		return ReservationKeys.of(this.keyspace, scheduleId);
 	}
 
+	/** Holds seats only. */
 	Mono<Hold> hold(long scheduleId, String reservationId, String user, List<Long> seatIds, long ttlMillis,
 			int maxSeats) {
+		return hold(scheduleId, reservationId, user, seatIds, List.of(), ttlMillis, maxSeats);
+	}
+
+	Mono<Hold> hold(long scheduleId, String reservationId, String user, List<Long> seatIds,
+			List<ItemRequest> items, long ttlMillis, int maxSeats) {
 		ScheduleKeys s = ScheduleKeys.of(this.keyspace, scheduleId);
 		ReservationKeys k = keys(scheduleId);
 		List<String> keys = new ArrayList<>(List.of(s.seats(), s.sold(), k.expiry(), outbox(scheduleId),
 				k.reservation(reservationId), k.userLive(user)));
+		List<Reservation.Item> wanted = items.stream()
+			.map(item -> new Reservation.Item(item.inventoryId(), item.quantity(), 0))
+			.toList();
+		keys.addAll(ReservationHolds.of(this.keyspace, scheduleId, seatIds, wanted));
 		List<String> args = new ArrayList<>(List.of(user, reservationId, String.valueOf(scheduleId),
-				String.valueOf(ttlMillis), String.valueOf(maxSeats)));
-		for (Long seat : seatIds) {
-			keys.add(s.hold(seat));
-			args.add(String.valueOf(seat));
-		}
+				String.valueOf(ttlMillis), String.valueOf(maxSeats),
+				String.join(",", items.stream().map(i -> i.inventoryId() + ":" + i.quantity()).toList())));
+		seatIds.forEach(seat -> args.add(String.valueOf(seat)));
 		return this.hold.run(this.redis, keys, args).map(Hold::of);
 	}
 
-	/** {@code hold_seats.lua}'s reply; the fields a status does not carry are 0 or empty. */
-	record Hold(Status status, long heldUntil, long amount, long createdAt, List<Long> seatIds, int alreadyHeld) {
+	/**
+	 * {@code hold_seats.lua}'s reply; the fields a status does not carry are 0 or empty.
+	 * {@code ids} are seat ids or inventory ids, as the status says; {@code held} and
+	 * {@code limits} are per inventory in {@code ids} order for INVENTORY_LIMIT.
+	 */
+	record Hold(Status status, long heldUntil, long amount, long createdAt, List<Reservation.Item> items,
+			List<Long> ids, int alreadyHeld, List<Long> held, List<Long> limits) {
 
 		enum Status {
 
-			HELD, NOT_FOUND, UNAVAILABLE, LIMIT, DUPLICATE_ID
+			HELD, NOT_FOUND, INVENTORY_NOT_FOUND, UNAVAILABLE, INVENTORY_UNAVAILABLE, LIMIT, INVENTORY_LIMIT,
+			DUPLICATE_ID
 
 		}
 
@@ -74,21 +88,38 @@ class ReservationScripts {
 			Status status = reply.status(Status.class);
 			return switch (status) {
 				case HELD -> new Hold(status, reply.number("heldUntil"), reply.number("amount"),
-						reply.number("createdAt"), List.of(), 0);
-				case NOT_FOUND, UNAVAILABLE -> new Hold(status, 0, 0, 0, reply.ids("seatIds"), 0);
-				case LIMIT -> new Hold(status, 0, 0, 0, List.of(), Math.toIntExact(reply.number("held")));
-				case DUPLICATE_ID -> new Hold(status, 0, 0, 0, List.of(), 0);
+						reply.number("createdAt"), Reservation.Item.parse(reply.text("items")), List.of(), 0,
+						List.of(), List.of());
+				case NOT_FOUND, UNAVAILABLE -> failed(status, reply.ids("seatIds"));
+				case INVENTORY_NOT_FOUND, INVENTORY_UNAVAILABLE -> failed(status, reply.ids("inventoryIds"));
+				case LIMIT -> new Hold(status, 0, 0, 0, List.of(), List.of(), Math.toIntExact(reply.number("held")),
+						List.of(), List.of());
+				case INVENTORY_LIMIT -> new Hold(status, 0, 0, 0, List.of(), reply.ids("inventoryIds"), 0,
+						reply.ids("held"), reply.ids("limits"));
+				case DUPLICATE_ID -> failed(status, List.of());
 			};
+		}
+
+		/** The seats NOT_FOUND or UNAVAILABLE names. */
+		List<Long> seatIds() {
+			return this.status == Status.NOT_FOUND || this.status == Status.UNAVAILABLE ? this.ids : List.of();
+		}
+
+		private static Hold failed(Status status, List<Long> ids) {
+			return new Hold(status, 0, 0, 0, List.of(), ids, 0, List.of(), List.of());
 		}
 
 	}
 
+	/** Units of one inventory asked for in a hold. */
+	record ItemRequest(long inventoryId, int quantity) {
+	}
+
 	Mono<StateReply<ReleaseStatus>> release(Reservation reservation, String user) {
-		ScheduleKeys s = ScheduleKeys.of(this.keyspace, reservation.scheduleId());
 		ReservationKeys k = keys(reservation.scheduleId());
 		List<String> keys = new ArrayList<>(List.of(k.reservation(reservation.id()), k.expiry(),
 				outbox(reservation.scheduleId()), k.userLive(user)));
-		reservation.seatIds().forEach(seat -> keys.add(s.hold(seat)));
+		keys.addAll(ReservationHolds.of(this.keyspace, reservation));
 		return this.release.run(this.redis, keys, List.of(user))
 			.map(reply -> StateReply.of(reply, ReleaseStatus.class));
 	}

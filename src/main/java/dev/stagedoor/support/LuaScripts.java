@@ -21,8 +21,8 @@ import reactor.core.publisher.Mono;
  */
 public final class LuaScripts {
 
-	/** The prelude files, in the order they must be defined (reservation uses events). */
-	static final List<String> PRELUDE = List.of("clock", "events", "reservation");
+	/** The prelude files, in the order they must be defined (reservation uses events and units). */
+	static final List<String> PRELUDE = List.of("clock", "events", "units", "reservation");
 
 	private static final String PRELUDE_TEXT = String.join("\n",
 			PRELUDE.stream().map(lib -> text("lib/" + lib)).toList());
@@ -37,7 +37,7 @@ public final class LuaScripts {
 	}
 
 	/** The text a script is sent as: the prelude, then the script's own file. */
-	static String source(String name) {
+	public static String source(String name) {
 		return PRELUDE_TEXT + "\n-- " + name + ".lua\n" + text(name);
 	}
 

@@ -67,7 +67,7 @@ class RestoreReservationScriptTests {
 				PaymentKeys.of(redis.keyspace(), schedule).paying(),
 				CancellationKeys.of(redis.keyspace(), schedule).cancelling(), s.hold(7)));
 		List<String> args = List.of(id, String.valueOf(schedule), "fan", "7", "100", state, String.valueOf(version),
-				"0", "1000", String.valueOf(version), "120000", "1000", "7");
+				"0", "1000", String.valueOf(version), "120000", "1000", "", "7");
 		return restore.run(redis.template(), keys, args).block();
 	}
 

@@ -171,7 +171,9 @@ class OpenApiDocumentTests {
 			});
 		});
 		assertThat(streams).containsExactlyInAnyOrder("GET /api/concerts/{concertId}/queue/stream",
-				"GET /api/reservations/{id}/stream", "GET /api/schedules/{scheduleId}/seats/stream");
+				"GET /api/reservations/{id}/stream", "GET /api/schedules/{scheduleId}/seats/stream",
+				"GET /api/schedules/{scheduleId}/inventories/stream");
+		assertThat(eventNames("/api/schedules/{scheduleId}/inventories/stream")).containsExactly("snapshot", "inventories");
 		assertThat(eventNames("/api/concerts/{concertId}/queue/stream")).containsExactly("status");
 		assertThat(eventNames("/api/schedules/{scheduleId}/seats/stream")).containsExactly("snapshot", "seats");
 		assertThat(eventNames("/api/reservations/{id}/stream")).containsExactly("state");
@@ -222,14 +224,19 @@ class OpenApiDocumentTests {
 	@Test
 	void requestSchemasCarryTheValidationRules() {
 		JsonNode seatIds = this.served.at("/components/schemas/HoldRequest/properties/seatIds");
-		assertThat(seatIds.path("minItems").asInt()).isEqualTo(1);
+		// either list may be empty (seats only, units only), not both: checked by the controller
+		assertThat(seatIds.path("minItems").asInt(0)).isZero();
 		assertThat(seatIds.path("maxItems").asInt()).isEqualTo(100);
+		assertThat(this.served.at("/components/schemas/HoldRequest/properties/items/maxItems").asInt()).isEqualTo(20);
+		assertThat(this.served.at("/components/schemas/ItemRequest/properties/quantity/minimum").asInt()).isEqualTo(1);
 		assertThat(seatIds.at("/items/minimum").asInt()).isEqualTo(1);
 		assertThat(this.served.at("/components/schemas/ChargeRequest/properties/amount/minimum").asInt()).isEqualTo(1);
 		assertThat(this.served.at("/components/schemas/NewConcert/properties/title/minLength").asInt()).isEqualTo(1);
 		assertThat(this.served.at("/components/schemas/NewSection/properties/name/minLength").asInt()).isEqualTo(1);
 		assertThat(this.served.at("/components/schemas/NewSchedule/properties/sections/minItems").asInt()).isEqualTo(1);
-		assertThat(this.served.at("/components/schemas/HoldRequest/required").toString()).contains("seatIds");
+		assertThat(this.served.at("/components/schemas/HoldRequest/required").toString()).doesNotContain("seatIds");
+		assertThat(this.served.at("/components/schemas/ItemRequest/required").toString()).contains("inventoryId",
+				"quantity");
 	}
 
 	@Test

@@ -1,0 +1,73 @@
+package dev.stagedoor.inventory;
+
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.http.MediaType;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import dev.stagedoor.Api;
+import dev.stagedoor.support.RedisKeyspace;
+
+/** Test set-up and raw reads of quantity inventories. */
+public final class Stock {
+
+	private Stock() {
+	}
+
+	/** Creates an inventory through the admin API; returns its id. */
+	public static long create(int port, long scheduleId, String name, int quantity, long price, int maxPerUser) {
+		Map<?, ?> created = Api.admin(port)
+			.post()
+			.uri("/api/admin/schedules/{id}/inventories", scheduleId)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", name, "quantity", quantity, "price", price, "maxPerUser", maxPerUser))
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+		return ((Number) created.get("id")).longValue();
+	}
+
+	/**
+	 * The raw counters in Redis right now (quantity, held, sold), without ageing lapsed holds:
+	 * what a concurrent reader could see at any instant.
+	 */
+	public static Counts raw(ReactiveStringRedisTemplate redis, RedisKeyspace keyspace, long scheduleId, long inventoryId) {
+		List<String> values = redis.<String, String>opsForHash()
+			.multiGet(InventoryKeys.of(keyspace, scheduleId).inventory(inventoryId), List.of("quantity", "held", "sold"))
+			.block();
+		return new Counts(Integer.parseInt(values.get(0)), Integer.parseInt(values.get(1)),
+				Integer.parseInt(values.get(2)));
+	}
+
+	/** The counts the public API shows (lapsed holds' units returned first). */
+	public static Counts listed(int port, long scheduleId, long inventoryId) {
+		List<Map<String, Object>> listed = Api.user(port, "watcher")
+			.get()
+			.uri("/api/schedules/{id}/inventories", scheduleId)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(new org.springframework.core.ParameterizedTypeReference<List<Map<String, Object>>>() {
+			})
+			.returnResult()
+			.getResponseBody();
+		Map<String, Object> one = listed.stream()
+			.filter(i -> ((Number) i.get("id")).longValue() == inventoryId)
+			.findFirst()
+			.orElseThrow();
+		return new Counts((Integer) one.get("quantity"), (Integer) one.get("held"), (Integer) one.get("sold"));
+	}
+
+	public record Counts(int quantity, int held, int sold) {
+
+		public int available() {
+			return this.quantity - this.held - this.sold;
+		}
+
+	}
+
+}

@@ -1,0 +1,103 @@
+package dev.stagedoor.reservation;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.stagedoor.inventory.InventoryKeys;
+import dev.stagedoor.reservation.ReservationScripts.Hold;
+import dev.stagedoor.reservation.ReservationScripts.ItemRequest;
+import dev.stagedoor.support.ScriptRedis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The hold and expiry scripts with units of a quantity inventory, straight against Redis, with no reaper running. */
+class UnitScriptsTests {
+
+	static ScriptRedis redis;
+
+	static ReservationScripts scripts;
+
+	static HeldReservations held;
+
+	@BeforeAll
+	static void connect() {
+		redis = ScriptRedis.open(UnitScriptsTests.class);
+		scripts = new ReservationScripts(redis.template(), redis.keyspace());
+		held = new HeldReservations(redis);
+	}
+
+	@AfterAll
+	static void disconnect() {
+		redis.close();
+	}
+
+	@Test
+	void unitsComeBackAtTheDeadlineWithoutAReaperAndExpireOnce() {
+		long schedule = held.newSchedule();
+		long inventory = onSale(schedule, 7, 25, 10);
+		String early = ReservationIds.next(schedule);
+		Hold first = scripts.hold(schedule, early, "early", List.of(),
+				List.of(new ItemRequest(inventory, 5)), 400, 4).block();
+		assertThat(first.status()).isEqualTo(Hold.Status.HELD);
+		assertThat(first.amount()).isEqualTo(5 * 25);
+		assertThat(scripts.hold(schedule, ReservationIds.next(schedule), "late", List.of(),
+				List.of(new ItemRequest(inventory, 7)), 60_000, 4).block().status())
+			.isEqualTo(Hold.Status.INVENTORY_UNAVAILABLE);
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> System.currentTimeMillis() > first.heldUntil() + 50);
+		// nobody marked the first hold EXPIRED: its units' deadline alone gave them back
+		Hold late = scripts.hold(schedule, ReservationIds.next(schedule), "late", List.of(),
+				List.of(new ItemRequest(inventory, 7)), 60_000, 4).block();
+		assertThat(late.status()).isEqualTo(Hold.Status.HELD);
+		assertThat(counts(schedule, inventory)).containsEntry("held", "7").containsEntry("sold", "0");
+
+		assertThat(scripts.expireDue(schedule, System.currentTimeMillis(), 10).block()).isEqualTo(1);
+		assertThat(scripts.expireDue(schedule, System.currentTimeMillis(), 10).block()).isZero();
+		List<Map<String, String>> events = held.events(schedule);
+		assertThat(events).filteredOn(e -> e.get("type").equals("EXPIRED")).singleElement().satisfies(e -> {
+			assertThat(e.get("reservationId")).isEqualTo(early);
+			assertThat(e.get("items")).isEqualTo(inventory + ":5:25");
+		});
+		assertThat(counts(schedule, inventory)).as("expiring the first hold gave nothing back twice")
+			.containsEntry("held", "7");
+	}
+
+	@Test
+	void aHeldEventNamesItsItemsAndASeatOnlyEventHasNone() {
+		long schedule = held.newSchedule();
+		long inventory = onSale(schedule, 10, 3, 10);
+		scripts.hold(schedule, ReservationIds.next(schedule), "both", List.of(2L), List.of(new ItemRequest(inventory, 2)),
+				60_000, 4).block();
+		scripts.hold(schedule, ReservationIds.next(schedule), "seats", List.of(3L), 60_000, 4).block();
+		List<Map<String, String>> events = held.events(schedule);
+		assertThat(events.get(0)).containsEntry("items", inventory + ":2:3").containsEntry("amount", "106");
+		assertThat(events.get(1)).doesNotContainKey("items");
+	}
+
+	private static long onSale(long schedule, int quantity, long price, int maxPerUser) {
+		long inventory = 1000 + schedule;
+		InventoryKeys keys = InventoryKeys.of(redis.keyspace(), schedule);
+		redis.template().opsForSet().add(keys.ids(), String.valueOf(inventory)).block();
+		redis.template()
+			.opsForHash()
+			.putAll(keys.inventory(inventory), Map.of("name", "GA", "quantity", String.valueOf(quantity), "price",
+					String.valueOf(price), "maxPerUser", String.valueOf(maxPerUser), "held", "0", "sold", "0"))
+			.block();
+		return inventory;
+	}
+
+	private static Map<Object, Object> counts(long schedule, long inventory) {
+		return redis.template()
+			.opsForHash()
+			.entries(InventoryKeys.of(redis.keyspace(), schedule).inventory(inventory))
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
+			.block();
+	}
+
+}
