@@ -23,6 +23,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.ContextConfiguration;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import dev.stagedoor.Concerts;
 import dev.stagedoor.Drops;
@@ -107,6 +108,8 @@ class DropBenchmark {
 
 		log.info("Hold baselines");
 		report.put("holdBaselines", baselines());
+		log.info("Inventory baselines (the essays' Q1 and Q2)");
+		report.put("inventoryBaselines", inventoryBaselines());
 		log.info("Hot seat over HTTP");
 		// 200 at once is the k6 hot-seat.js default; 1,000 at once is the stress case
 		Map<String, Object> hotSeat = new LinkedHashMap<>();
@@ -117,6 +120,26 @@ class DropBenchmark {
 		Path out = Path.of("target", "bench");
 		Report.write(out, report, recorder.throughput());
 		log.info("Report: {}", out.resolve("drop-report.html").toAbsolutePath());
+		log.info("{}", report);
+	}
+
+	/**
+	 * Only the inventory baselines (also part of {@link #ticketDrop()}), written to
+	 * {@code target/bench/inventory-report.json}:
+	 * {@code ./mvnw test -Dtest='DropBenchmark#inventories' -Dsurefire.failIfNoSpecifiedTests=false}.
+	 */
+	@Test
+	void inventories() throws Exception {
+		Map<String, Object> report = new LinkedHashMap<>();
+		report.put("startedAt", Instant.now().toString());
+		report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "java",
+				System.getProperty("java.version")));
+		report.put("inventoryBaselines", inventoryBaselines());
+		Path out = Path.of("target", "bench");
+		java.nio.file.Files.createDirectories(out);
+		java.nio.file.Files.writeString(out.resolve("inventory-report.json"),
+				tools.jackson.databind.json.JsonMapper.builder().build().writerWithDefaultPrettyPrinter()
+					.writeValueAsString(report));
 		log.info("{}", report);
 	}
 
@@ -326,6 +349,101 @@ class DropBenchmark {
 		result.put("statuses", statuses);
 		assertThat(result.get("winners")).as("exactly one 201").isEqualTo(1);
 		return result;
+	}
+
+	/**
+	 * The essays' two questions on quantity inventories, each approach against the same
+	 * PostgreSQL or Redis, 64 in flight, after a warm-up of 1,000 (not reported); every figure
+	 * is the median of 3 rounds by attempts per second. Q2, many users and one inventory:
+	 * 10,000 reservations of 1 unit of an inventory of 1,000,000. Q1, many users and many
+	 * inventories: 10,000 carts of 1–3 distinct inventories out of 100 (100,000 units each).
+	 */
+	private Map<String, Object> inventoryBaselines() {
+		int reservations = Integer.getInteger("stagedoor.bench.inventory-reservations", 10_000);
+		InventoryBaselines baselines = new InventoryBaselines(this.db, this.tx, this.redis, this.keyspace);
+		long concert = Concerts.create(this.port, "bench inventories " + UUID.randomUUID());
+		long schedule = Drops.schedule(this.port, concert, 1, 1, null);
+		String run = UUID.randomUUID().toString().substring(0, 6);
+		Map<String, Object> results = new LinkedHashMap<>();
+
+		long big = dev.stagedoor.inventory.Stock.create(this.port, schedule, "Q2", 1_000_000, 10, 4);
+		List<Long> one = List.of(1L);
+		Map<String, Object> q2 = new LinkedHashMap<>();
+		baselines.prepare(1, 1_000_000);
+		q2.put("selectForUpdate", medianOf3(reservations, i -> baselines.pessimistic(one)));
+		baselines.prepare(1, 1_000_000);
+		baselines.optimisticTries.set(0);
+		Map<String, Object> optimistic = medianOf3(reservations, i -> baselines.optimistic(one));
+		optimistic.put("triesPerSuccess",
+				Recorder.round(baselines.optimisticTries.get() / (double) (1_000 + 3 * reservations)));
+		q2.put("optimistic", optimistic);
+		baselines.prepare(1, 1_000_000);
+		q2.put("singleStatement", medianOf3(reservations, i -> baselines.singleStatement(one)));
+		q2.put("lua", medianOf3(reservations, i -> baselines.lua(schedule, List.of(big), "q2" + run + "-" + i)));
+		q2.put("ratios", Map.of("luaOverForUpdate", ratio(q2, "lua", "selectForUpdate"), "luaOverOptimistic",
+				ratio(q2, "lua", "optimistic"), "luaOverSingleStatement", ratio(q2, "lua", "singleStatement")));
+		results.put("q2OneInventory", q2);
+
+		List<Long> inventories = new java.util.ArrayList<>();
+		for (int i = 0; i < 100; i++) {
+			inventories.add(dev.stagedoor.inventory.Stock.create(this.port, schedule, "Q1-" + i, 100_000, 10, 4));
+		}
+		java.util.Random random = new java.util.Random(42);
+		List<List<Integer>> carts = new java.util.ArrayList<>();
+		for (int i = 0; i < 4 * reservations; i++) {
+			java.util.Set<Integer> cart = new java.util.TreeSet<>();
+			int size = 1 + random.nextInt(3);
+			while (cart.size() < size) {
+				cart.add(random.nextInt(100));
+			}
+			carts.add(List.copyOf(cart));
+		}
+		Map<String, Object> q1 = new LinkedHashMap<>();
+		baselines.prepare(100, 100_000);
+		q1.put("selectForUpdate", medianOf3(reservations, i -> baselines.pessimistic(rows(carts.get(i)))));
+		baselines.prepare(100, 100_000);
+		baselines.optimisticTries.set(0);
+		Map<String, Object> optimisticCarts = medianOf3(reservations, i -> baselines.optimistic(rows(carts.get(i))));
+		optimisticCarts.put("triesPerSuccess",
+				Recorder.round(baselines.optimisticTries.get() / (double) (1_000 + 3 * reservations)));
+		q1.put("optimistic", optimisticCarts);
+		baselines.prepare(100, 100_000);
+		q1.put("singleStatement", medianOf3(reservations, i -> baselines.singleStatement(rows(carts.get(i)))));
+		q1.put("lua", medianOf3(reservations, i -> baselines.lua(schedule,
+				carts.get(i).stream().map(inventories::get).toList(), "q1" + run + "-" + i)));
+		q1.put("ratios", Map.of("luaOverForUpdate", ratio(q1, "lua", "selectForUpdate"), "luaOverOptimistic",
+				ratio(q1, "lua", "optimistic"), "luaOverSingleStatement", ratio(q1, "lua", "singleStatement")));
+		results.put("q1ManyInventories", q1);
+		return results;
+	}
+
+	/** Table rows of a cart of inventory indexes (rows are numbered from 1). */
+	private static List<Long> rows(List<Integer> cart) {
+		return cart.stream().map(i -> i + 1L).toList();
+	}
+
+	/**
+	 * A warm-up of 1,000 attempts, then 3 rounds of {@code attempts}; the round with the median
+	 * attempts per second, with every round's rate beside it. Attempt numbers differ in every
+	 * round (round r uses {@code r * attempts + i}), so users and carts are never reused.
+	 */
+	private static Map<String, Object> medianOf3(int attempts, java.util.function.Function<Integer, Mono<Boolean>> attempt) {
+		HoldBaselines.measure(1_000, 64, i -> attempt.apply(3 * attempts + i % attempts));
+		List<Map<String, Object>> rounds = new java.util.ArrayList<>();
+		for (int round = 0; round < 3; round++) {
+			int offset = round * attempts;
+			rounds.add(HoldBaselines.measure(attempts, 64, i -> attempt.apply(offset + i)));
+		}
+		rounds.forEach(r -> assertThat(r.get("winners")).as("every attempt succeeds: %s", r).isEqualTo(attempts));
+		rounds.sort(java.util.Comparator.comparingLong(r -> ((Number) r.get("attemptsPerSecond")).longValue()));
+		Map<String, Object> median = new LinkedHashMap<>(rounds.get(1));
+		median.put("roundsPerSecond", rounds.stream().map(r -> r.get("attemptsPerSecond")).toList());
+		return median;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static double ratio(Map<String, Object> results, String a, String b) {
+		return ratio((Map<String, Object>) results.get(a), (Map<String, Object>) results.get(b));
 	}
 
 	private static double ratio(Map<String, Object> a, Map<String, Object> b) {

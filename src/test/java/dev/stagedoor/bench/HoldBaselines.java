@@ -108,7 +108,8 @@ final class HoldBaselines {
 		return this.hold.run(this.redis,
 				List.of(keys.seats(), keys.sold(), reservationKeys.expiry(), OutboxKeys.of(this.keyspace, scheduleId).outbox(),
 						reservationKeys.reservation(reservation), reservationKeys.userLive(user), keys.hold(seat)),
-				List.of(user, reservation, String.valueOf(scheduleId), "300000", "4", String.valueOf(seat)))
+				// no items (ARGV 6), then the seat
+				List.of(user, reservation, String.valueOf(scheduleId), "300000", "4", "", String.valueOf(seat)))
 			.map(reply -> "HELD".equals(reply.status()));
 	}
 

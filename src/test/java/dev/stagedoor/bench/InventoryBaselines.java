@@ -1,12 +1,21 @@
 package dev.stagedoor.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import dev.stagedoor.catalog.ScheduleKeys;
+import dev.stagedoor.events.OutboxKeys;
+import dev.stagedoor.inventory.InventoryKeys;
+import dev.stagedoor.reservation.ReservationKeys;
+import dev.stagedoor.support.LuaScript;
+import dev.stagedoor.support.RedisKeyspace;
 
 /**
  * The seed essays' ways to reserve units of a quantity inventory
@@ -20,7 +29,9 @@ import reactor.core.publisher.Mono;
  * transaction, and on a lost race roll back, re-read and retry until it succeeds (essays
  * 001/004); every try is counted;</li>
  * <li>single statement: {@code UPDATE … SET reserved = reserved + 1 WHERE reserved + 1 <= total}
- * per row in one transaction, rolled back if a row had no units left.</li>
+ * per row in one transaction, rolled back if a row had no units left;</li>
+ * <li>Lua: {@code hold_seats.lua} by EVALSHA with the cart as items, exactly as the HTTP path
+ * runs it (a HELD reservation, its event, the units' deadlines in the holds zsets).</li>
  * </ul>
  */
 final class InventoryBaselines {
@@ -29,12 +40,39 @@ final class InventoryBaselines {
 
 	private final TransactionalOperator tx;
 
+	private final ReactiveStringRedisTemplate redis;
+
+	private final RedisKeyspace keyspace;
+
+	private final LuaScript hold = LuaScript.load("hold_seats");
+
 	/** Every optimistic try, won or lost. */
 	final AtomicLong optimisticTries = new AtomicLong();
 
-	InventoryBaselines(DatabaseClient db, TransactionalOperator tx) {
+	InventoryBaselines(DatabaseClient db, TransactionalOperator tx, ReactiveStringRedisTemplate redis,
+			RedisKeyspace keyspace) {
 		this.db = db;
 		this.tx = tx;
+		this.redis = redis;
+		this.keyspace = keyspace;
+	}
+
+	/** The Lua hold of one unit of each inventory in {@code cart} for a user of its own. */
+	Mono<Boolean> lua(long scheduleId, List<Long> cart, String user) {
+		String reservation = scheduleId + "-i" + Long.toString(System.nanoTime(), 36) + (user.hashCode() & 0xffff);
+		ReservationKeys r = ReservationKeys.of(this.keyspace, scheduleId);
+		ScheduleKeys s = ScheduleKeys.of(this.keyspace, scheduleId);
+		InventoryKeys inventory = InventoryKeys.of(this.keyspace, scheduleId);
+		List<String> keys = new ArrayList<>(List.of(s.seats(), s.sold(), r.expiry(),
+				OutboxKeys.of(this.keyspace, scheduleId).outbox(), r.reservation(reservation), r.userLive(user)));
+		for (long id : cart) {
+			keys.add(inventory.inventory(id));
+			keys.add(inventory.holds(id));
+		}
+		String items = String.join(",", cart.stream().map(id -> id + ":1").toList());
+		return this.hold
+			.run(this.redis, keys, List.of(user, reservation, String.valueOf(scheduleId), "300000", "4", items))
+			.map(reply -> "HELD".equals(reply.status()));
 	}
 
 	/** A table of its own with {@code count} inventories of {@code total} units each, none reserved. */
