@@ -71,10 +71,14 @@ public final class Problem {
 		return of(HttpStatus.NOT_FOUND, "schedule-not-found", "There is no such schedule.");
 	}
 
-	/** The default code for a status that has no more specific one. */
+	/**
+	 * The default code for a status that has no more specific one. Every status the framework
+	 * answers by itself maps to a code of the catalog ({@link ProblemCode}); a 400 is
+	 * {@code validation-failed}, the code clients already handle for malformed requests.
+	 */
 	public static String codeFor(HttpStatusCode status) {
 		return switch (status.value()) {
-			case 400 -> "bad-request";
+			case 400 -> "validation-failed";
 			case 401 -> "unauthorized";
 			case 403 -> "forbidden";
 			case 404 -> "not-found";

@@ -17,6 +17,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProblemExceptionHandlerTests {
 
 	@Test
+	void theStatusesTheFrameworkAnswersByItselfGetCodesOfTheCatalog() {
+		java.util.Set<String> catalog = java.util.Arrays.stream(ProblemCode.values())
+			.map(ProblemCode::code)
+			.collect(java.util.stream.Collectors.toSet());
+		for (int status : new int[] { 400, 401, 403, 404, 405, 406, 413, 415, 500, 503 }) {
+			org.assertj.core.api.Assertions
+				.assertThat(Problem.codeFor(org.springframework.http.HttpStatusCode.valueOf(status)))
+				.as("status %d", status)
+				.isIn(catalog);
+		}
+	}
+
+	@Test
 	void timeoutsAndUnreachableStoresAreServiceUnavailableNotInternalErrors() {
 		assertUnavailable(new RedisCommandTimeoutException("EVALSHA timed out"));
 		assertUnavailable(new QueryTimeoutException("Redis command timed out", new RedisCommandTimeoutException("x")));
