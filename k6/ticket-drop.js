@@ -8,8 +8,14 @@
 // Some fans (UNDERFUND_RATE) charge one point too few first: their payment must be declined
 // with 402 insufficient-points, and pass after they top up.
 //
+// Some fans (GA_RATE, 1 in 5 by default) also buy 1–GA_MAX_UNITS general-admission passes:
+// the schedule has a quantity inventory of GA_QUANTITY units, and their hold carries
+// `items` beside the seats, all or nothing. Once the passes are gone (409
+// inventory-unavailable) such a fan holds seats only.
+//
 // At the end (teardown) the sales are audited against the seat map: no seat may be in two
-// live sales (oversell, threshold count==0) and the map must show exactly the sold seats.
+// live sales (oversell, threshold count==0) and the map must show exactly the sold seats;
+// the inventory's `sold` count must equal the passes of the live sales (units_mismatch).
 //
 //   k6 run ticket-drop.js
 //   k6 run -e PEAK_RATE=100 -e PEAK=2m -e SECTIONS=A=20x50@100 ticket-drop.js
@@ -38,6 +44,10 @@ const CANCEL_RATE = sd.envProbability('CANCEL_RATE', 0.1);
 const UNDERFUND_RATE = sd.envProbability('UNDERFUND_RATE', 0.05);
 const CANCEL_TIMEOUT = sd.envNumber('CANCEL_TIMEOUT', 30); // seconds from 202 CANCELLING to CANCELLED
 const SETTLE_SECONDS = sd.envNumber('SETTLE_SECONDS', 5); // before the audit, for the event pipeline
+const GA_RATE = sd.envProbability('GA_RATE', 0.2); // fans who also buy GA passes (0: no inventory)
+const GA_QUANTITY = sd.envInt('GA_QUANTITY', 500); // GA passes on sale
+const GA_PRICE = sd.envInt('GA_PRICE', 60); // points per pass
+const GA_MAX_UNITS = sd.envInt('GA_MAX_UNITS', 2); // such a fan wants 1 … GA_MAX_UNITS passes
 /** @type {import('./lib/stagedoor.js').QueueSettings} */
 const QUEUE = {
   // admission fast enough that the drop is about seats, not the waiting room
@@ -75,6 +85,8 @@ export const options = {
     // the audit: never a seat in two live sales, and the map shows exactly the sold seats
     oversell: ['count==0'],
     seat_map_mismatch: ['count==0'],
+    // the GA inventory's sold count = the passes of the live sales, its counts add up
+    units_mismatch: ['count==0'],
     audit_errors: ['count==0'],
     ...sd.latencyThresholds({
       'queue-enter': [200, 500],
@@ -122,6 +134,13 @@ const seatmapSold = new Gauge('seatmap_sold');
 const seatmapHeld = new Gauge('seatmap_held');
 const seatmapAvailable = new Gauge('seatmap_available');
 const auditLiveSales = new Gauge('audit_live_sales');
+const holdsWithUnits = new Counter('holds_with_units'); // holds won with GA passes in them
+const unitsSold = new Counter('units_sold'); // passes of payments answered 200 CONFIRMED
+const unitsRefunded = new Counter('units_refunded'); // passes of those purchases seen CANCELLED again
+const fansUnitsSoldOut = new Counter('fans_units_sold_out'); // wanted passes, got 409 inventory-unavailable
+const unitsMismatch = new Counter('units_mismatch');
+const unitsSoldListed = new Gauge('units_sold_listed');
+const unitsAvailableListed = new Gauge('units_available_listed');
 
 // ---------------------------------------------------------------------------------------------
 // Set-up: a fresh concert and schedule per run, so the audit sees only this run's sales
@@ -129,9 +148,14 @@ const auditLiveSales = new Gauge('audit_live_sales');
 
 /** @returns {import('./lib/stagedoor.js').Drop} */
 export function setup() {
-  const drop = sd.createDrop({ title: 'k6 ticket drop', sections: SECTIONS, queue: QUEUE });
+  const inventory =
+    GA_RATE > 0 && GA_QUANTITY > 0
+      ? { name: 'GA pass', quantity: GA_QUANTITY, price: GA_PRICE, maxPerUser: Math.max(1, GA_MAX_UNITS) }
+      : null;
+  const drop = sd.createDrop({ title: 'k6 ticket drop', sections: SECTIONS, queue: QUEUE, inventory });
+  const ga = drop.inventory === null ? 'no GA' : `GA inventory ${drop.inventory.id} (${drop.inventory.quantity} passes)`;
   console.log(
-    `drop: concert ${drop.concertId}, schedule ${drop.scheduleId}, ${drop.seatCount} seats, run ${drop.runId}`,
+    `drop: concert ${drop.concertId}, schedule ${drop.scheduleId}, ${drop.seatCount} seats, ${ga}, run ${drop.runId}`,
   );
   return drop;
 }
@@ -180,11 +204,20 @@ export default function (drop) {
  */
 function buyTickets(drop, userId, token, queueToken) {
   const admittedAt = Date.now();
+  /** @type {import('./lib/stagedoor.js').ItemRequest[]} */
+  const items =
+    drop.inventory !== null && Math.random() < GA_RATE
+      ? [{ inventoryId: drop.inventory.id, quantity: sd.randomInt(1, Math.max(1, GA_MAX_UNITS)) }]
+      : [];
   const outcome = sd.holdRandomSeats(token, queueToken, sd.scheduleOf(drop), {
     maxSeats: MAX_SEATS,
     attempts: HOLD_ATTEMPTS,
+    items,
   });
   holdsLost.add(outcome.lost);
+  if (outcome.unitsSoldOut) {
+    fansUnitsSoldOut.add(1);
+  }
   if (outcome.error !== null) {
     check(outcome.error, { 'hold: 201, or 409 seat-unavailable': () => false });
     sd.warn(`${userId} hold: ${sd.describe(outcome.error)}`);
@@ -202,6 +235,14 @@ function buyTickets(drop, userId, token, queueToken) {
   holdsWon.add(1);
   const held = outcome.reservation;
   check(held, { 'hold: 201 HELD': (r) => r.state === 'HELD' && r.seatIds.length > 0 });
+  if (items.length > 0 && !outcome.unitsSoldOut) {
+    holdsWithUnits.add(1);
+    check(held, {
+      'hold: the passes asked for, in the amount': (r) =>
+        sd.unitsOf(r, items[0].inventoryId) === items[0].quantity &&
+        (r.items || []).every((item) => item.price === GA_PRICE),
+    });
+  }
 
   const confirmed = payFor(userId, token, held);
   if (confirmed === null) {
@@ -288,6 +329,7 @@ const soldByThisVu = new Map();
 /** @param {import('./lib/stagedoor.js').Reservation} reservation */
 function recordSale(reservation) {
   seatsSold.add(reservation.seatIds.length);
+  unitsSold.add(unitsOfAny(reservation));
   reservation.seatIds.forEach((seatId) => {
     const earlier = soldByThisVu.get(seatId);
     if (earlier !== undefined && earlier !== reservation.id) {
@@ -324,7 +366,17 @@ function cancelPurchase(userId, token, confirmed) {
   }
   cancels.add(1);
   seatsRefunded.add(confirmed.seatIds.length);
+  unitsRefunded.add(unitsOfAny(confirmed));
   return true;
+}
+
+/**
+ * Every unit (of any inventory) in a reservation; the run's schedule has one inventory.
+ * @param {import('./lib/stagedoor.js').Reservation} reservation
+ * @returns {number}
+ */
+function unitsOfAny(reservation) {
+  return (reservation.items || []).reduce((sum, item) => sum + item.quantity, 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -342,7 +394,11 @@ export function teardown(drop) {
   for (let n = 0; n < started + 20; n++) {
     userIds.push(fanId(drop, n));
   }
-  const audit = sd.auditSalesUntilSettled(sd.scheduleOf(drop), userIds, { attempts: 4, pauseSeconds: 5 });
+  const audit = sd.auditSalesUntilSettled(sd.scheduleOf(drop), userIds, {
+    attempts: 4,
+    pauseSeconds: 5,
+    inventoryId: drop.inventory === null ? null : drop.inventory.id,
+  });
   oversell.add(audit.oversell, { seen: 'audit' });
   seatMapMismatch.add(audit.soldWithoutSale + audit.saleNotSold);
   auditErrors.add(audit.lookupErrors);
@@ -350,6 +406,11 @@ export function teardown(drop) {
   seatmapHeld.add(audit.heldOnMap);
   seatmapAvailable.add(audit.availableOnMap);
   auditLiveSales.add(audit.liveSales);
+  unitsMismatch.add(audit.unitsMismatch);
+  if (drop.inventory !== null) {
+    unitsSoldListed.add(audit.unitsSoldListed);
+    unitsAvailableListed.add(audit.unitsAvailableListed);
+  }
   console.log(`audit: ${JSON.stringify(audit)}`);
 }
 
@@ -386,6 +447,9 @@ export function handleSummary(data) {
       'oversell (must be 0)': count(data, 'oversell'),
       'seat map mismatches (must be 0)': count(data, 'seat_map_mismatch'),
       'seats available at the end': stat(data, 'seatmap_available', 'value'),
+      'GA passes sold (fans: paid − refunded) / listed sold': `${count(data, 'units_sold') - count(data, 'units_refunded')} / ${stat(data, 'units_sold_listed', 'value')}`,
+      'GA mismatches (must be 0)': count(data, 'units_mismatch'),
+      'holds with passes / fans who found them sold out': `${count(data, 'holds_with_units')} / ${count(data, 'fans_units_sold_out')}`,
       'holds won / lost (409)': `${count(data, 'holds_won')} / ${count(data, 'holds_lost')}`,
       'payments / declined (402)': `${count(data, 'payments')} / ${count(data, 'payments_declined')}`,
       'cancels / timed out': `${count(data, 'cancels')} / ${count(data, 'cancel_timeouts')}`,

@@ -218,13 +218,18 @@ export function randomToken(length) {
  * @typedef {'AVAILABLE' | 'HELD' | 'SOLD'} SeatStatus
  * @typedef {{ id: number, section: string, row: number, number: number, label: string, price: number, status: SeatStatus }} Seat
  * @typedef {'HELD' | 'PAYING' | 'CONFIRMED' | 'CANCELLING' | 'CANCELLED' | 'EXPIRED'} ReservationState
- * @typedef {{ id: string, scheduleId: number, userId: string, seatIds: number[], state: ReservationState, amount: number, heldUntil?: string, version: number }} Reservation
- * @typedef {{ id: string, scheduleId: number, userId: string, seatIds: number[], state: ReservationState, amount: number, version: number, updatedAt?: string }} PersistedReservation
+ * @typedef {{ inventoryId: number, quantity: number }} ItemRequest units of a quantity inventory to hold
+ * @typedef {{ inventoryId: number, quantity: number, price: number }} Item units in a reservation, at `price` each
+ * @typedef {{ name: string, quantity: number, price: number, maxPerUser: number }} InventorySpec
+ * @typedef {{ id: number, scheduleId: number, name: string, quantity: number, price: number, maxPerUser: number, available: number }} CreatedInventory
+ * @typedef {{ id: number, name: string, quantity: number, price: number, maxPerUser: number, available: number, held: number, sold: number }} Inventory
+ * @typedef {{ id: string, scheduleId: number, userId: string, seatIds: number[], items?: Item[], state: ReservationState, amount: number, heldUntil?: string, version: number }} Reservation
+ * @typedef {{ id: string, scheduleId: number, userId: string, seatIds: number[], items?: Item[], state: ReservationState, amount: number, version: number, updatedAt?: string }} PersistedReservation
  * @typedef {{ balance: number }} Points
  * @typedef {{ chargeId: string | number, amount: number, balance: number }} Charge
  * @typedef {'CHARGE' | 'PAYMENT' | 'REFUND'} LedgerType
  * @typedef {{ id: string | number, type: LedgerType, amount: number, balanceAfter: number, reservationId?: string | null, createdAt: string }} LedgerEntry
- * @typedef {{ type?: string, title?: string, status?: number, detail?: string, code?: string, seatIds?: number[], state?: string }} Problem
+ * @typedef {{ type?: string, title?: string, status?: number, detail?: string, code?: string, seatIds?: number[], inventoryIds?: number[], state?: string }} Problem
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -244,11 +249,14 @@ const ENDPOINTS = /** @satisfies {Record<string, EndpointSpec>} */ ({
   'queue-configure': { method: 'PUT', path: '/api/admin/concerts/{concertId}/queue', ok: [200] },
   'queue-stats': { method: 'GET', path: '/api/admin/concerts/{concertId}/queue', ok: [200] },
   'schedule-create': { method: 'POST', path: '/api/admin/concerts/{concertId}/schedules', ok: [201] },
+  'inventory-create': { method: 'POST', path: '/api/admin/schedules/{scheduleId}/inventories', ok: [201] },
+  inventories: { method: 'GET', path: '/api/schedules/{scheduleId}/inventories', ok: [200] },
   'queue-enter': { method: 'POST', path: '/api/concerts/{concertId}/queue', ok: [200, 201] },
   'queue-status': { method: 'GET', path: '/api/concerts/{concertId}/queue', ok: [200] },
   'queue-leave': { method: 'DELETE', path: '/api/concerts/{concertId}/queue', ok: [204] },
   'seat-map': { method: 'GET', path: '/api/schedules/{scheduleId}/seats', ok: [200] },
-  // 409 seat-unavailable is the expected answer of a fan who lost the race for a seat
+  // 409 seat-unavailable (or inventory-unavailable) is the expected answer of a fan who lost
+  // the race for a seat (or for the last units)
   hold: { method: 'POST', path: '/api/schedules/{scheduleId}/reservations', ok: [201, 409] },
   reservation: { method: 'GET', path: '/api/reservations/{reservationId}', ok: [200] },
   // 402 insufficient-points is expected: ticket-drop underfunds some fans on purpose
@@ -454,13 +462,15 @@ export function parseSections(text) {
  * @property {number} seatCount
  * @property {number} openedAt epoch ms when the seats went on sale
  * @property {QueueSettings} queue
+ * @property {CreatedInventory | null} inventory the schedule's quantity inventory, when the spec asked for one
  */
 
 /**
  * Creates a concert, sets its waiting room and (with sections) a schedule on sale at once.
  * The show starts in 30 days and cancelling is allowed until a day before, so no cancel of
- * the run meets `cancel-deadline-passed`.
- * @param {{ title: string, sections: Section[], queue: QueueSettings }} spec
+ * the run meets `cancel-deadline-passed`. With `inventory` (and sections) the schedule also
+ * sells that many units of a quantity inventory (general admission, passes).
+ * @param {{ title: string, sections: Section[], queue: QueueSettings, inventory?: InventorySpec | null }} spec
  * @returns {Drop}
  */
 export function createDrop(spec) {
@@ -475,6 +485,8 @@ export function createDrop(spec) {
   /** @type {number | null} */
   let scheduleId = null;
   let seatCount = 0;
+  /** @type {CreatedInventory | null} */
+  let inventory = null;
   if (spec.sections.length > 0) {
     const day = 24 * 3600 * 1000;
     const startsAt = Date.now() + 30 * day;
@@ -490,8 +502,13 @@ export function createDrop(spec) {
     const schedule = /** @type {Schedule} */ (expectStatus(created, 201));
     scheduleId = schedule.id;
     seatCount = schedule.seatCount;
+    if (spec.inventory) {
+      inventory = /** @type {CreatedInventory} */ (
+        expectStatus(call('inventory-create', { token, params: { scheduleId }, body: spec.inventory }), 201)
+      );
+    }
   }
-  return { runId, concertId, scheduleId, seatCount, openedAt: Date.now(), queue: spec.queue };
+  return { runId, concertId, scheduleId, seatCount, openedAt: Date.now(), queue: spec.queue, inventory };
 }
 
 /**
@@ -677,15 +694,42 @@ export function randomInt(min, max) {
 }
 
 /**
- * POST /api/schedules/{id}/reservations with the Queue-Token: holds all seats or none.
+ * GET /api/schedules/{id}/inventories: every quantity inventory of the schedule with its
+ * available, held and sold counts.
+ * @param {string} token
+ * @param {number} scheduleId
+ * @param {Record<string, string>} [tags]
+ * @returns {ApiResult<Inventory[]>}
+ */
+export function inventories(token, scheduleId, tags) {
+  return call('inventories', { token, params: { scheduleId }, tags });
+}
+
+/**
+ * POST /api/schedules/{id}/reservations with the Queue-Token: holds all seats and units or
+ * none. Without items the body is seats only, as before inventories existed.
  * @param {string} token
  * @param {string} queueToken
  * @param {number} scheduleId
  * @param {number[]} seatIds
+ * @param {ItemRequest[]} [items]
  * @returns {ApiResult<Reservation>}
  */
-export function hold(token, queueToken, scheduleId, seatIds) {
-  return call('hold', { token, params: { scheduleId }, headers: { 'Queue-Token': queueToken }, body: { seatIds } });
+export function hold(token, queueToken, scheduleId, seatIds, items = []) {
+  const body = items.length > 0 ? { seatIds, items } : { seatIds };
+  return call('hold', { token, params: { scheduleId }, headers: { 'Queue-Token': queueToken }, body });
+}
+
+/**
+ * The units of one inventory in a reservation (0 when it has none).
+ * @param {{ items?: Item[] }} reservation
+ * @param {number} inventoryId
+ * @returns {number}
+ */
+export function unitsOf(reservation, inventoryId) {
+  return (reservation.items || [])
+    .filter((item) => item.inventoryId === inventoryId)
+    .reduce((sum, item) => sum + item.quantity, 0);
 }
 
 /**
@@ -695,23 +739,27 @@ export function hold(token, queueToken, scheduleId, seatIds) {
  * @property {number} attempts hold requests sent
  * @property {number} lost 409 seat-unavailable answers
  * @property {boolean} soldOut the seat map had no AVAILABLE seat left
- * @property {ApiResult<unknown> | null} error an answer that is neither 201 nor 409 seat-unavailable
+ * @property {boolean} unitsSoldOut a 409 inventory-unavailable: too few units left, the fan went on with seats only
+ * @property {ApiResult<unknown> | null} error an answer that is neither 201 nor an expected 409
  */
 
 /**
  * Picks 1 … maxSeats random AVAILABLE seats and holds them. A 409 seat-unavailable names the
  * taken seats: they are struck off and other seats are tried, up to `attempts` requests; the
  * seat map is fetched again when the local list runs short (it is a snapshot, so it lags).
+ * `items` (units of quantity inventories) go in the same hold; a 409 inventory-unavailable
+ * (too few units left) drops them and the fan goes on with seats only.
  * @param {string} token
  * @param {string} queueToken
  * @param {number} scheduleId
- * @param {{ maxSeats: number, attempts: number }} options
+ * @param {{ maxSeats: number, attempts: number, items?: ItemRequest[] }} options
  * @returns {HoldOutcome}
  */
 export function holdRandomSeats(token, queueToken, scheduleId, options) {
   const wanted = randomInt(1, options.maxSeats);
+  let items = options.items || [];
   /** @type {HoldOutcome} */
-  const outcome = { reservation: null, attempts: 0, lost: 0, soldOut: false, error: null };
+  const outcome = { reservation: null, attempts: 0, lost: 0, soldOut: false, unitsSoldOut: false, error: null };
   /** @type {Set<number>} */
   const taken = new Set();
   /** @type {number[]} */
@@ -738,7 +786,7 @@ export function holdRandomSeats(token, queueToken, scheduleId, options) {
       candidates = available;
     }
     const seatIds = pickRandom(candidates, Math.min(wanted, candidates.length));
-    const result = hold(token, queueToken, scheduleId, seatIds);
+    const result = hold(token, queueToken, scheduleId, seatIds, items);
     outcome.attempts++;
     if (result.status === 201 && result.body !== null) {
       outcome.reservation = result.body;
@@ -748,6 +796,11 @@ export function holdRandomSeats(token, queueToken, scheduleId, options) {
       outcome.lost++;
       const named = result.problem && Array.isArray(result.problem.seatIds) ? result.problem.seatIds : seatIds;
       named.forEach((id) => taken.add(id));
+      continue;
+    }
+    if (result.status === 409 && result.code === 'inventory-unavailable' && items.length > 0) {
+      outcome.unitsSoldOut = true;
+      items = [];
       continue;
     }
     outcome.error = result;
@@ -888,6 +941,11 @@ export function isCancellationAnswer(result) {
  * @property {number[]} doubleSoldSeats seats in more than one live sale
  * @property {number} soldWithoutSale SOLD seats that no live sale of the run names
  * @property {number} saleNotSold seats of live sales that the map does not show SOLD
+ * @property {number} unitsInLiveSales units of the audited inventory in live sales (0 without one)
+ * @property {number} unitsSoldListed the inventory's `sold` count (0 without one)
+ * @property {number} unitsHeldListed the inventory's `held` count (0 without one)
+ * @property {number} unitsAvailableListed the inventory's `available` count (0 without one)
+ * @property {number} unitsMismatch |sold − units of live sales|, plus 1 if available < 0 or held + sold + available ≠ quantity
  * @property {number} lookupErrors answers other than 200 while auditing
  */
 
@@ -909,14 +967,17 @@ const AUDIT_TAGS = Object.freeze({ endpoint: 'audit' });
  *
  * Oversell is a seat named by two live sales (CONFIRMED or CANCELLING — a CANCELLING seat
  * stays sold until its refund completes). The seat map must also show exactly the seats of
- * the live sales as SOLD.
+ * the live sales as SOLD. With `inventoryId`, the inventory's listed `sold` count must equal
+ * the units of the live sales (a CANCELLING purchase's units stay sold until it completes),
+ * and its counts must add up to its quantity.
  *
  * @param {number} scheduleId
  * @param {string[]} userIds
  * @param {number} [batchSize] parallel requests per http.batch
+ * @param {number | null} [inventoryId] a quantity inventory of the schedule to audit too
  * @returns {SalesAudit}
  */
-export function auditSales(scheduleId, userIds, batchSize = 50) {
+export function auditSales(scheduleId, userIds, batchSize = 50, inventoryId = null) {
   let lookupErrors = 0;
   /** @type {Set<string>} */
   const toRead = new Set();
@@ -973,6 +1034,31 @@ export function auditSales(scheduleId, userIds, batchSize = 50) {
   }
   const sold = new Set(seatIdsWithStatus(seats, 'SOLD'));
 
+  // 4. the inventory's counts against the units of the live sales
+  let unitsInLiveSales = 0;
+  let unitsSoldListed = 0;
+  let unitsHeldListed = 0;
+  let unitsAvailableListed = 0;
+  let unitsMismatch = 0;
+  if (inventoryId !== null) {
+    live.forEach((reservation) => {
+      unitsInLiveSales += unitsOf(reservation, inventoryId);
+    });
+    const listed = inventories(adminToken(), scheduleId, AUDIT_TAGS);
+    const inventory = listed.ok && listed.body !== null ? listed.body.find((i) => i.id === inventoryId) : undefined;
+    if (inventory === undefined) {
+      lookupErrors++;
+    } else {
+      unitsSoldListed = inventory.sold;
+      unitsHeldListed = inventory.held;
+      unitsAvailableListed = inventory.available;
+      unitsMismatch = Math.abs(inventory.sold - unitsInLiveSales);
+      if (inventory.available < 0 || inventory.held + inventory.sold + inventory.available !== inventory.quantity) {
+        unitsMismatch++;
+      }
+    }
+  }
+
   /** @type {Map<number, number>} */
   const salesPerSeat = new Map();
   let seatsInLiveSales = 0;
@@ -1014,6 +1100,11 @@ export function auditSales(scheduleId, userIds, batchSize = 50) {
     doubleSoldSeats,
     soldWithoutSale,
     saleNotSold,
+    unitsInLiveSales,
+    unitsSoldListed,
+    unitsHeldListed,
+    unitsAvailableListed,
+    unitsMismatch,
     lookupErrors,
   };
 }
@@ -1024,25 +1115,27 @@ export function auditSales(scheduleId, userIds, batchSize = 50) {
  * seen is kept: a seat that was in two live sales at any audit was sold twice.
  * @param {number} scheduleId
  * @param {string[]} userIds
- * @param {{ attempts: number, pauseSeconds: number }} options
+ * @param {{ attempts: number, pauseSeconds: number, inventoryId?: number | null }} options
  * @returns {SalesAudit}
  */
 export function auditSalesUntilSettled(scheduleId, userIds, options) {
+  const inventoryId = options.inventoryId === undefined ? null : options.inventoryId;
   let worstOversell = 0;
   /** @type {number[]} */
   let worstSeats = [];
-  let audit = auditSales(scheduleId, userIds);
+  let audit = auditSales(scheduleId, userIds, 50, inventoryId);
   for (let attempt = 1; ; attempt++) {
     if (audit.oversell > worstOversell) {
       worstOversell = audit.oversell;
       worstSeats = audit.doubleSoldSeats;
     }
-    const settled = audit.soldWithoutSale === 0 && audit.saleNotSold === 0 && audit.lookupErrors === 0;
+    const settled =
+      audit.soldWithoutSale === 0 && audit.saleNotSold === 0 && audit.unitsMismatch === 0 && audit.lookupErrors === 0;
     if (settled || attempt >= options.attempts) {
       break;
     }
     sleep(options.pauseSeconds);
-    audit = auditSales(scheduleId, userIds);
+    audit = auditSales(scheduleId, userIds, 50, inventoryId);
   }
   return Object.assign(audit, { oversell: worstOversell, doubleSoldSeats: worstSeats });
 }

@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
 /**
  * {@code ./mvnw spring-boot:test-run}: Stagedoor on the test infrastructure (Testcontainers,
  * or local Redis/PostgreSQL and an in-process Kafka), with a demo concert, a schedule with
- * seats, a fan with points and ready-made dev tokens printed last in the log. Nothing here is
+ * seats and a standing-floor inventory, a fan with points and ready-made dev tokens printed last in the log. Nothing here is
  * in the production jar.
  */
 public class TestStagedoorApplication {
@@ -30,6 +30,10 @@ public class TestStagedoorApplication {
 
 	static final long DEMO_POINTS = 1_000;
 
+	/** The demo schedule's quantity inventory (general admission), sold beside its seats. */
+	static final Map<String, Object> DEMO_INVENTORY = Map.of("name", "Standing floor", "quantity", 500, "price", 60,
+			"maxPerUser", 4);
+
 	public static void main(String[] args) {
 		SpringApplication app = new SpringApplication(StagedoorApplication.class);
 		app.addInitializers(new TestInfrastructure.Initializer());
@@ -39,8 +43,8 @@ public class TestStagedoorApplication {
 
 	/**
 	 * Creates the demo data through the public API, as a frontend team would: a concert (its
-	 * waiting room opens with it), one schedule a month ahead with two priced sections, and
-	 * points for the demo fan; then prints how to use them.
+	 * waiting room opens with it), one schedule a month ahead with two priced sections and a
+	 * standing floor sold by quantity, and points for the demo fan; then prints how to use them.
 	 */
 	private static void seed(ApplicationReadyEvent event) {
 		int port = ((WebServerApplicationContext) event.getApplicationContext()).getWebServer().getPort();
@@ -52,28 +56,31 @@ public class TestStagedoorApplication {
 			.flatMap(concert -> post(api, admin, "/api/admin/concerts/" + concert.get("id") + "/schedules",
 					Map.of("startsAt", startsAt.toString(), "cancelDeadline", startsAt.minus(1, ChronoUnit.DAYS).toString(),
 							"sections", List.of(section("FLOOR", 10, 20, 120), section("BALCONY", 5, 20, 80))))
-				.flatMap(schedule -> api.post()
-					.uri("/api/me/points/charges")
-					.headers(h -> {
-						h.setBearerAuth(fan);
-						h.set("Idempotency-Key", "demo-seed");
-					})
-					.bodyValue(Map.of("amount", DEMO_POINTS))
-					.retrieve()
-					.bodyToMono(Map.class)
-					.map(charge -> List.<Map<?, ?>>of(concert, schedule, charge))))
+				.flatMap(schedule -> post(api, admin, "/api/admin/schedules/" + schedule.get("id") + "/inventories",
+						DEMO_INVENTORY)
+					.flatMap(inventory -> api.post()
+						.uri("/api/me/points/charges")
+						.headers(h -> {
+							h.setBearerAuth(fan);
+							h.set("Idempotency-Key", "demo-seed");
+						})
+						.bodyValue(Map.of("amount", DEMO_POINTS))
+						.retrieve()
+						.bodyToMono(Map.class)
+						.map(charge -> List.<Map<?, ?>>of(concert, schedule, charge, inventory)))))
 			.timeout(Duration.ofSeconds(60))
 			.subscribe(seeded -> log.info("""
 
 					Stagedoor is running on http://localhost:{}
-					Demo: concert {} (waiting room open), schedule {} with {} seats; {} has {} points.
+					Demo: concert {} (waiting room open), schedule {} with {} seats and inventory {} ({}: {} units at {} points, up to {} a fan); {} has {} points.
 					Dev tokens (HS256, secret "{}", valid 12 h):
 					  admin (sub=demo-admin): {}
 					  fan   (sub={}):      {}
 					Try:  curl -X POST -H "Authorization: Bearer <fan token>" http://localhost:{}/api/concerts/{}/queue
 					More fan tokens (new users fan-2..fan-4, valid 6 h):  python3 bench/tokens.py 3 "{}" fan 2
-					""", port, seeded.get(0).get("id"), seeded.get(1).get("id"), seeded.get(1).get("seatCount"), DEMO_FAN,
-					seeded.get(2).get("balance"), TestInfrastructure.AUTH_SECRET, admin, DEMO_FAN, fan, port,
+					""", port, seeded.get(0).get("id"), seeded.get(1).get("id"), seeded.get(1).get("seatCount"),
+					seeded.get(3).get("id"), seeded.get(3).get("name"), seeded.get(3).get("quantity"),
+					seeded.get(3).get("price"), seeded.get(3).get("maxPerUser"), DEMO_FAN, seeded.get(2).get("balance"), TestInfrastructure.AUTH_SECRET, admin, DEMO_FAN, fan, port,
 					seeded.get(0).get("id"), TestInfrastructure.AUTH_SECRET),
 					ex -> log.error("Could not create the demo data: {}", ex.toString()));
 	}

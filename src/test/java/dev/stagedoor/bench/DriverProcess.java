@@ -31,11 +31,33 @@ final class DriverProcess {
 
 	/** What a drop's driver saw. */
 	record Outcome(Recorder recorder, int confirmed, int cancelled, int errors, Double soldOutSeconds,
-			Set<String> reservations) {
+			Set<String> reservations, Units units) {
 
 		static Outcome of(TicketDropDriver driver, Recorder recorder) {
 			return new Outcome(recorder, driver.confirmed.get(), driver.cancelled.get(), driver.errors.get(),
-					driver.soldOutSeconds(), Set.copyOf(driver.reservations));
+					driver.soldOutSeconds(), Set.copyOf(driver.reservations), Units.of(driver));
+		}
+
+	}
+
+	/** The driver's count of holds won with units, purchases with units, and the units they paid for. */
+	record Units(int holds, int purchases, int bought) {
+
+		static Units of(TicketDropDriver driver) {
+			return new Units(driver.holdsWithUnits.get(), driver.purchasesWithUnits.get(), driver.unitsBought.get());
+		}
+
+		Map<String, Object> export() {
+			Map<String, Object> data = new LinkedHashMap<>();
+			data.put("holds", this.holds);
+			data.put("purchases", this.purchases);
+			data.put("bought", this.bought);
+			return data;
+		}
+
+		static Units imported(Map<String, Object> data) {
+			return new Units(((Number) data.get("holds")).intValue(), ((Number) data.get("purchases")).intValue(),
+					((Number) data.get("bought")).intValue());
 		}
 
 	}
@@ -46,16 +68,17 @@ final class DriverProcess {
 	 * it and returns what the measured drop's driver saw. The child dies with this JVM.
 	 */
 	@SuppressWarnings("unchecked")
-	static Outcome run(int port, DropBenchmark.Plan warmup, DropBenchmark.Plan plan, double cancelShare, String heap,
-			Duration timeout) throws IOException, InterruptedException {
+	static Outcome run(int port, DropBenchmark.Plan warmup, DropBenchmark.Plan plan, double cancelShare,
+			double unitShare, String heap, Duration timeout) throws IOException, InterruptedException {
 		Path out = Files.createTempFile("stagedoor-driver", ".json");
 		Path log = Files.createTempFile("stagedoor-driver", ".log");
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xms" + heap, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
-				DriverProcess.class.getName(), String.valueOf(port), String.valueOf(cancelShare), out.toString()));
+				DriverProcess.class.getName(), String.valueOf(port), String.valueOf(cancelShare),
+				String.valueOf(unitShare), out.toString()));
 		for (DropBenchmark.Plan drop : List.of(warmup, plan)) {
 			command.addAll(List.of(String.valueOf(drop.concertId()), String.valueOf(drop.scheduleId()),
-					String.valueOf(drop.fans()), String.valueOf(drop.perSecond())));
+					String.valueOf(drop.fans()), String.valueOf(drop.perSecond()), String.valueOf(drop.inventoryId())));
 		}
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		Thread reaper = new Thread(process::destroyForcibly, "stop-drop-driver");
@@ -74,7 +97,8 @@ final class DriverProcess {
 			return new Outcome(Recorder.imported((Map<String, Object>) data.get("recorder")),
 					((Number) data.get("confirmed")).intValue(), ((Number) data.get("cancelled")).intValue(),
 					((Number) data.get("errors")).intValue(), soldOut == null ? null : soldOut.doubleValue(),
-					new LinkedHashSet<>((List<String>) data.get("reservations")));
+					new LinkedHashSet<>((List<String>) data.get("reservations")),
+					Units.imported((Map<String, Object>) data.get("units")));
 		}
 		finally {
 			process.destroyForcibly();
@@ -84,16 +108,19 @@ final class DriverProcess {
 	}
 
 	/**
-	 * The child: {@code port cancelShare outFile} then, for the warm-up and the measured drop,
-	 * {@code concertId scheduleId fans perSecond}. It exits if its parent goes away.
+	 * The child: {@code port cancelShare unitShare outFile} then, for the warm-up and the
+	 * measured drop, {@code concertId scheduleId fans perSecond inventoryId} (0: no inventory).
+	 * It exits if its parent goes away.
 	 */
 	public static void main(String[] args) throws IOException {
 		ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(3)));
 		int port = Integer.parseInt(args[0]);
 		double cancelShare = Double.parseDouble(args[1]);
-		drive(port, plan(args, 3), cancelShare, new Recorder(), System.out::println); // warm-up, not reported
+		double unitShare = Double.parseDouble(args[2]);
+		// warm-up, not reported
+		drive(port, plan(args, 4), cancelShare, unitShare, new Recorder(), System.out::println);
 		Recorder recorder = new Recorder();
-		TicketDropDriver driver = drive(port, plan(args, 7), cancelShare, recorder, System.out::println);
+		TicketDropDriver driver = drive(port, plan(args, 9), cancelShare, unitShare, recorder, System.out::println);
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("recorder", recorder.export());
 		data.put("confirmed", driver.confirmed.get());
@@ -101,19 +128,21 @@ final class DriverProcess {
 		data.put("errors", driver.errors.get());
 		data.put("soldOutSeconds", driver.soldOutSeconds());
 		data.put("reservations", List.copyOf(driver.reservations));
-		JSON.writeValue(Path.of(args[2]).toFile(), data);
+		data.put("units", Units.of(driver).export());
+		JSON.writeValue(Path.of(args[3]).toFile(), data);
 		System.exit(0);
 	}
 
 	private static DropBenchmark.Plan plan(String[] args, int from) {
 		return new DropBenchmark.Plan(Long.parseLong(args[from]), Long.parseLong(args[from + 1]),
-				Integer.parseInt(args[from + 2]), Integer.parseInt(args[from + 3]), 0);
+				Integer.parseInt(args[from + 2]), Integer.parseInt(args[from + 3]), 0, Long.parseLong(args[from + 4]));
 	}
 
 	/** Runs one drop in this JVM, reporting progress every 5 s; returns its driver once every fan is done. */
-	static TicketDropDriver drive(int port, DropBenchmark.Plan plan, double cancelShare, Recorder recorder,
-			Consumer<String> progressLog) {
-		TicketDropDriver driver = new TicketDropDriver(port, recorder, plan.concertId(), plan.scheduleId(), cancelShare);
+	static TicketDropDriver drive(int port, DropBenchmark.Plan plan, double cancelShare, double unitShare,
+			Recorder recorder, Consumer<String> progressLog) {
+		TicketDropDriver driver = new TicketDropDriver(port, recorder, plan.concertId(), plan.scheduleId(), cancelShare,
+				plan.inventoryId(), unitShare);
 		reactor.core.Disposable progress = reactor.core.publisher.Flux.interval(Duration.ofSeconds(5))
 			.subscribe(tick -> progressLog.accept(String.format("%d of %d fans done, %d confirmed, requests under way: %s",
 					driver.finished.get(), plan.fans(), driver.confirmed.get(), driver.inFlight)));

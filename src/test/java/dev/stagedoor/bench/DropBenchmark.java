@@ -30,6 +30,7 @@ import dev.stagedoor.Drops;
 import dev.stagedoor.TestInfrastructure;
 import dev.stagedoor.TestTokens;
 import dev.stagedoor.catalog.SeatCatalog;
+import dev.stagedoor.inventory.Stock;
 import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
 import dev.stagedoor.reservation.Reservation;
@@ -46,6 +47,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * essays' hold baselines next to the Lua script, and HTTP hot-seat rounds of 200 and 1,000
  * fans, then writes {@code target/bench/drop-report.json} and
  * {@code drop-report.html}. It fails if a seat was sold twice or a hot seat had two winners.
+ * Each drop's schedule also has a GA inventory of half as many units as seats; a fifth of the
+ * fans ({@code stagedoor.bench.unit-share}) put 1–2 units in their hold, and the drop fails
+ * if the inventory's sold count is not the units of the CONFIRMED reservations.
  * <pre>
  * ./mvnw test -Dtest=DropBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
  *     [-Dstagedoor.bench.fans=20000 -Dstagedoor.bench.seats=2000 -Dstagedoor.bench.arrivals=2000]
@@ -63,6 +67,11 @@ class DropBenchmark {
 	private static final boolean SAME_JVM = Boolean.getBoolean("stagedoor.bench.same-jvm");
 
 	private static final String DRIVER_HEAP = System.getProperty("stagedoor.bench.driver-heap", "3g");
+
+	/** The share of fans who also hold units of the drop's GA inventory (0: no inventory). */
+	private static final double UNIT_SHARE = Double.parseDouble(System.getProperty("stagedoor.bench.unit-share", "0.2"));
+
+	private static final long UNIT_PRICE = 60;
 
 	@LocalServerPort
 	int port;
@@ -147,8 +156,8 @@ class DropBenchmark {
 	private record DropRun(Map<String, Object> result, Recorder recorder) {
 	}
 
-	/** A drop to run: its concert and schedule, how many fans arrive at what rate. */
-	record Plan(long concertId, long scheduleId, int fans, int perSecond, int admitPerSecond) {
+	/** A drop to run: its concert, schedule and GA inventory (0: none), how many fans arrive at what rate. */
+	record Plan(long concertId, long scheduleId, int fans, int perSecond, int admitPerSecond, long inventoryId) {
 	}
 
 	private Plan plan(int fans, int seats, int arrivals, int admit) {
@@ -156,7 +165,9 @@ class DropBenchmark {
 		Concerts.configureQueue(this.port, concert, admit, admit, 600);
 		int perRow = 50;
 		long schedule = Drops.schedule(this.port, concert, (seats + perRow - 1) / perRow, perRow, null);
-		return new Plan(concert, schedule, fans, arrivals, admit);
+		long inventory = UNIT_SHARE > 0
+				? Stock.create(this.port, schedule, "GA", Math.max(1, seats / 2), UNIT_PRICE, 2) : 0;
+		return new Plan(concert, schedule, fans, arrivals, admit, inventory);
 	}
 
 	/** Runs the warm-up drop, then the measured one, and checks and measures the latter. */
@@ -167,13 +178,14 @@ class DropBenchmark {
 			outcome = inThisJvm(plan);
 		}
 		else {
-			outcome = DriverProcess.run(this.port, warmup, plan, 0.1, DRIVER_HEAP, Duration.ofMinutes(20));
+			outcome = DriverProcess.run(this.port, warmup, plan, 0.1, UNIT_SHARE, DRIVER_HEAP, Duration.ofMinutes(20));
 		}
 		int fans = plan.fans();
 		long concert = plan.concertId();
 		long schedule = plan.scheduleId();
 		double seconds = outcome.recorder().secondsSinceStart();
-		TicketDropDriver reader = new TicketDropDriver(this.port, new Recorder(), concert, schedule, 0);
+		TicketDropDriver reader = new TicketDropDriver(this.port, new Recorder(), concert, schedule, 0,
+				plan.inventoryId(), 0);
 
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("fans", fans);
@@ -188,13 +200,17 @@ class DropBenchmark {
 		result.put("fansWithoutSeat", fans - outcome.confirmed() - outcome.errors());
 		result.put("driverErrors", outcome.errors());
 		result.putAll(oversell(reader, outcome.reservations()));
+		if (plan.inventoryId() != 0) {
+			result.put("units", units(reader, outcome));
+		}
 		result.put("persistence", persistenceLag(schedule, outcome.reservations().size()));
 		return new DropRun(result, outcome.recorder());
 	}
 
 	private DriverProcess.Outcome inThisJvm(Plan plan) {
 		Recorder recorder = new Recorder();
-		return DriverProcess.Outcome.of(DriverProcess.drive(this.port, plan, 0.1, recorder, log::info), recorder);
+		return DriverProcess.Outcome.of(DriverProcess.drive(this.port, plan, 0.1, UNIT_SHARE, recorder, log::info),
+				recorder);
 	}
 
 	/** Seats sold twice, and SOLD seats that no CONFIRMED reservation has: both must be 0. */
@@ -239,6 +255,35 @@ class DropBenchmark {
 		result.put("soldWithoutConfirmedReservation", soldWithoutBuyer.size());
 		assertThat(twice).as("seats sold twice").isZero();
 		assertThat(soldWithoutBuyer).as("SOLD seats without a CONFIRMED reservation").isEmpty();
+		return result;
+	}
+
+	/**
+	 * The GA inventory after the drop (called once {@link #oversell} found every reservation at
+	 * rest): its sold count must be the units of the CONFIRMED reservations, and its counts must
+	 * add up to its quantity. Also what the driver counted: holds and purchases with units.
+	 */
+	private Map<String, Object> units(TicketDropDriver reader, DriverProcess.Outcome outcome) {
+		int confirmedUnits = Flux.fromIterable(outcome.reservations())
+			.flatMap(id -> this.reservations.findOwned(id, null, true), 32)
+			.filter(r -> r.state() == ReservationState.CONFIRMED)
+			.flatMapIterable(Reservation::items)
+			.reduce(0, (sum, item) -> sum + item.quantity())
+			.block();
+		Map<String, Object> counts = reader.inventoryCounts().block();
+		int quantity = (Integer) counts.get("quantity");
+		int held = (Integer) counts.get("held");
+		int sold = (Integer) counts.get("sold");
+		int available = (Integer) counts.get("available");
+		assertThat(sold).as("sold units = units of CONFIRMED reservations").isEqualTo(confirmedUnits);
+		assertThat(available).as("available units").isNotNegative();
+		assertThat(held + sold + available).as("held + sold + available = quantity").isEqualTo(quantity);
+		Map<String, Object> result = new LinkedHashMap<>(counts);
+		result.put("unitsOfConfirmedReservations", confirmedUnits);
+		result.put("unitPrice", UNIT_PRICE);
+		result.put("holdsWithUnits", outcome.units().holds());
+		result.put("purchasesWithUnits", outcome.units().purchases());
+		result.put("unitsPaidFor", outcome.units().bought());
 		return result;
 	}
 

@@ -34,6 +34,9 @@ import dev.stagedoor.TestTokens;
  * they are), charge points once admitted, read the seat map, hold 1–2 AVAILABLE seats (other seats on a
  * 409), pay, cancel some purchases, and leave the room. Once a fan finds no AVAILABLE seat
  * the drop counts as sold out and fans still waiting give up, as a frontend would tell them.
+ * With an inventory, a share of the fans ({@code unitShare}) also puts 1–2 of its units in
+ * the same hold; their holds are recorded as {@code hold-units}, apart from seat-only ones,
+ * and once the units are gone (409 {@code inventory-unavailable}) such a fan holds seats only.
  */
 final class TicketDropDriver {
 
@@ -55,6 +58,11 @@ final class TicketDropDriver {
 
 	private final double cancelShare;
 
+	/** The schedule's quantity inventory, or 0 when the drop sells seats only. */
+	private final long inventoryId;
+
+	private final double unitShare;
+
 	private final AtomicBoolean soldOut = new AtomicBoolean();
 
 	private final AtomicLong soldOutAtNanos = new AtomicLong();
@@ -69,10 +77,22 @@ final class TicketDropDriver {
 
 	final AtomicInteger finished = new AtomicInteger();
 
+	/** Holds won with units in them, purchases with units, and the units those purchases paid for. */
+	final AtomicInteger holdsWithUnits = new AtomicInteger();
+
+	final AtomicInteger purchasesWithUnits = new AtomicInteger();
+
+	final AtomicInteger unitsBought = new AtomicInteger();
+
 	/** Requests under way, by operation (logged while the drop runs, to see where fans are). */
 	final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
 	TicketDropDriver(int port, Recorder recorder, long concertId, long scheduleId, double cancelShare) {
+		this(port, recorder, concertId, scheduleId, cancelShare, 0, 0);
+	}
+
+	TicketDropDriver(int port, Recorder recorder, long concertId, long scheduleId, double cancelShare, long inventoryId,
+			double unitShare) {
 		ConnectionProvider connections = ConnectionProvider.builder("drop-driver")
 			.maxConnections(1024)
 			.pendingAcquireMaxCount(-1)
@@ -88,6 +108,8 @@ final class TicketDropDriver {
 		this.concertId = concertId;
 		this.scheduleId = scheduleId;
 		this.cancelShare = cancelShare;
+		this.inventoryId = inventoryId;
+		this.unitShare = unitShare;
 	}
 
 	/** Runs {@code fans} fans arriving at {@code perSecond}; completes when every fan is done. */
@@ -127,7 +149,7 @@ final class TicketDropDriver {
 			.flatMap(view -> admitted(bearer, view))
 			.flatMap(token -> call("charge", HttpMethod.POST, "/api/me/points/charges", bearer, null,
 					UUID.randomUUID().toString(), Map.of("amount", 1000))
-				.then(shop(user, bearer, token, 0))
+				.then(shop(user, bearer, token, unitsWanted(), 0))
 				.then(call("queue-leave", HttpMethod.DELETE, "/api/concerts/" + this.concertId + "/queue", bearer, null,
 						null, null))
 				.then());
@@ -161,8 +183,14 @@ final class TicketDropDriver {
 		}).repeatWhenEmpty(Integer.MAX_VALUE, repeats -> repeats).flatMap(Mono::justOrEmpty);
 	}
 
+	/** How many units this fan puts in its hold: 1–2 for {@code unitShare} of the fans, else none. */
+	private int unitsWanted() {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		return this.inventoryId != 0 && random.nextDouble() < this.unitShare ? 1 + random.nextInt(2) : 0;
+	}
+
 	@SuppressWarnings("unchecked")
-	private Mono<Void> shop(String user, String bearer, String queueToken, int attempt) {
+	private Mono<Void> shop(String user, String bearer, String queueToken, int units, int attempt) {
 		if (this.soldOut.get() || attempt >= 3) {
 			return Mono.empty();
 		}
@@ -184,14 +212,26 @@ final class TicketDropDriver {
 				for (int i = 0; i < want; i++) {
 					pick.add(available.remove(ThreadLocalRandom.current().nextInt(available.size())));
 				}
-				return call("hold", HttpMethod.POST, "/api/schedules/" + this.scheduleId + "/reservations", bearer,
-						queueToken, null, Map.of("seatIds", pick))
-					.flatMap(held -> held.status() == 201 ? buy(bearer, (String) held.body().get("id"))
-							: shop(user, bearer, queueToken, attempt + 1));
+				Object body = units == 0 ? Map.of("seatIds", pick)
+						: Map.of("seatIds", pick,
+								"items", List.of(Map.of("inventoryId", this.inventoryId, "quantity", units)));
+				return call(units == 0 ? "hold" : "hold-units", HttpMethod.POST,
+						"/api/schedules/" + this.scheduleId + "/reservations", bearer, queueToken, null, body)
+					.flatMap(held -> {
+						if (held.status() == 201) {
+							if (units > 0) {
+								this.holdsWithUnits.incrementAndGet();
+							}
+							return buy(bearer, (String) held.body().get("id"), units);
+						}
+						// the units are gone: go on with seats only, as a fan told so would
+						boolean unitsGone = held.status() == 409 && "inventory-unavailable".equals(held.body().get("code"));
+						return shop(user, bearer, queueToken, unitsGone ? 0 : units, attempt + 1);
+					});
 			});
 	}
 
-	private Mono<Void> buy(String bearer, String reservationId) {
+	private Mono<Void> buy(String bearer, String reservationId, int units) {
 		this.reservations.add(reservationId);
 		return call("pay", HttpMethod.POST, "/api/reservations/" + reservationId + "/payment", bearer, null, null, null)
 			.flatMap(paid -> {
@@ -199,6 +239,10 @@ final class TicketDropDriver {
 					return Mono.<Void>empty();
 				}
 				this.confirmed.incrementAndGet();
+				if (units > 0) {
+					this.purchasesWithUnits.incrementAndGet();
+					this.unitsBought.addAndGet(units);
+				}
 				if (ThreadLocalRandom.current().nextDouble() >= this.cancelShare) {
 					return Mono.<Void>empty();
 				}
@@ -225,6 +269,25 @@ final class TicketDropDriver {
 				}
 				return statuses;
 			});
+	}
+
+	/** The inventory's counts as the public list shows them: quantity, available, held, sold. */
+	Mono<Map<String, Object>> inventoryCounts() {
+		return call("inventories", HttpMethod.GET, "/api/schedules/" + this.scheduleId + "/inventories",
+				TestTokens.user("bench-auditor"), null, null, null)
+			.map(list -> list.list()
+				.stream()
+				.map(i -> (Map<?, ?>) i)
+				.filter(i -> ((Number) i.get("id")).longValue() == this.inventoryId)
+				.findFirst()
+				.map(i -> {
+					Map<String, Object> counts = new java.util.LinkedHashMap<>();
+					for (String key : List.of("quantity", "available", "held", "sold")) {
+						counts.put(key, ((Number) i.get(key)).intValue());
+					}
+					return counts;
+				})
+				.orElseThrow(() -> new IllegalStateException("inventory " + this.inventoryId + " is not listed")));
 	}
 
 	/** One GET of the waiting-room status of the bearer's user; emits the HTTP status. */
