@@ -43,6 +43,12 @@ class ConfigurationValidationTests {
 	}
 
 	@Test
+	void aRequestTimeoutOutsideOneMillisecondToTenMinutesFailsNamingTheProperty() {
+		assertFailsNaming("stagedoor.web.request-timeout", SECRET, "stagedoor.web.request-timeout=0s");
+		assertFailsNaming("stagedoor.web.request-timeout", SECRET, "stagedoor.web.request-timeout=11m");
+	}
+
+	@Test
 	void missingOrShortTokenSecretFailsNamingTheProperty() {
 		assertFailsNaming("stagedoor.queue.token-secret");
 		assertFailsNaming("stagedoor.queue.token-secret", "stagedoor.queue.token-secret=short");
