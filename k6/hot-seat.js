@@ -96,7 +96,6 @@ export default function (data) {
   const startsAt = data.firstRoundAt + round * ROUND_SECONDS * 1000;
 
   const admission = sd.waitForAdmission(token, data.drop.concertId, {
-    pollSeconds: 0.2,
     timeoutSeconds: Math.max(5, (startsAt - Date.now()) / 1000 + 30),
   });
   if (!admission.admitted || admission.queueToken === null) {

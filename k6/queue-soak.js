@@ -1,6 +1,7 @@
 // Queue soak: many long waiters. VUS fans wait in one waiting room at a time (constant-vus
 // for DURATION), admitted slowly (QUEUE_ADMIT_PER_SECOND, default 2/s), each following its
-// place by polling GET …/queue every POLL_SECONDS. What is measured and asserted:
+// place by polling GET …/queue when the service says (each answer's pollAfterSeconds).
+// What is measured and asserted:
 //
 //   - positions only move forward: a waiter's position never grows (nobody is let in ahead
 //     of it; people ahead leaving or being admitted move it up);
@@ -24,7 +25,6 @@ import { count, fmt, stat, summaryOutputs } from './lib/summary.js';
 
 const VUS = sd.envInt('VUS', 300); // waiters at any time
 const DURATION = sd.envString('DURATION', '15m');
-const POLL_SECONDS = sd.envNumber('POLL_SECONDS', 5); // well inside stagedoor.queue.idle-timeout (2 min)
 const REENTRY_EVERY = sd.envInt('REENTRY_EVERY', 6); // polls between two re-entries
 const WAIT_TIMEOUT = sd.envNumber('WAIT_TIMEOUT', 3600); // seconds one fan waits at most
 /** @type {import('./lib/stagedoor.js').QueueSettings} */
@@ -160,7 +160,6 @@ export default function (drop) {
   const userId = `${drop.runId}-waiter-${exec.scenario.iterationInTest}`;
   const token = sd.fanToken(userId);
   const admission = sd.waitForAdmission(token, drop.concertId, {
-    pollSeconds: POLL_SECONDS,
     timeoutSeconds: WAIT_TIMEOUT,
     onView: follower(token, drop.concertId),
   });

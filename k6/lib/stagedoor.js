@@ -89,8 +89,6 @@ export const config = Object.freeze({
   baseUrl: envString('BASE_URL', 'http://localhost:8080').replace(/\/+$/, ''),
   /** stagedoor.auth.jwt-secret of the service under test. */
   jwtSecret: envString('JWT_SECRET', DEV_JWT_SECRET),
-  /** Seconds between two queue status polls of one fan (each poll is jittered by ±20 %). */
-  pollSeconds: envNumber('POLL_SECONDS', 1),
   /** Seconds a fan waits for admission before giving up. */
   admissionTimeoutSeconds: envNumber('ADMISSION_TIMEOUT', 120),
   /** Multiplies every latency threshold (a slow machine, or k6 on the service's cores). */
@@ -213,7 +211,7 @@ export function randomToken(length) {
  * @typedef {{ name: string, rows: number, seatsPerRow: number, price: number }} Section
  * @typedef {{ id: number, concertId: number, startsAt: string, cancelDeadline?: string | null, seatCount: number }} Schedule
  * @typedef {'WAITING' | 'ADMITTED'} QueueStatus
- * @typedef {{ status: QueueStatus, position?: number, etaSeconds?: number, token?: string, expiresAt?: string }} QueueView
+ * @typedef {{ status: QueueStatus, position?: number, etaSeconds?: number, token?: string, expiresAt?: string, pollAfterSeconds?: number }} QueueView
  * @typedef {{ waiting: number, active: number, admittedTotal: number }} QueueStats
  * @typedef {'AVAILABLE' | 'HELD' | 'SOLD'} SeatStatus
  * @typedef {{ id: number, section: string, row: number, number: number, label: string, price: number, status: SeatStatus }} Seat
@@ -571,24 +569,40 @@ export function leaveQueue(token, concertId) {
  */
 
 /**
- * Sleeps about `seconds` (±20 %), so fans that arrived together do not poll in lock-step.
- * @param {number} seconds
+ * The seconds the service told the fan to wait before polling again: `pollAfterSeconds` of
+ * the answer, else its `Retry-After` header, else 1.
+ * @param {ApiResult<QueueView>} result
+ * @returns {number}
  */
-export function jitteredSleep(seconds) {
-  sleep(seconds * (0.8 + Math.random() * 0.4));
+export function pollAfterSeconds(result) {
+  const told = result.body !== null ? result.body.pollAfterSeconds : undefined;
+  if (typeof told === 'number' && told >= 1) {
+    return told;
+  }
+  const header = Number(result.res.headers['Retry-After']);
+  return Number.isFinite(header) && header >= 1 ? header : 1;
 }
 
 /**
- * Enters the waiting room and polls GET …/queue until ADMITTED or the deadline.
+ * Waits as long as the service told, plus up to 20 % so fans told together spread out; never
+ * less, so every poll gets a fresh answer and the room stays within its poll budget.
+ * @param {ApiResult<QueueView>} result
+ */
+export function sleepAsTold(result) {
+  sleep(pollAfterSeconds(result) * (1 + Math.random() * 0.2));
+}
+
+/**
+ * Enters the waiting room and polls GET …/queue until ADMITTED or the deadline, each poll
+ * after the `pollAfterSeconds` of the answer before (see sleepAsTold).
  * `onView` sees every answer while waiting (the queue soak measures positions with it).
  * @param {string} token
  * @param {number} concertId
- * @param {{ timeoutSeconds?: number, pollSeconds?: number, onView?: (view: QueueView, result: ApiResult<QueueView>) => void }} [options]
+ * @param {{ timeoutSeconds?: number, onView?: (view: QueueView, result: ApiResult<QueueView>) => void }} [options]
  * @returns {Admission}
  */
 export function waitForAdmission(token, concertId, options = {}) {
   const timeoutMs = (options.timeoutSeconds ?? config.admissionTimeoutSeconds) * 1000;
-  const pollSeconds = options.pollSeconds ?? config.pollSeconds;
   const started = Date.now();
   const entry = enterQueue(token, concertId);
   let latest = entry;
@@ -622,7 +636,7 @@ export function waitForAdmission(token, concertId, options = {}) {
     if (Date.now() - started > timeoutMs) {
       return finish(null, 'timeout');
     }
-    jitteredSleep(pollSeconds);
+    sleepAsTold(latest);
     latest = queueStatus(token, concertId);
     polls++;
   }

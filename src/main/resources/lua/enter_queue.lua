@@ -5,7 +5,8 @@
 -- Reply: {'UNKNOWN'} (no such waiting room)
 --      | {'ADMITTED', 'created', '0', 'expiresAt', ms}
 --      | {'WAITING', 'created', '1' (a new place) or '0', 'position', n, 'now', ms,
---         'admitsLast10s', n, 'admitPerSecond', n, 'placeFreeAt', ms (as in queue_status.lua)}
+--         'admitsLast10s', n, 'admitPerSecond', n, 'waiting', n (fans waiting in the room),
+--         'placeFreeAt', ms (as in queue_status.lua)}
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'UNKNOWN'}
 end
@@ -51,4 +52,5 @@ local function placeFreeAt(position)
 end
 
 return {'WAITING', 'created', created, 'position', tostring(rank + 1), 'now', tostring(now),
-  'admitsLast10s', tostring(recent), 'admitPerSecond', rate, 'placeFreeAt', tostring(placeFreeAt(rank + 1))}
+  'admitsLast10s', tostring(recent), 'admitPerSecond', rate,
+  'waiting', tostring(redis.call('ZCARD', KEYS[2])), 'placeFreeAt', tostring(placeFreeAt(rank + 1))}

@@ -4,7 +4,8 @@
 -- ARGV: 1 idle timeout ms, 2 default admits per second, 3 default maxActive,
 --       4 default active TTL ms, 5.. users
 -- Reply: {'UNKNOWN'} (no such waiting room)
---      | {'OK', 'now', ms, 'admitsLast10s', n, 'admitPerSecond', n, then per user, named
+--      | {'OK', 'now', ms, 'admitsLast10s', n, 'admitPerSecond', n, 'waiting', n (fans waiting
+--         in the room, for poll pacing), then per user, named
 --         after the user: 'state:<user>', 'WAITING' | 'ADMITTED' | 'NOT_IN_QUEUE',
 --         and for WAITING 'position:<user>', n, 'placeFreeAt:<user>', ms (see below),
 --         for ADMITTED 'expiresAt:<user>', ms}
@@ -37,7 +38,8 @@ local function placeFreeAt(position)
   return tonumber(ends[2]) + round * ttl
 end
 
-local reply = {'OK', 'now', tostring(now), 'admitsLast10s', tostring(recent), 'admitPerSecond', rate}
+local reply = {'OK', 'now', tostring(now), 'admitsLast10s', tostring(recent), 'admitPerSecond', rate,
+  'waiting', tostring(redis.call('ZCARD', KEYS[2]))}
 local function add(name, value)
   reply[#reply + 1] = name
   reply[#reply + 1] = value

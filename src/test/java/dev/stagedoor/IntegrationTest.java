@@ -13,7 +13,9 @@ import org.springframework.test.context.ContextConfiguration;
  * admission is switched off (a one-hour period) so tests drive admission steps themselves
  * and see exact positions; {@code AdmissionTickerIntegrationTests} covers the ticker. Waiting
  * places lapse after 2 s unseen, so abandonment is testable; outbox entries pending for 1 s
- * with a dead relay are claimed, so takeover is testable.
+ * with a dead relay are claimed, so takeover is testable. Early status polls are answered
+ * from Redis like any other (no early-poll answers), since tests poll right after the steps
+ * they drive; {@code PollPacingIntegrationTests} covers early polls.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -23,7 +25,7 @@ import org.springframework.test.context.ContextConfiguration;
 				// stream pacing is unit-tested (QueueStreamPacingTests); here streams must keep
 				// up with steps that run faster than the 2 s idle timeout
 				"stagedoor.queue.stream-max-interval=300ms",
-				"stagedoor.kafka.claim-idle=1s" })
+				"stagedoor.queue.early-poll-fraction=0", "stagedoor.kafka.claim-idle=1s" })
 @ContextConfiguration(initializers = TestInfrastructure.Initializer.class)
 public @interface IntegrationTest {
 

@@ -1,5 +1,6 @@
 package dev.stagedoor.queue;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -33,24 +34,38 @@ class QueueController {
 
 	private final QueueStreams streams;
 
-	QueueController(WaitingRoom room, QueueStreams streams) {
+	private final EarlyPolls earlyPolls;
+
+	QueueController(WaitingRoom room, QueueStreams streams, EarlyPolls earlyPolls) {
 		this.room = room;
 		this.streams = streams;
+		this.earlyPolls = earlyPolls;
 	}
 
 	@PostMapping
-	@Answer(status = 201, body = QueueView.class, description = "First entry: the new place (WAITING), or an admission")
-	@Answer(status = 200, body = QueueView.class, description = "Entered before: the same place or admission")
+	@Answer(status = 201, body = QueueView.class, headers = "Retry-After",
+			description = "First entry: the new place (WAITING), or an admission; poll again after pollAfterSeconds")
+	@Answer(status = 200, body = QueueView.class, headers = "Retry-After",
+			description = "Entered before: the same place or admission; poll again after pollAfterSeconds")
 	@Problems(CONCERT_NOT_FOUND)
 	Mono<ResponseEntity<Object>> enter(@PathVariable long concertId, Authentication caller) {
-		return this.room.enter(concertId, caller.getName()).map(QueueController::toResponse);
+		String user = caller.getName();
+		return this.room.enter(concertId, user)
+			.doOnNext(outcome -> this.earlyPolls.answered(concertId, user, outcome))
+			.map(QueueController::toResponse);
 	}
 
 	@GetMapping
-	@Answer(status = 200, body = QueueView.class, description = "The caller's place or admission; marks the caller seen")
+	@Answer(status = 200, body = QueueView.class, headers = "Retry-After",
+			description = "The caller's place or admission; marks the caller seen. Poll again after pollAfterSeconds: "
+					+ "a poll before half of it has passed gets the last answer again (not marked seen)")
 	@Problems({ NOT_IN_QUEUE, CONCERT_NOT_FOUND })
 	Mono<ResponseEntity<Object>> status(@PathVariable long concertId, Authentication caller) {
-		return this.room.status(concertId, caller.getName()).map(QueueController::toResponse);
+		String user = caller.getName();
+		return Mono.justOrEmpty(this.earlyPolls.early(concertId, user))
+			.switchIfEmpty(Mono.defer(() -> this.room.status(concertId, user)
+				.doOnNext(outcome -> this.earlyPolls.answered(concertId, user, outcome))))
+			.map(QueueController::toResponse);
 	}
 
 	@GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -73,12 +88,15 @@ class QueueController {
 	@DeleteMapping
 	@Answer(status = 204, description = "Left the queue (also when the caller had no place)")
 	Mono<ResponseEntity<Object>> leave(@PathVariable long concertId, Authentication caller) {
+		this.earlyPolls.forget(concertId, caller.getName());
 		return this.room.leave(concertId, caller.getName()).thenReturn(ResponseEntity.noContent().build());
 	}
 
 	static ResponseEntity<Object> toResponse(QueueOutcome outcome) {
 		if (outcome instanceof QueueOutcome.Placed placed) {
-			return ResponseEntity.status(placed.created() ? HttpStatus.CREATED : HttpStatus.OK).body(placed.view());
+			return ResponseEntity.status(placed.created() ? HttpStatus.CREATED : HttpStatus.OK)
+				.header(HttpHeaders.RETRY_AFTER, String.valueOf(placed.pollAfterSeconds()))
+				.body(placed.view().polledAgainAfter(placed.pollAfterSeconds()));
 		}
 		return Problem.response(problem(outcome));
 	}

@@ -3,8 +3,12 @@ package dev.stagedoor.queue;
 /** What asking a waiting room about a user can give. */
 sealed interface QueueOutcome {
 
-	/** The user has a place (or is admitted); {@code created} is true for a first entry. */
-	record Placed(QueueView view, boolean created) implements QueueOutcome {
+	/**
+	 * The user has a place (or is admitted); {@code created} is true for a first entry.
+	 * {@code pollAfterSeconds} is when a polling client should ask again ({@link PollPacing});
+	 * streams ignore it.
+	 */
+	record Placed(QueueView view, boolean created, long pollAfterSeconds) implements QueueOutcome {
 	}
 
 	record NotInQueue() implements QueueOutcome {

@@ -3,6 +3,8 @@ package dev.stagedoor.queue;
 import java.time.Duration;
 
 import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -31,6 +33,13 @@ import org.springframework.validation.annotation.Validated;
  * @param streamMaxInterval the longest a waiting follower goes without a position update:
  * a stream sends progress at most every eta / 5 (never more often than {@code pollInterval},
  * never less often than this), and ADMITTED at once
+ * @param pollBudgetPerSecond the most status polls a second one room's waiting fans should
+ * send this instance when every fan follows the {@code pollAfterSeconds} it was told (see
+ * {@link PollPacing}); it holds while the room has at most this × the longest interval
+ * (60 s, or half the idle timeout if that is shorter) waiting fans
+ * @param earlyPollFraction a status poll arriving before this fraction of the interval its
+ * fan was told has passed is answered from that fan's last answer, without Redis
+ * ({@link EarlyPolls}); 0 answers every poll from Redis
  */
 @Validated
 @ConfigurationProperties("stagedoor.queue")
@@ -39,7 +48,9 @@ public record QueueProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) int 
 		@DefaultValue("10m") @NotNull Duration activeTtl, @DefaultValue("2m") @NotNull Duration idleTimeout,
 		@NotBlank @Size(min = 32, message = "must be at least 32 characters") String tokenSecret,
 		@DefaultValue("100ms") @NotNull Duration admissionInterval, @DefaultValue("500ms") @NotNull Duration pollInterval,
-		@DefaultValue("15s") @NotNull Duration heartbeat, @DefaultValue("15s") @NotNull Duration streamMaxInterval) {
+		@DefaultValue("15s") @NotNull Duration heartbeat, @DefaultValue("15s") @NotNull Duration streamMaxInterval,
+		@DefaultValue("500") @Min(1) @Max(1_000_000) int pollBudgetPerSecond,
+		@DefaultValue("0.5") @DecimalMin("0") @DecimalMax("1") double earlyPollFraction) {
 
 	@AssertTrue(message = "active-ttl, idle-timeout, admission-interval, poll-interval, heartbeat and "
 			+ "stream-max-interval must be at least 1ms")

@@ -89,11 +89,15 @@ class QueueScripts {
 
 	}
 
-	/** What the scripts report about a room along with a waiting place: Redis time and admission rates. */
-	record Pace(long now, long admittedLast10s, long perSecond) {
+	/**
+	 * What the scripts report about a room along with a waiting place: Redis time, admission
+	 * rates and how many fans wait (for {@link PollPacing}).
+	 */
+	record Pace(long now, long admittedLast10s, long perSecond, long waiting) {
 
 		static Pace of(ScriptReply reply) {
-			return new Pace(reply.number("now"), reply.number("admitsLast10s"), reply.number("admitPerSecond"));
+			return new Pace(reply.number("now"), reply.number("admitsLast10s"), reply.number("admitPerSecond"),
+					reply.number("waiting"));
 		}
 
 	}

@@ -8,10 +8,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * A user's place in a waiting room, as the API shows it. {@code position} and
  * {@code etaSeconds} only while WAITING; {@code token} only when ADMITTED. {@code expiresAt}
  * is when the waiting place lapses unless the user is seen again (WAITING), or when the
- * admission ends (ADMITTED).
+ * admission ends (ADMITTED). {@code pollAfterSeconds} only in answers to polls (enter,
+ * status), never in stream events: when to ask again ({@link PollPacing}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record QueueView(Status status, Long position, Long etaSeconds, String token, Instant expiresAt) {
+public record QueueView(Status status, Long position, Long etaSeconds, String token, Instant expiresAt,
+		Long pollAfterSeconds) {
 
 	public enum Status {
 
@@ -20,11 +22,16 @@ public record QueueView(Status status, Long position, Long etaSeconds, String to
 	}
 
 	static QueueView waiting(long position, long etaSeconds, Instant expiresAt) {
-		return new QueueView(Status.WAITING, position, etaSeconds, null, expiresAt);
+		return new QueueView(Status.WAITING, position, etaSeconds, null, expiresAt, null);
 	}
 
 	static QueueView admitted(String token, Instant expiresAt) {
-		return new QueueView(Status.ADMITTED, null, null, token, expiresAt);
+		return new QueueView(Status.ADMITTED, null, null, token, expiresAt, null);
+	}
+
+	/** This view as the answer to a poll: with when to poll again. */
+	QueueView polledAgainAfter(long seconds) {
+		return new QueueView(this.status, this.position, this.etaSeconds, this.token, this.expiresAt, seconds);
 	}
 
 	/**

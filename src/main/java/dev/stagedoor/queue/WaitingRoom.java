@@ -24,8 +24,12 @@ public class WaitingRoom {
 
 	private final QueueMetrics metrics;
 
-	WaitingRoom(QueueScripts scripts, AdmissionTokens tokens, OpenQueues openQueues, QueueMetrics metrics) {
+	private final PollPacing pacing;
+
+	WaitingRoom(QueueScripts scripts, AdmissionTokens tokens, OpenQueues openQueues, QueueMetrics metrics,
+			PollPacing pacing) {
 		this.scripts = scripts;
+		this.pacing = pacing;
 		this.tokens = tokens;
 		this.openQueues = openQueues;
 		this.metrics = metrics;
@@ -39,9 +43,10 @@ public class WaitingRoom {
 	Mono<QueueOutcome> enter(long concertId, String user) {
 		return this.scripts.enter(concertId, user).map(entry -> switch (entry.status()) {
 			case UNKNOWN -> new QueueOutcome.UnknownConcert();
-			case ADMITTED -> new QueueOutcome.Placed(admitted(concertId, user, entry.expiresAt()), false);
-			case WAITING -> new QueueOutcome.Placed(waiting(entry.position(), entry.placeFreeAt(), entry.pace()),
-					entry.created());
+			case ADMITTED -> new QueueOutcome.Placed(admitted(concertId, user, entry.expiresAt()), false,
+					PollPacing.ADMITTED_SECONDS);
+			case WAITING -> placed(waiting(entry.position(), entry.placeFreeAt(), entry.pace()), entry.created(),
+					entry.pace());
 		});
 	}
 
@@ -62,9 +67,10 @@ public class WaitingRoom {
 				return result;
 			}
 			statuses.users().forEach((user, place) -> result.put(user, switch (place.state()) {
-				case WAITING -> new QueueOutcome.Placed(waiting(place.position(), place.placeFreeAt(), statuses.pace()),
-						false);
-				case ADMITTED -> new QueueOutcome.Placed(admitted(concertId, user, place.expiresAt()), false);
+				case WAITING -> placed(waiting(place.position(), place.placeFreeAt(), statuses.pace()), false,
+						statuses.pace());
+				case ADMITTED -> new QueueOutcome.Placed(admitted(concertId, user, place.expiresAt()), false,
+						PollPacing.ADMITTED_SECONDS);
 				case NOT_IN_QUEUE -> new QueueOutcome.NotInQueue();
 			}));
 			return result;
@@ -85,6 +91,10 @@ public class WaitingRoom {
 	 */
 	Mono<AdmissionStep> admit(long concertId) {
 		return this.scripts.admit(concertId).doOnNext(step -> this.metrics.admitted(concertId, step.admitted()));
+	}
+
+	private QueueOutcome.Placed placed(QueueView waiting, boolean created, QueueScripts.Pace pace) {
+		return new QueueOutcome.Placed(waiting, created, this.pacing.waitingSeconds(waiting.etaSeconds(), pace.waiting()));
 	}
 
 	private QueueView admitted(long concertId, String user, long expiresAtMillis) {

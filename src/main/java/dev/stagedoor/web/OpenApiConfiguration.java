@@ -37,7 +37,8 @@ class OpenApiConfiguration {
 	static final Map<String, String> RESPONSE_HEADERS = Map.of("ETag",
 			"A digest of the representation; send it back as `If-None-Match` to get 304 while it is unchanged.",
 			"Location", "The URL of the created resource.", "Retry-After",
-			"Seconds to wait before retrying (1 for `unavailable`).", "Cache-Control",
+			"Seconds to wait before retrying (1 for `unavailable`); on waiting-room answers, when to poll again "
+					+ "(the same as `pollAfterSeconds`).", "Cache-Control",
 			"`no-store` for secrets (stream tickets), `no-cache` for maps a client may keep and revalidate.");
 
 	/** What the request headers handlers read mean; {@link ApiDocCustomizer} puts it on their parameters. */

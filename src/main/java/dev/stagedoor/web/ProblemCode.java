@@ -58,7 +58,8 @@ public enum ProblemCode {
 	CHARGE_LIMIT_EXCEEDED(422, "charge-limit-exceeded", "The amount is over the largest single charge."),
 	INTERNAL_ERROR(500, "internal-error", "An unexpected error; the answer reveals no details."),
 	UNAVAILABLE(503, "unavailable",
-			"Redis or PostgreSQL timed out or is unreachable (e.g. under overload); retry after `Retry-After` seconds. Every state change is atomic, so the resource shows whether it happened.");
+			"Redis or PostgreSQL timed out or is unreachable (e.g. under overload); retry after `Retry-After` seconds. Every state change is atomic, so the resource shows whether it happened. "
+					+ "Also a request that ran past `stagedoor.web.request-timeout` (streams excepted).");
 
 	private final int status;
 

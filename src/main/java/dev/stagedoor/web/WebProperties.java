@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * {@code stagedoor.web.*}: what browsers on other origins may do.
+ * {@code stagedoor.web.*}: what browsers on other origins may do, and how long a request may
+ * take.
  *
  * @param allowedOrigins origins (scheme://host[:port]) whose pages may call {@code /api/**};
  * empty (the default) allows only same-origin pages. {@code *} is refused: every call carries a
@@ -22,13 +23,24 @@ import org.springframework.validation.annotation.Validated;
  * @param streamTicketSecret HS256 secret of stream tickets (at least 32 bytes); defaults to
  * {@code stagedoor.queue.token-secret} (tickets carry their own issuer, so neither kind of
  * token passes for the other)
+ * @param requestTimeout the longest a non-streaming {@code /api} request may run before it is
+ * answered 503 {@code unavailable} with {@code Retry-After} ({@link RequestTimeout}); 1 ms to 10 min
  */
 @Validated
 @ConfigurationProperties("stagedoor.web")
 public record WebProperties(@DefaultValue List<String> allowedOrigins,
-		@DefaultValue("10m") @NotNull Duration streamTicketTtl, String streamTicketSecret) {
+		@DefaultValue("10m") @NotNull Duration streamTicketTtl, String streamTicketSecret,
+		@DefaultValue("10s") @NotNull Duration requestTimeout) {
 
 	static final Duration MAX_STREAM_TICKET_TTL = Duration.ofHours(1);
+
+	static final Duration MAX_REQUEST_TIMEOUT = Duration.ofMinutes(10);
+
+	@AssertTrue(message = "stagedoor.web.request-timeout must be between 1ms and 10m")
+	boolean isRequestTimeoutInRange() {
+		return this.requestTimeout == null || (this.requestTimeout.toMillis() >= 1
+				&& this.requestTimeout.compareTo(MAX_REQUEST_TIMEOUT) <= 0);
+	}
 
 	@AssertTrue(message = "stagedoor.web.allowed-origins must list origins explicitly: '*' is not allowed, since API calls carry bearer tokens")
 	boolean isAllowedOriginsExplicit() {

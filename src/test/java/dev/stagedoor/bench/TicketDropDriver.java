@@ -30,8 +30,8 @@ import dev.stagedoor.TestTokens;
 
 /**
  * The ticket-drop scenario as the k6 script runs it, from Java: fans arrive at a fixed rate
- * (open model), enter the waiting room, poll until admitted (less often the further back
- * they are), charge points once admitted, read the seat map, hold 1–2 AVAILABLE seats (other seats on a
+ * (open model), enter the waiting room, poll until admitted (each poll after the
+ * pollAfterSeconds of the answer before), charge points once admitted, read the seat map, hold 1–2 AVAILABLE seats (other seats on a
  * 409), pay, cancel some purchases, and leave the room. Once a fan finds no AVAILABLE seat
  * the drop counts as sold out and fans still waiting give up, as a frontend would tell them.
  * With an inventory, a share of the fans ({@code unitShare}) also puts 1–2 of its units in
@@ -172,10 +172,7 @@ final class TicketDropDriver {
 						null, null)
 					.thenReturn(Optional.<String>empty());
 			}
-			Number eta = (Number) view.body().get("etaSeconds");
-			// a client polls less often the longer its wait: every second near the front, every 5 s far back
-			long waitMs = Math.max(1_000, Math.min(5_000, eta == null ? 1_000 : eta.longValue() * 500));
-			return Mono.delay(Duration.ofMillis(waitMs))
+			return Mono.delay(pollAfter(view))
 				.then(call("queue-poll", HttpMethod.GET, "/api/concerts/" + this.concertId + "/queue", bearer, null,
 						null, null))
 				.doOnNext(latest::set)
@@ -187,6 +184,17 @@ final class TicketDropDriver {
 	private int unitsWanted() {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
 		return this.inventoryId != 0 && random.nextDouble() < this.unitShare ? 1 + random.nextInt(2) : 0;
+	}
+
+	/**
+	 * As long as the service told ({@code pollAfterSeconds}), plus up to 20 % so fans told
+	 * together spread out; never less, so each poll gets a fresh answer and the room stays
+	 * within its poll budget.
+	 */
+	static Duration pollAfter(Reply view) {
+		Number told = (Number) view.body().get("pollAfterSeconds");
+		long millis = Math.max(1, told == null ? 1 : told.longValue()) * 1_000;
+		return Duration.ofMillis(millis + ThreadLocalRandom.current().nextLong(millis / 5 + 1));
 	}
 
 	@SuppressWarnings("unchecked")

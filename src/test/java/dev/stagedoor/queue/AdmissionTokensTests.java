@@ -88,7 +88,8 @@ class AdmissionTokensTests {
 
 	static AdmissionTokens tokens(String secret, Instant now) {
 		QueueProperties properties = new QueueProperties(1000, 100, Duration.ofMinutes(10), Duration.ofMinutes(2),
-				secret, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(15), Duration.ofSeconds(15));
+				secret, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(15), Duration.ofSeconds(15),
+				500, 0.5);
 		return new AdmissionTokens(properties, Clock.fixed(now, ZoneOffset.UTC));
 	}
 

@@ -41,7 +41,7 @@ class QueueScriptsTests {
 		redis = ScriptRedis.open(QueueScriptsTests.class);
 		QueueProperties properties = new QueueProperties(1000, 100, Duration.ofMinutes(10), IDLE,
 				"queue-scripts-tests-secret-0123456789abcdef", Duration.ofMillis(100), Duration.ofMillis(500),
-				Duration.ofSeconds(15), Duration.ofSeconds(15));
+				Duration.ofSeconds(15), Duration.ofSeconds(15), 500, 0.5);
 		scripts = new QueueScripts(redis.template(), redis.keyspace(), properties);
 	}
 

@@ -36,6 +36,19 @@ class ConfigurationValidationTests {
 	}
 
 	@Test
+	void aPollBudgetBelowOneOrAnEarlyPollFractionOutsideZeroToOneFailsNamingTheProperty() {
+		assertFailsNaming("stagedoor.queue.poll-budget-per-second", SECRET, "stagedoor.queue.poll-budget-per-second=0");
+		assertFailsNaming("stagedoor.queue.early-poll-fraction", SECRET, "stagedoor.queue.early-poll-fraction=1.5");
+		assertFailsNaming("stagedoor.queue.early-poll-fraction", SECRET, "stagedoor.queue.early-poll-fraction=-0.1");
+	}
+
+	@Test
+	void aRequestTimeoutOutsideOneMillisecondToTenMinutesFailsNamingTheProperty() {
+		assertFailsNaming("stagedoor.web.request-timeout", SECRET, "stagedoor.web.request-timeout=0s");
+		assertFailsNaming("stagedoor.web.request-timeout", SECRET, "stagedoor.web.request-timeout=11m");
+	}
+
+	@Test
 	void missingOrShortTokenSecretFailsNamingTheProperty() {
 		assertFailsNaming("stagedoor.queue.token-secret");
 		assertFailsNaming("stagedoor.queue.token-secret", "stagedoor.queue.token-secret=short");

@@ -1,0 +1,27 @@
+package dev.stagedoor.bench;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The drop driver's fans poll when the service tells them, never earlier. */
+class TicketDropDriverTests {
+
+	@Test
+	void aFanWaitsTheToldIntervalPlusAtMostAFifth() {
+		for (int i = 0; i < 200; i++) {
+			Duration wait = TicketDropDriver.pollAfter(TicketDropDriver.Reply.of(200,
+					"{\"status\":\"WAITING\",\"position\":4000,\"etaSeconds\":40,\"pollAfterSeconds\":40}"));
+			assertThat(wait).isBetween(Duration.ofSeconds(40), Duration.ofSeconds(48));
+		}
+	}
+
+	@Test
+	void anAnswerWithoutAnIntervalMeansOneSecond() {
+		Duration wait = TicketDropDriver.pollAfter(TicketDropDriver.Reply.of(200, "{\"status\":\"WAITING\"}"));
+		assertThat(wait).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1_200));
+	}
+
+}
