@@ -33,8 +33,8 @@ public class Inventories {
 
 	private final RedisScript<List<Object>> publish = LuaScripts.load("publish_inventory");
 
-	private final RedisScript<String> counts = RedisScript.of(
-			new org.springframework.core.io.ClassPathResource("lua/inventory_counts.lua"), String.class);
+	/** Replies one JSON document (a string), so it is loaded with the prelude but read as a string. */
+	private final RedisScript<String> counts = RedisScript.of(LuaScripts.source("inventory_counts"), String.class);
 
 	private final Map<Long, Snapshot> snapshots = new ConcurrentHashMap<>();
 
