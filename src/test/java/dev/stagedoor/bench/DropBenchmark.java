@@ -425,8 +425,13 @@ class DropBenchmark {
 		baselines.prepare(1, 1_000_000);
 		q2.put("singleStatement", medianOf3(reservations, i -> baselines.singleStatement(one)));
 		q2.put("lua", medianOf3(reservations, i -> baselines.lua(schedule, List.of(big), "q2" + run + "-" + i)));
+		// the same script on a schedule the service does not follow: no event pipeline beside it
+		long unfollowed = unfollowedInventory();
+		q2.put("luaUnrelayed", medianOf3(reservations,
+				i -> baselines.lua(unfollowed, List.of(1L), "q2u" + run + "-" + i)));
 		q2.put("ratios", Map.of("luaOverForUpdate", ratio(q2, "lua", "selectForUpdate"), "luaOverOptimistic",
-				ratio(q2, "lua", "optimistic"), "luaOverSingleStatement", ratio(q2, "lua", "singleStatement")));
+				ratio(q2, "lua", "optimistic"), "luaOverSingleStatement", ratio(q2, "lua", "singleStatement"),
+				"unrelayedLuaOverForUpdate", ratio(q2, "luaUnrelayed", "selectForUpdate")));
 		results.put("q2OneInventory", q2);
 
 		List<Long> inventories = new java.util.ArrayList<>();
@@ -460,6 +465,46 @@ class DropBenchmark {
 				ratio(q1, "lua", "optimistic"), "luaOverSingleStatement", ratio(q1, "lua", "singleStatement")));
 		results.put("q1ManyInventories", q1);
 		return results;
+	}
+
+	/**
+	 * Q2's Lua hold twice: on a schedule the service follows (its events relayed to Kafka and
+	 * PostgreSQL while the rounds run, as in {@link #inventoryBaselines()}) and on one it does
+	 * not know (an inventory put in Redis directly; its events stay in the outbox), to tell
+	 * the script's own cost from the event pipeline's:
+	 * {@code ./mvnw test -Dtest='DropBenchmark#inventoryLua' -Dsurefire.failIfNoSpecifiedTests=false}.
+	 */
+	@Test
+	void inventoryLua() {
+		int reservations = Integer.getInteger("stagedoor.bench.inventory-reservations", 10_000);
+		InventoryBaselines baselines = new InventoryBaselines(this.db, this.tx, this.redis, this.keyspace);
+		long concert = Concerts.create(this.port, "bench inventory lua " + UUID.randomUUID());
+		long followed = Drops.schedule(this.port, concert, 1, 1, null);
+		long followedInventory = dev.stagedoor.inventory.Stock.create(this.port, followed, "Q2", 1_000_000, 10, 4);
+		long unfollowed = unfollowedInventory();
+		long unfollowedInventory = 1;
+		String run = UUID.randomUUID().toString().substring(0, 6);
+		Map<String, Object> report = new LinkedHashMap<>();
+		report.put("followed", medianOf3(reservations,
+				i -> baselines.lua(followed, List.of(followedInventory), "lf" + run + "-" + i)));
+		report.put("unfollowed", medianOf3(reservations,
+				i -> baselines.lua(unfollowed, List.of(unfollowedInventory), "lu" + run + "-" + i)));
+		log.info("Q2 Lua hold, followed vs unfollowed schedule: {}", report);
+	}
+
+	/**
+	 * A schedule id no schedule has, with inventory 1 (1,000,000 units) put in Redis directly:
+	 * the service never relays its events. Its keys are removed when the JVM exits.
+	 */
+	private long unfollowedInventory() {
+		long unfollowed = 9_000_000_000L + System.nanoTime() % 1_000_000_000L;
+		dev.stagedoor.inventory.InventoryKeys keys = dev.stagedoor.inventory.InventoryKeys.of(this.keyspace, unfollowed);
+		this.redis.opsForSet().add(keys.ids(), "1").block();
+		this.redis.<String, String>opsForHash()
+			.putAll(keys.inventory(1), Map.of("name", "Q2", "quantity", "1000000", "price", "10", "maxPerUser", "4",
+					"held", "0", "sold", "0"))
+			.block();
+		return unfollowed;
 	}
 
 	/** Table rows of a cart of inventory indexes (rows are numbered from 1). */
