@@ -82,10 +82,10 @@ class PaymentScriptsTests {
 	}
 
 	@Test
-	void beginPaymentExpiresALapsedHold() throws InterruptedException {
+	void beginPaymentExpiresALapsedHold() {
 		long schedule = held.newSchedule();
 		Reservation reservation = held.hold(schedule, "fan", List.of(1L), 1);
-		Thread.sleep(20);
+		redis.awaitPast(reservation.heldUntil().toEpochMilli());
 		assertThat(scripts.begin(reservation, MINUTE).block())
 			.isEqualTo(new Begin(BeginStatus.EXPIRED, ReservationState.EXPIRED, 2, 0));
 		assertThat(held.events(schedule).get(1)).containsEntry("type", "EXPIRED").containsEntry("version", "2");
@@ -181,7 +181,7 @@ class PaymentScriptsTests {
 	}
 
 	@Test
-	void failPaymentExpiresWhenAskedToOrPastTheDeadline() throws InterruptedException {
+	void failPaymentExpiresWhenAskedToOrPastTheDeadline() {
 		long schedule = held.newSchedule();
 		Reservation reservation = held.hold(schedule, "fan", List.of(1L), MINUTE);
 		long attempt = scripts.begin(reservation, MINUTE).block().attempt();
@@ -192,7 +192,7 @@ class PaymentScriptsTests {
 
 		Reservation lapsing = held.hold(schedule, "late", List.of(2L), 50);
 		long lateAttempt = scripts.begin(lapsing, MINUTE).block().attempt();
-		Thread.sleep(80);
+		redis.awaitPast(lapsing.heldUntil().toEpochMilli());
 		assertThat(scripts.fail(lapsing, lateAttempt, true).block().status()).isEqualTo(FailStatus.EXPIRED);
 	}
 

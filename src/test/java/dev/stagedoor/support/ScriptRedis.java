@@ -49,6 +49,22 @@ public final class ScriptRedis implements AutoCloseable {
 		return this.keyspace;
 	}
 
+	/** Redis's clock in ms: the one the scripts read (TIME). */
+	public long now() {
+		return this.template.execute(connection -> connection.serverCommands().time()).blockFirst();
+	}
+
+	/**
+	 * Waits until Redis's clock has passed {@code epochMillis} (polled, at most 5 s): how a test
+	 * lets a deadline lapse for the scripts, which read Redis's time, not the JVM's.
+	 */
+	public void awaitPast(long epochMillis) {
+		org.awaitility.Awaitility.await()
+			.atMost(java.time.Duration.ofSeconds(5))
+			.pollInterval(java.time.Duration.ofMillis(5))
+			.until(() -> now() > epochMillis);
+	}
+
 	@Override
 	public void close() {
 		RedisClient client = RedisClient.create("redis://" + HOST + ":" + PORT);
