@@ -63,24 +63,7 @@ class CancellingReservation {
 				});
 			}
 			return requestCancellation(reservation, user);
-		}).defaultIfEmpty(new Outcome.NotFound()).doOnNext(outcome -> this.outcomes.count(tag(outcome)));
-	}
-
-	/** The {@code outcome} tag of each outcome. */
-	static String tag(Outcome outcome) {
-		if (outcome instanceof Outcome.Done) {
-			return "cancelled";
-		}
-		if (outcome instanceof Outcome.Accepted) {
-			return "cancelling";
-		}
-		if (outcome instanceof Outcome.DeadlinePassed) {
-			return "deadline-passed";
-		}
-		if (outcome instanceof Outcome.InvalidState) {
-			return "invalid-state";
-		}
-		return "not-found";
+		}).defaultIfEmpty(new Outcome.NotFound()).doOnNext(outcome -> this.outcomes.count(outcome.outcome()));
 	}
 
 	private Mono<Outcome> requestCancellation(Reservation reservation, String user) {
@@ -107,21 +90,49 @@ class CancellingReservation {
 	/** What a cancellation request ended in, mapped once to HTTP. */
 	sealed interface Outcome {
 
+		/** The {@code outcome} tag of the {@code stagedoor.cancellations} meter. */
+		String outcome();
+
 		/** CANCELLED now or before (200). */
 		record Done(Reservation reservation) implements Outcome {
+
+			public String outcome() {
+				return "cancelled";
+			}
+
 		}
 
 		/** CANCELLING: the worker finishes it (202). */
 		record Accepted(Reservation reservation) implements Outcome {
+
+			public String outcome() {
+				return "cancelling";
+			}
+
 		}
 
 		record DeadlinePassed(Reservation reservation) implements Outcome {
+
+			public String outcome() {
+				return "deadline-passed";
+			}
+
 		}
 
 		record InvalidState(Reservation reservation) implements Outcome {
+
+			public String outcome() {
+				return "invalid-state";
+			}
+
 		}
 
 		record NotFound() implements Outcome {
+
+			public String outcome() {
+				return "not-found";
+			}
+
 		}
 
 	}

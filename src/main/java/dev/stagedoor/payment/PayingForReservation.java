@@ -58,25 +58,8 @@ class PayingForReservation {
 	 */
 	Mono<PaymentResult> pay(String reservationId, String user) {
 		return Mono.fromFuture(
-				() -> saga(reservationId, user).doOnNext(result -> this.outcomes.count(outcome(result))).toFuture(),
+				() -> saga(reservationId, user).doOnNext(result -> this.outcomes.count(result.outcome())).toFuture(),
 				true);
-	}
-
-	/** The {@code outcome} tag of each result. */
-	static String outcome(PaymentResult result) {
-		if (result instanceof PaymentResult.Confirmed) {
-			return "confirmed";
-		}
-		if (result instanceof PaymentResult.InsufficientPoints) {
-			return "insufficient-points";
-		}
-		if (result instanceof PaymentResult.InProgress) {
-			return "in-progress";
-		}
-		if (result instanceof PaymentResult.InvalidState) {
-			return "invalid-state";
-		}
-		return "not-found";
 	}
 
 	private Mono<PaymentResult> saga(String reservationId, String user) {
@@ -159,19 +142,47 @@ class PayingForReservation {
 	/** What a payment request ended in, mapped once to HTTP. */
 	sealed interface PaymentResult {
 
+		/** The {@code outcome} tag of the {@code stagedoor.payments} meter. */
+		String outcome();
+
 		record Confirmed(Reservation reservation) implements PaymentResult {
+
+			public String outcome() {
+				return "confirmed";
+			}
+
 		}
 
 		record InsufficientPoints(Reservation reservation, long balance) implements PaymentResult {
+
+			public String outcome() {
+				return "insufficient-points";
+			}
+
 		}
 
 		record InProgress(Reservation reservation) implements PaymentResult {
+
+			public String outcome() {
+				return "in-progress";
+			}
+
 		}
 
 		record InvalidState(Reservation reservation) implements PaymentResult {
+
+			public String outcome() {
+				return "invalid-state";
+			}
+
 		}
 
 		record NotFound() implements PaymentResult {
+
+			public String outcome() {
+				return "not-found";
+			}
+
 		}
 
 	}

@@ -68,39 +68,7 @@ class PlacingOnHold {
 			});
 		})
 			.defaultIfEmpty(new HoldResult.ScheduleNotFound())
-			.doOnNext(result -> this.outcomes.count(outcome(result)));
-	}
-
-	/** The {@code outcome} tag of each result. */
-	static String outcome(HoldResult result) {
-		if (result instanceof HoldResult.Held) {
-			return "held";
-		}
-		if (result instanceof HoldResult.SeatsUnavailable) {
-			return "unavailable";
-		}
-		if (result instanceof HoldResult.LimitExceeded) {
-			return "limit";
-		}
-		if (result instanceof HoldResult.NotAdmitted) {
-			return "not-admitted";
-		}
-		if (result instanceof HoldResult.SeatsNotFound) {
-			return "seat-not-found";
-		}
-		if (result instanceof HoldResult.ScheduleStarted) {
-			return "schedule-started";
-		}
-		if (result instanceof HoldResult.InventoriesUnavailable) {
-			return "inventory-unavailable";
-		}
-		if (result instanceof HoldResult.InventoryLimitExceeded) {
-			return "inventory-limit";
-		}
-		if (result instanceof HoldResult.InventoriesNotFound) {
-			return "inventory-not-found";
-		}
-		return "schedule-not-found";
+			.doOnNext(result -> this.outcomes.count(result.outcome()));
 	}
 
 	/** The hold of seats only, once admitted; {@code newIds} gives each try its reservation id. */
