@@ -64,6 +64,8 @@ public final class TestInfrastructure {
 			properties.put("stagedoor.auth.jwt-secret", AUTH_SECRET);
 			properties.put("stagedoor.queue.token-secret", QUEUE_TOKEN_SECRET);
 			properties.put("stagedoor.kafka.topic", "stagedoor.reservation-events." + run);
+			// tests start many contexts and want them at once; StartupWarmupTests runs the warm-up itself
+			properties.put("stagedoor.warmup.duration", "0s");
 		}
 		return properties;
 	}
