@@ -25,6 +25,7 @@ import dev.stagedoor.limits.RateLimitProperties.Bucket;
 import dev.stagedoor.limits.RateLimitScripts.Take;
 import dev.stagedoor.limits.Refusals.Reason;
 import dev.stagedoor.web.ClientAddresses;
+import dev.stagedoor.web.InternalCaller;
 import dev.stagedoor.web.Problem;
 import dev.stagedoor.web.ProblemWriter;
 
@@ -92,12 +93,12 @@ class RateLimiter implements WebFilter {
 			return chain.filter(exchange);
 		}
 		return ReactiveSecurityContextHolder.getContext()
-			.map(context -> Optional.ofNullable(context.getAuthentication())
-				.filter(Authentication::isAuthenticated)
-				.map(Authentication::getName))
+			.map(context -> Optional.ofNullable(context.getAuthentication()))
 			.defaultIfEmpty(Optional.empty())
-			.flatMap(user -> decide(endpoint, request.getMethod(), buckets, user, address))
-			.flatMap(verdict -> apply(verdict, endpoint, exchange, chain));
+			.flatMap(caller -> caller.filter(InternalCaller::is).isPresent() ? chain.filter(exchange)
+					: decide(endpoint, request.getMethod(), buckets,
+							caller.filter(Authentication::isAuthenticated).map(Authentication::getName), address)
+						.flatMap(verdict -> apply(verdict, endpoint, exchange, chain)));
 	}
 
 	private Mono<Verdict> decide(EndpointClass endpoint, HttpMethod method, Bucket[] buckets, Optional<String> user,

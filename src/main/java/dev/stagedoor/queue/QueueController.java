@@ -23,6 +23,7 @@ import dev.stagedoor.web.ApiDoc.Event;
 import dev.stagedoor.web.ApiDoc.EventStream;
 import dev.stagedoor.web.ApiDoc.Problems;
 import dev.stagedoor.web.ClientAddresses;
+import dev.stagedoor.web.InternalCaller;
 import dev.stagedoor.web.Problem;
 import dev.stagedoor.web.ProblemException;
 
@@ -58,7 +59,9 @@ class QueueController {
 	Mono<ResponseEntity<Object>> enter(@PathVariable long concertId, Authentication caller,
 			ServerWebExchange exchange) {
 		String user = caller.getName();
-		return this.room.enter(concertId, user, this.addresses.of(exchange))
+		// the instance's own warm-up fans all come from one place: no per-address cap for them
+		String address = InternalCaller.is(caller) ? null : this.addresses.of(exchange);
+		return this.room.enter(concertId, user, address)
 			.doOnNext(outcome -> this.earlyPolls.answered(concertId, user, outcome))
 			.map(QueueController::toResponse);
 	}

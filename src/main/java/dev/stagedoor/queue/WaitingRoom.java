@@ -55,10 +55,12 @@ public class WaitingRoom {
 
 	/**
 	 * Enters from a client address, within {@code stagedoor.queue.max-entries-per-address-per-minute}
-	 * (a refusal is counted in {@code stagedoor.refusals}).
+	 * (a refusal is counted in {@code stagedoor.refusals}); a {@code null} address is not capped.
 	 */
 	Mono<QueueOutcome> enter(long concertId, String user, String address) {
-		return this.scripts.enter(concertId, user, address, this.entries.maxEntriesPerAddressPerMinute())
+		return this.scripts
+			.enter(concertId, user, address == null ? "unknown" : address,
+					address == null ? 0 : this.entries.maxEntriesPerAddressPerMinute())
 			.map(entry -> switch (entry.status()) {
 			case ADDRESS_LIMIT -> {
 				this.refusals.count(EndpointClass.QUEUE, Refusals.Reason.ADDRESS_ENTRIES);

@@ -19,12 +19,12 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.stagedoor.queue.WarmupRoom;
+import dev.stagedoor.web.InternalCaller;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -37,9 +37,9 @@ import reactor.core.publisher.Mono;
  * <p>
  * The requests go through the application's own {@link HttpHandler} (every web filter,
  * Spring Security's authorization, the controllers, the scripts in Redis, the JSON codecs)
- * as the warm-up fans {@code stagedoor-warmup-<n>}, whose authentication is placed in the
- * request's Reactor context — nothing is signed, no token exists that could be used from
- * outside. A share of requests also goes over the network to the instance's own port with a
+ * as the warm-up fans {@code stagedoor-warmup-<n>}, whose authentication (an
+ * {@link InternalCaller}, exempt from the fair-play limits) is placed in the request's Reactor
+ * context — nothing is signed, no token exists that could be used from outside. A share of requests also goes over the network to the instance's own port with a
  * bearer token whose signature is wrong, which exercises the HTTP codec and the JWT
  * verification (answered 401). The waiting room is a {@link WarmupRoom}: Redis keys only,
  * deleted afterwards; nothing reaches PostgreSQL or Kafka. A failing warm-up is logged and
@@ -143,14 +143,7 @@ class StartupWarmup implements ApplicationRunner, Ordered {
 	}
 
 	private static JwtAuthenticationToken fan(String user) {
-		Instant now = Instant.now();
-		Jwt jwt = Jwt.withTokenValue("warm-up")
-			.header("alg", "none")
-			.subject(user)
-			.issuedAt(now)
-			.expiresAt(now.plusSeconds(60))
-			.build();
-		return new JwtAuthenticationToken(jwt, List.of());
+		return InternalCaller.named(user);
 	}
 
 	private int port() {

@@ -1,6 +1,7 @@
 package dev.stagedoor.warmup;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,10 @@ class StartupWarmupTests {
 		assertThat(result.unexpected()).as("every answer was the one a real fan would get").isZero();
 		assertThat(result.took()).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(30));
 		assertThat(this.room.exists(result.concertId()).block()).as("the room's keys are deleted").isFalse();
+		assertThat(keys(this.keyspace.root("c", result.concertId()) + "*"))
+			.as("no key of the room is left, nor a per-address entry count (the warm-up is not capped)").isEmpty();
+		assertThat(keys(this.keyspace.keyPrefix() + "{rl:u:stagedoor-warmup-*"))
+			.as("the fair-play limits do not count the instance's own warm-up fans").isEmpty();
 		assertThat(Api.user(this.port, "anyone").get().uri("/api/concerts").exchange().expectStatus().isOk()
 			.expectBody(String.class).returnResult().getResponseBody()).as("no concert was created")
 			.doesNotContain("\"id\":-").doesNotContain("Warm");
@@ -62,10 +67,13 @@ class StartupWarmupTests {
 			.timeout(Duration.ofMillis(500), Mono.empty())
 			.block(Duration.ofSeconds(30))).as("cut short").isNull();
 		// the cleanup runs on cancellation too; no key of a warm-up room (negative id) is left
-		Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-				this.redis.scan(ScanOptions.scanOptions().match(this.keyspace.keyPrefix() + "{c:-*").build())
-					.collectList()
-					.block()).isEmpty());
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(keys(this.keyspace.keyPrefix() + "{c:-*")).isEmpty());
+	}
+
+	private List<String> keys(String pattern) {
+		return this.redis.scan(ScanOptions.scanOptions().match(pattern).count(1000).build()).collectList().block();
 	}
 
 }
