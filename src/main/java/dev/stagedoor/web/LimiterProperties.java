@@ -24,10 +24,10 @@ import org.springframework.validation.annotation.Validated;
 public record LimiterProperties(@DefaultValue("true") boolean enabled, Lane admitted, Lane waitingRoom) {
 
 	/** Admitted work may wait its turn (a few seconds) rather than be shed. */
-	static final Lane ADMITTED = new Lane(50, 20, 500, 5_000, Duration.ofSeconds(5), Duration.ofSeconds(1));
+	static final Lane ADMITTED = new Lane(100, 20, 1_000, 10_000, Duration.ofSeconds(5), Duration.ofSeconds(1));
 
 	/** Waiting-room work waits briefly, then is shed and asked back later. */
-	static final Lane WAITING_ROOM = new Lane(20, 8, 200, 1_000, Duration.ofSeconds(2), Duration.ofSeconds(5));
+	static final Lane WAITING_ROOM = new Lane(50, 10, 500, 2_000, Duration.ofSeconds(3), Duration.ofSeconds(5));
 
 	static final Duration LONGEST = Duration.ofMinutes(10);
 
