@@ -63,14 +63,14 @@ public class DropStats {
 		return this.room.stats(concertId).hasElement();
 	}
 
-	Flux<Figures> follow(long concertId) {
+	Flux<DropFigures> follow(long concertId) {
 		Tracker tracker = new Tracker();
 		return Flux.interval(Duration.ZERO, TICK)
 			.onBackpressureDrop()
 			.concatMap(tick -> figures(concertId, tracker));
 	}
 
-	private Mono<Figures> figures(long concertId, Tracker tracker) {
+	private Mono<DropFigures> figures(long concertId, Tracker tracker) {
 		Mono<List<ScheduleSeats>> seats = this.schedules.idsOfConcert(concertId)
 			.concatMap(id -> this.seatMap.seats(id).map(list -> new ScheduleSeats(id, list)))
 			.collectList();
@@ -81,7 +81,7 @@ public class DropStats {
 			long newlyHeld = 0;
 			long newlySold = 0;
 			long backlog = 0;
-			List<ScheduleFigures> perSchedule = new ArrayList<>();
+			List<ScheduleDropFigures> perSchedule = new ArrayList<>();
 			for (ScheduleSeats s : both.getT2()) {
 				SeatStatus[] previous = tracker.statuses.get(s.id());
 				SeatStatus[] current = new SeatStatus[s.seats().size()];
@@ -114,13 +114,13 @@ public class DropStats {
 				}
 				long scheduleBacklog = backlog(s.id());
 				backlog += scheduleBacklog;
-				perSchedule.add(new ScheduleFigures(s.id(), current.length, available, held, sold, scheduleBacklog,
+				perSchedule.add(new ScheduleDropFigures(s.id(), current.length, available, held, sold, scheduleBacklog,
 						this.soldOut.get(s.id())));
 			}
 			double admissions = seconds == 0 ? 0 : Math.max(0, q.admittedTotal() - tracker.admittedTotal) / seconds;
 			tracker.lastAt = now;
 			tracker.admittedTotal = q.admittedTotal();
-			return new Figures(Instant.ofEpochMilli(now), concertId, q.waiting(), q.active(), q.admittedTotal(),
+			return new DropFigures(Instant.ofEpochMilli(now), concertId, q.waiting(), q.active(), q.admittedTotal(),
 					round(admissions), seconds == 0 ? 0 : round(newlyHeld / seconds),
 					seconds == 0 ? 0 : round(newlySold / seconds), backlog, tracker.lagP99(lagBuckets()),
 					deadLetters(), perSchedule);
@@ -202,15 +202,15 @@ public class DropStats {
 	 * @param deadLetters records this instance sent to the dead-letter topic since start-up
 	 * @param schedules per schedule, in start order
 	 */
-	public record Figures(Instant at, long concertId, long waiting, long active, long admittedTotal,
+	public record DropFigures(Instant at, long concertId, long waiting, long active, long admittedTotal,
 			double admissionsPerSecond, double holdsPerSecond, double salesPerSecond, long outboxBacklog,
-			Double persistenceLagP99Millis, long deadLetters, List<ScheduleFigures> schedules) {
+			Double persistenceLagP99Millis, long deadLetters, List<ScheduleDropFigures> schedules) {
 	}
 
 	/**
 	 * @param soldOutAt when this instance first saw no seat available or held (null while any is)
 	 */
-	public record ScheduleFigures(long id, long seats, long available, long held, long sold, long outboxBacklog,
+	public record ScheduleDropFigures(long id, long seats, long available, long held, long sold, long outboxBacklog,
 			Instant soldOutAt) {
 	}
 

@@ -29,10 +29,10 @@ class DropStatsController {
 	@EventStream(description = "The concert's drop, live: one `stats` event a second at most (the first at once), "
 			+ "until the client goes away. Rates are per second over the last second (seats that turned HELD or SOLD "
 			+ "in the shared seat-map snapshot); outbox backlog, persistence lag and dead letters are this instance's meters.",
-			value = @Event(name = "stats", data = DropStats.Figures.class,
+			value = @Event(name = "stats", data = DropStats.DropFigures.class,
 					description = "Waiting room, seats by status per schedule, rates and pipeline health"))
 	@Problems(CONCERT_NOT_FOUND)
-	Flux<ServerSentEvent<DropStats.Figures>> stream(@PathVariable long concertId) {
+	Flux<ServerSentEvent<DropStats.DropFigures>> stream(@PathVariable long concertId) {
 		return this.stats.exists(concertId)
 			.flatMapMany(found -> found ? this.stats.follow(concertId).map(f -> ServerSentEvent.builder(f).event("stats").build())
 					: Flux.error(new ProblemException(Problem.concertNotFound())));
