@@ -27,7 +27,7 @@ const TILES = [
 	['sales', 'Seats sold / s', v => v.salesPerSecond],
 	['sold', 'Seats sold', v => v.schedules.reduce((s, x) => s + x.sold, 0)],
 	['backlog', 'Outbox backlog', v => v.outboxBacklog],
-	['lag', 'Persistence lag p99 (ms)', v => v.persistenceLagP99Millis == null ? 0 : v.persistenceLagP99Millis],
+	['lag', 'Persistence lag p99 (ms, bucket bound, last 10 s)', v => v.persistenceLagP99Millis == null ? 0 : Math.round(v.persistenceLagP99Millis)],
 	['dead', 'Dead letters', v => v.deadLetters],
 ];
 
@@ -59,7 +59,7 @@ async function signIn() {
 function sparkline(values) {
 	const max = Math.max(1, ...values);
 	const n = values.length;
-	const points = values.map((v, i) => `${n < 2 ? 0 : (i * 100 / (HISTORY - 1)).toFixed(1)},${(38 - v * 36 / max).toFixed(1)}`).join(' ');
+	const points = values.map((v, i) => `${n < 2 ? 0 : (i * 100 / (n - 1)).toFixed(1)},${(38 - v * 36 / max).toFixed(1)}`).join(' ');
 	return `<svg viewBox="0 0 100 40" preserveAspectRatio="none" aria-hidden="true"><polyline points="${points}"/></svg>`;
 }
 

@@ -216,7 +216,8 @@ function waitingRoom(concertId, box, admittedChanged) {
 		details.hidden = false;
 		position.textContent = String(v.position);
 		eta.textContent = duration(v.etaSeconds);
-		progress.value = first > 1 ? Math.round(100 * (first - v.position) / (first - 1)) : 0;
+		// the share of the way from the first position seen to the door
+		progress.value = Math.round(100 * (first - v.position + 1) / (first + 1));
 		progress.setAttribute('aria-valuetext', `Position ${v.position}`);
 		expires.textContent = `Your place is kept while this page is open (until ${new Date(v.expiresAt).toLocaleTimeString()} without contact).`;
 		join.hidden = true;

@@ -36,6 +36,8 @@ import static org.awaitility.Awaitility.await;
 @Import(DevSignIn.class)
 class WebClientJourneyTests {
 
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WebClientJourneyTests.class);
+
 	/** The seat map and the dashboard must show a change within this (stream ticks: 250 ms and 1 s). */
 	static final Duration LIVE = Duration.ofSeconds(2);
 
@@ -62,15 +64,22 @@ class WebClientJourneyTests {
 		Admissions.admit(this.room, concert, ahead);
 		long run = ThreadLocalRandom.current().nextLong(1_000_000, 1_000_000_000L);
 
-		Chromium a = fan(run);
-		Chromium b = fan(run + 1);
-		Chromium admin = browser(1280, 900);
+		// three browsers, started side by side (each start takes seconds on a busy machine)
+		List<java.util.concurrent.CompletableFuture<Chromium>> starting = java.util.stream.Stream
+			.generate(() -> java.util.concurrent.CompletableFuture.supplyAsync(() -> new Chromium(1280, 900)))
+			.limit(3)
+			.toList();
+		starting.forEach(browser -> this.browsers.add(browser.join()));
+		Chromium a = signIn(this.browsers.get(0), run);
+		Chromium b = signIn(this.browsers.get(1), run + 1);
+		Chromium admin = this.browsers.get(2);
 		admin.open(base() + "/admin/?concert=" + concert);
 		awaitText(admin, "#dev-sign-in-admin", "Development: sign in as admin");
 		admin.click("#dev-sign-in-admin");
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(admin.text("#schedule-stats tr[data-schedule='" + schedule + "'] td.held")).isEqualTo("0"));
 
+		log.info("Journey: browsers ready, dashboard open");
 		// both wait: A first, B second
 		a.open(base() + "/#/concerts/" + concert);
 		a.click("#join");
@@ -81,6 +90,7 @@ class WebClientJourneyTests {
 		a.screenshot("waiting-room");
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(admin.text("#stat-waiting .value")).isEqualTo("2"));
 
+		log.info("Journey: both waiting");
 		// the one ahead leaves: A is admitted, B moves up, live
 		Api.user(this.port, ahead).delete().uri("/api/concerts/{id}/queue", concert).exchange().expectStatus().isNoContent();
 		Admissions.step(this.room, concert);
@@ -92,6 +102,7 @@ class WebClientJourneyTests {
 		Admissions.step(this.room, concert);
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(b.attribute("#queue", "data-status")).isEqualTo("ADMITTED"));
 
+		log.info("Journey: both admitted");
 		for (Chromium fan : List.of(a, b)) {
 			await().atMost(Duration.ofSeconds(10)).until(() -> !fan.all("a.choose[data-schedule='" + schedule + "']").isEmpty());
 			fan.click("a.choose[data-schedule='" + schedule + "']");
@@ -117,6 +128,7 @@ class WebClientJourneyTests {
 		assertThat(Duration.between(held, Instant.now())).isLessThan(LIVE.plusMillis(500));
 		a.screenshot("seat-map-held");
 
+		log.info("Journey: held");
 		// A has no points: the page buys what is missing, then pays
 		a.click("#pay");
 		Instant paid = Instant.now();
@@ -129,12 +141,14 @@ class WebClientJourneyTests {
 		a.screenshot("confirmed");
 		admin.screenshot("dashboard");
 
+		log.info("Journey: confirmed");
 		// A cancels: refunded, the seat is on sale again
 		a.click("#cancel");
 		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(a.attribute("#reservation", "data-state")).isEqualTo("CANCELLED"));
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(a.text("#refund")).isEqualTo("Cancelled. 120 points refunded; your balance is 120 points."));
 		await().atMost(LIVE).untilAsserted(() -> assertThat(b.attribute(rect, "data-status")).isEqualTo("AVAILABLE"));
 
+		log.info("Journey: cancelled");
 		// B buys it
 		b.click(rect);
 		b.click("#hold");
@@ -144,6 +158,7 @@ class WebClientJourneyTests {
 		String second = b.attribute("#reservation", "data-reservation");
 		await().atMost(LIVE).untilAsserted(() -> assertThat(a.attribute(rect, "data-status")).isEqualTo("SOLD"));
 
+		log.info("Journey: B bought it");
 		// A's tickets page shows the cancelled reservation (from PostgreSQL, eventually)
 		a.click("#nav-tickets");
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -167,8 +182,7 @@ class WebClientJourneyTests {
 		}
 	}
 
-	private Chromium fan(long number) {
-		Chromium fan = browser(1280, 900);
+	private Chromium signIn(Chromium fan, long number) {
 		fan.open(base() + "/");
 		await().atMost(Duration.ofSeconds(10)).until(() -> !fan.all("#dev-sign-in-fan").isEmpty());
 		fan.find("#dev-fan").clear();
@@ -176,12 +190,6 @@ class WebClientJourneyTests {
 		fan.click("#dev-sign-in-fan");
 		awaitText(fan, "#whoami", "Signed in as fan-" + number);
 		return fan;
-	}
-
-	private Chromium browser(int width, int height) {
-		Chromium browser = new Chromium(width, height);
-		this.browsers.add(browser);
-		return browser;
 	}
 
 	private static void awaitText(Chromium browser, String css, String text) {

@@ -42,9 +42,9 @@ class WebClientSeatMapTests {
 	private static final Logger log = LoggerFactory.getLogger(WebClientSeatMapTests.class);
 
 	/** Budgets, loose enough for a busy 2-core VM (measured figures: README). */
-	static final double FIRST_PAINT_BUDGET_MS = 2_000;
+	static final double FIRST_PAINT_BUDGET_MS = 5_000;
 
-	static final double BURST_BUDGET_MS = 250;
+	static final double BURST_BUDGET_MS = 1_000;
 
 	@LocalServerPort
 	int port;
@@ -72,6 +72,8 @@ class WebClientSeatMapTests {
 		fan.open(base() + "/");
 		fan.script("sessionStorage.setItem('stagedoor.token', arguments[0]);", TestTokens.user("perf-fan"));
 		fan.open(base() + "/#/schedules/" + schedule);
+		// a fresh page load, so "after navigation" counts the whole way: page, snapshot, paint
+		fan.driver.navigate().refresh();
 		await().atMost(Duration.ofSeconds(30)).until(() -> "true".equals(fan.attribute("#seatmap", "data-painted")));
 		assertThat(fan.attribute("#seatmap", "data-seats")).isEqualTo("20000");
 		assertThat(((Number) fan.script("return document.querySelectorAll('#seatmap rect').length")).intValue()).isEqualTo(20_000);
@@ -119,6 +121,7 @@ class WebClientSeatMapTests {
 		fan.open(base() + "/");
 		fan.script("sessionStorage.setItem('stagedoor.token', arguments[0]);", TestTokens.user(fanId));
 		fan.open(base() + "/#/concerts/" + concert);
+		fan.driver.navigate().refresh();
 		fan.click("#join");
 		await().atMost(Duration.ofSeconds(10)).until(() -> "WAITING".equals(fan.attribute("#queue", "data-status")));
 		Admissions.step(this.room, concert);
