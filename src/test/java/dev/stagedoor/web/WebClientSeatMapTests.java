@@ -155,6 +155,16 @@ class WebClientSeatMapTests {
 			.contains("/api/schedules/" + schedule + "/reservations").contains("409");
 	}
 
+	@Test
+	void thePagesAreServedWithoutATokenAndTheApiStillNeedsOne() {
+		for (String page : List.of("/", "/admin/", "/admin", "/js/app.js", "/js/seatmap.js", "/css/stagedoor.css")) {
+			Api.anonymous(this.port).get().uri(page).exchange().expectStatus().isOk();
+		}
+		Api.anonymous(this.port).get().uri("/admin/").exchange().expectBody(String.class)
+			.value(html -> assertThat(html).contains("/js/admin.js"));
+		Api.anonymous(this.port).get().uri("/api/concerts").exchange().expectStatus().isUnauthorized();
+	}
+
 	private Chromium browser() {
 		Chromium browser = new Chromium(1280, 900);
 		this.browsers.add(browser);
