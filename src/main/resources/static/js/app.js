@@ -234,14 +234,22 @@ function waitingRoom(concertId, box, admittedChanged) {
 		leave.hidden = true;
 	}
 
-	async function poll() {
-		// used when the stream cannot be kept open: obey the server's pollAfterSeconds
+	/**
+	 * Asks for the place once. WAITING: the stream is reopened (new ticket) at once, or, when
+	 * the last stream dropped soon after opening, after the server's pollAfterSeconds (polling
+	 * in between, as the server paces it). 404: the place has lapsed.
+	 */
+	async function poll(reopenNow) {
 		try {
 			const v = await get(`/api/concerts/${concertId}/queue`);
 			show(v);
 			if (v.status === 'WAITING') {
-				pollTimer = setTimeout(poll, v.pollAfterSeconds * 1000);
-				openStream();
+				if (reopenNow) {
+					openStream();
+				}
+				else {
+					pollTimer = setTimeout(() => poll(true), v.pollAfterSeconds * 1000);
+				}
 			}
 		}
 		catch (e) {
@@ -250,7 +258,7 @@ function waitingRoom(concertId, box, admittedChanged) {
 				return;
 			}
 			problem(e);
-			pollTimer = setTimeout(poll, 5000);
+			pollTimer = setTimeout(() => poll(false), 5000);
 		}
 	}
 
@@ -258,20 +266,15 @@ function waitingRoom(concertId, box, admittedChanged) {
 		if (stream) {
 			return;
 		}
-		stream = follow(`/api/concerts/${concertId}/queue/stream`, {
-			status: (v) => {
-				clearTimeout(pollTimer);
-				show(v);
-			},
-		}, {
+		const openedAt = Date.now();
+		stream = follow(`/api/concerts/${concertId}/queue/stream`, { status: show }, {
 			onDrop: async () => {
-				// the stream ends after ADMITTED, or when the place is gone; find out which
+				// the stream ends after ADMITTED, when the place is gone, or when the connection
+				// drops: find out which (this stream is not reopened; poll opens a new one)
 				stream = null;
-				if (box.dataset.status === 'ADMITTED') {
-					return false;
+				if (box.dataset.status !== 'ADMITTED') {
+					await poll(Date.now() - openedAt > 5000);
 				}
-				clearTimeout(pollTimer);
-				await poll();
 				return false;
 			},
 		});
@@ -284,7 +287,6 @@ function waitingRoom(concertId, box, admittedChanged) {
 			first = null;
 			show(v);
 			if (v.status === 'WAITING') {
-				pollTimer = setTimeout(poll, v.pollAfterSeconds * 1000);
 				openStream();
 			}
 		}
@@ -317,7 +319,7 @@ function waitingRoom(concertId, box, admittedChanged) {
 		status.textContent = 'Join the waiting room to buy tickets. You will be let in in the order you arrived.';
 		// already waiting in this tab (a reload): resume the place without taking a new one
 		if (sessionStorage.getItem(WAITING + concertId)) {
-			poll();
+			poll(true);
 		}
 	}
 }

@@ -156,6 +156,61 @@ class WebClientSeatMapTests {
 	}
 
 	@Test
+	void whenThePlaceInTheWaitingRoomIsGoneThePageSaysSoAndOffersToJoinAgain() {
+		long concert = Concerts.create(this.port, "Lapsing place");
+		Concerts.configureQueue(this.port, concert, 1, 100, 600);
+		Admissions.admit(this.room, concert, "lapse-ahead");
+		String fanId = "fan-" + ThreadLocalRandom.current().nextLong(1_000_000, 1_000_000_000L);
+		Chromium fan = browser();
+		fan.open(base() + "/");
+		fan.script("sessionStorage.setItem('stagedoor.token', arguments[0]);", TestTokens.user(fanId));
+		fan.open(base() + "/#/concerts/" + concert);
+		fan.driver.navigate().refresh();
+		fan.click("#join");
+		await().atMost(Duration.ofSeconds(10)).until(() -> "WAITING".equals(fan.attribute("#queue", "data-status")));
+		// the place goes (as when it lapses unseen); the stream ends, the page asks once and learns it
+		Api.user(this.port, fanId).delete().uri("/api/concerts/{id}/queue", concert).exchange().expectStatus().isNoContent();
+		await().atMost(Duration.ofSeconds(10)).until(() -> "LAPSED".equals(fan.attribute("#queue", "data-status")));
+		assertThat(fan.text("#queue-status")).isEqualTo("Your place in the waiting room has lapsed. Join again to get a new place (at the back).");
+		assertThat(fan.find("#join").isDisplayed()).isTrue();
+		assertThat(fan.find("#leave").isDisplayed()).isFalse();
+		fan.click("#join");
+		await().atMost(Duration.ofSeconds(10)).until(() -> "WAITING".equals(fan.attribute("#queue", "data-status")));
+		assertThat(fan.text("#queue-position")).isEqualTo("1");
+		// the browser notes the one 404 that told the page the place was gone
+		assertThat(fan.consoleErrors()).singleElement().asString().contains("/api/concerts/" + concert + "/queue").contains("404");
+	}
+
+	@Test
+	void anAdminCreatesAConcertAndAScheduleAndChangesTheQueueFromTheDashboard() {
+		Chromium admin = browser();
+		admin.open(base() + "/admin/");
+		admin.click("#dev-sign-in-admin");
+		await().atMost(Duration.ofSeconds(10)).until(() -> !admin.all("#new-concert").isEmpty());
+		String title = "Dashboard concert " + ThreadLocalRandom.current().nextInt(1_000_000);
+		admin.find("#new-concert input[name=title]").sendKeys(title);
+		admin.find("#new-concert input[name=venue]").sendKeys("Dashboard Hall");
+		admin.click("#new-concert button");
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(admin.text("#concert option:checked")).startsWith(title));
+		long concert = Long.parseLong(admin.attribute("#concert option:checked", "value"));
+		admin.click("#new-schedule button");
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(admin.text("#notice")).isEqualTo("Schedule created."));
+		// the stream picks the new schedule up: 300 seats, all available
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(admin.text("#schedule-stats tbody tr td.available")).isEqualTo("300"));
+		admin.find("#queue-settings input[name=maxActive]").clear();
+		admin.find("#queue-settings input[name=maxActive]").sendKeys("250");
+		admin.click("#queue-settings button");
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(admin.text("#notice")).isEqualTo("Queue settings saved."));
+		Map<?, ?> settings = Api.admin(this.port).get().uri("/api/admin/concerts/{id}/queue", concert).exchange()
+			.expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+		assertThat(settings.get("maxActive")).isEqualTo(250);
+		List<Map> schedules = Api.admin(this.port).get().uri("/api/concerts/{id}/schedules", concert).exchange()
+			.expectStatus().isOk().expectBodyList(Map.class).returnResult().getResponseBody();
+		assertThat(schedules).singleElement().satisfies(s -> assertThat(s.get("seatCount")).isEqualTo(300));
+		assertThat(admin.consoleErrors()).isEmpty();
+	}
+
+	@Test
 	void thePagesAreServedWithoutATokenAndTheApiStillNeedsOne() {
 		for (String page : List.of("/", "/admin/", "/admin", "/js/app.js", "/js/seatmap.js", "/css/stagedoor.css")) {
 			Api.anonymous(this.port).get().uri(page).exchange().expectStatus().isOk();
