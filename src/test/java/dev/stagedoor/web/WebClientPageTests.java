@@ -29,17 +29,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The seat map in headless Chromium: a 20,000-seat schedule drawn from the real seat stream
- * and a burst of 1,000 seat changes, timed in the browser with the Performance API (budgets
- * in the README, "Web client"); and a seat taken by someone else between the fan's last map
- * update and the hold: 409 {@code seat-unavailable}, shown as a sentence, the seat flashes
- * and is deselected.
+ * The web client's pages one by one, in headless Chromium: a 20,000-seat schedule drawn from
+ * the real seat stream and a burst of 1,000 seat changes, timed in the browser with the
+ * Performance API (budgets in the README, "Web client"); a seat taken by someone else between
+ * the fan's last map update and the hold (409 {@code seat-unavailable} shown as a sentence, the
+ * seat flashes and is deselected); a waiting place that is gone; the dashboard's forms; and the
+ * static files served without a token.
  */
 @IntegrationTest
 @Import(DevSignIn.class)
-class WebClientSeatMapTests {
+class WebClientPageTests {
 
-	private static final Logger log = LoggerFactory.getLogger(WebClientSeatMapTests.class);
+	private static final Logger log = LoggerFactory.getLogger(WebClientPageTests.class);
 
 	/** Budgets, loose enough for a busy 2-core VM (measured figures: README). */
 	static final double FIRST_PAINT_BUDGET_MS = 5_000;
