@@ -51,6 +51,9 @@ export function describe(problem) {
 	else if (problem.code === 'validation-failed' && problem.field) {
 		sentence = `Please check “${problem.field}”: ${problem.detail || 'it is not valid.'}`;
 	}
+	else if (['rate-limited', 'hold-cooldown', 'overloaded'].includes(problem.code) && problem.retryAfterSeconds != null) {
+		sentence += ` (try again in ${problem.retryAfterSeconds} s.)`;
+	}
 	else if (problem.code === 'unavailable' || problem.code === 'internal-error') {
 		// nothing to add: details are not for the fan
 	}
