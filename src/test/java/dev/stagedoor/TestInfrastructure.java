@@ -38,6 +38,9 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  * and an in-process KRaft broker. Either way each run is isolated: its own database, its own
  * Redis key prefix and its own topic, all removed when the JVM ends.
  * {@code STAGEDOOR_TEST_INFRA=local|containers} forces a choice.
+ * {@code STAGEDOOR_TEST_REDIS=cluster} puts every test on a Redis Cluster of 3 masters that the
+ * JVM starts itself from Debian's {@code redis-server} ({@link RedisClusterNodes}); test classes
+ * annotated {@link OnRedisCluster} use that cluster whatever the variable says.
  */
 public final class TestInfrastructure {
 
@@ -53,6 +56,8 @@ public final class TestInfrastructure {
 
 	private static Map<String, Object> properties;
 
+	private static RedisClusterNodes cluster;
+
 	private TestInfrastructure() {
 	}
 
@@ -64,8 +69,26 @@ public final class TestInfrastructure {
 			properties.put("stagedoor.auth.jwt-secret", AUTH_SECRET);
 			properties.put("stagedoor.queue.token-secret", QUEUE_TOKEN_SECRET);
 			properties.put("stagedoor.kafka.topic", "stagedoor.reservation-events." + run);
+			if ("cluster".equalsIgnoreCase(System.getenv("STAGEDOOR_TEST_REDIS"))) {
+				properties.putAll(clusterProperties());
+			}
 		}
 		return properties;
+	}
+
+	/**
+	 * The Redis properties of the JVM's own Redis Cluster, started on first use: the cluster's
+	 * nodes through Spring Boot's standard {@code spring.data.redis.cluster.*} (which win over
+	 * {@code spring.data.redis.host} and {@code port}).
+	 */
+	public static synchronized Map<String, Object> clusterProperties() {
+		if (cluster == null) {
+			cluster = RedisClusterNodes.start();
+		}
+		Map<String, Object> map = new HashMap<>();
+		map.put("spring.data.redis.cluster.nodes", cluster.nodes());
+		map.put("spring.data.redis.cluster.max-redirects", 3);
+		return map;
 	}
 
 	private static boolean useContainers() {
@@ -193,6 +216,9 @@ public final class TestInfrastructure {
 		@Override
 		public void initialize(ConfigurableApplicationContext context) {
 			MutablePropertySources sources = context.getEnvironment().getPropertySources();
+			if (sources.contains("test-infrastructure")) {
+				return;
+			}
 			MapPropertySource infrastructure = new MapPropertySource("test-infrastructure", properties());
 			String above = sources.contains("Dynamic Test Properties") ? "Dynamic Test Properties"
 					: sources.contains("Inlined Test Properties") ? "Inlined Test Properties" : null;
@@ -201,6 +227,23 @@ public final class TestInfrastructure {
 			}
 			else {
 				sources.addFirst(infrastructure);
+			}
+		}
+
+	}
+
+	/**
+	 * The run's properties, then the JVM's own Redis Cluster in front of them
+	 * ({@link OnRedisCluster}).
+	 */
+	public static class ClusterInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+		@Override
+		public void initialize(ConfigurableApplicationContext context) {
+			new Initializer().initialize(context); // a no-op when it ran already
+			MutablePropertySources sources = context.getEnvironment().getPropertySources();
+			if (!sources.contains("test-redis-cluster")) {
+				sources.addBefore("test-infrastructure", new MapPropertySource("test-redis-cluster", clusterProperties()));
 			}
 		}
 
