@@ -73,15 +73,24 @@ def seats(base, bearer, schedule):
     return {s["id"]: s["status"] for s in json.loads(conn.getresponse().read())}
 
 
+def setup_drop(base, fans, out):
+    """The drop of one round (drop_setup.py); not part of the measurement, so tried twice."""
+    for attempt in (1, 2):
+        setup = subprocess.run([sys.executable, os.path.join(HERE, "..", "drop_setup.py"), base, str(fans), "50", "0",
+                                out], stdout=subprocess.PIPE, text=True)
+        if setup.returncode == 0:
+            return json.loads(setup.stdout.strip().splitlines()[-1])["schedule"]
+        print(f"drop setup failed (attempt {attempt})", file=sys.stderr)
+    raise RuntimeError("could not set up a drop")
+
+
 def main():
     base, first_port, state = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     ports = [first_port + i for i in range(6)]
     fans = int(os.environ.get("FANS", "700"))
     with tempfile.TemporaryDirectory() as work:
         out = os.path.join(work, "fans.tsv")
-        setup = subprocess.run([sys.executable, os.path.join(HERE, "..", "drop_setup.py"), base, str(fans), "50", "0", out],
-                               stdout=subprocess.PIPE, text=True, check=True)
-        schedule = json.loads(setup.stdout.strip().splitlines()[-1])["schedule"]
+        schedule = setup_drop(base, fans, out)
         with open(out) as f:
             fan_list = [line.rstrip("\n").split("\t") for line in f]
     slot = int(redis(first_port, "cluster", "keyslot", "{s:%d}" % schedule).strip())

@@ -68,9 +68,13 @@ log "instances up on $(service_ports | paste -sd' ' -)"
 global
   # two descriptors per proxied connection, within this shell's open-file limit
   maxconn $(( ($(ulimit -n) - 100) / 2 ))
+  # one line per request (timers Tq/Tw/Tc/Tr/Ta, status, retries) in \$STATE/haproxy.log
+  log stdout format raw local0 info
 
 defaults
   mode http
+  log global
+  option httplog
   timeout connect 2s
   # server-sent events: a stream stays open for as long as the fan follows the room, with a
   # heartbeat comment every stagedoor.queue.heartbeat (15 s); both sides' inactivity timeouts
@@ -97,14 +101,17 @@ backend instances
   balance leastconn
   option httpchk GET /actuator/health/readiness
   http-check expect status 200
-  default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 2 on-marked-down shutdown-sessions
+  timeout check 2s
+  default-server inter 1s fastinter 500ms downinter 1s fall 3 rise 2 on-marked-down shutdown-sessions
 CFG
   for port in $(service_ports); do
     echo "  server s$port 127.0.0.1:$port check"
   done
 } > "$STATE/haproxy.cfg"
 haproxy -c -q -f "$STATE/haproxy.cfg"
-haproxy -D -f "$STATE/haproxy.cfg" -p "$STATE/haproxy.pid" > "$STATE/haproxy.log" 2>&1
+# in the foreground of its own session (logging to stdout needs it), its pid for down.sh
+setsid haproxy -db -f "$STATE/haproxy.cfg" > "$STATE/haproxy.log" 2>&1 &
+echo $! > "$STATE/haproxy.pid"
 wait_for 20 curl -fsS "http://127.0.0.1:$FRONT_PORT/actuator/health/readiness" \
   || { log "HAProxy does not answer on $FRONT_PORT"; exit 1; }
 touch "$STATE/up"
