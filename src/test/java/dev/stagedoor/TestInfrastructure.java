@@ -58,6 +58,8 @@ public final class TestInfrastructure {
 
 	private static RedisClusterNodes cluster;
 
+	private static Map<String, Object> clusterRun;
+
 	private TestInfrastructure() {
 	}
 
@@ -70,7 +72,7 @@ public final class TestInfrastructure {
 			properties.put("stagedoor.queue.token-secret", QUEUE_TOKEN_SECRET);
 			properties.put("stagedoor.kafka.topic", "stagedoor.reservation-events." + run);
 			if ("cluster".equalsIgnoreCase(System.getenv("STAGEDOOR_TEST_REDIS"))) {
-				properties.putAll(clusterProperties());
+				properties.putAll(clusterNodes());
 			}
 		}
 		return properties;
@@ -81,7 +83,7 @@ public final class TestInfrastructure {
 	 * nodes through Spring Boot's standard {@code spring.data.redis.cluster.*} (which win over
 	 * {@code spring.data.redis.host} and {@code port}).
 	 */
-	public static synchronized Map<String, Object> clusterProperties() {
+	private static synchronized Map<String, Object> clusterNodes() {
 		if (cluster == null) {
 			cluster = RedisClusterNodes.start();
 		}
@@ -89,6 +91,31 @@ public final class TestInfrastructure {
 		map.put("spring.data.redis.cluster.nodes", cluster.nodes());
 		map.put("spring.data.redis.cluster.max-redirects", 3);
 		return map;
+	}
+
+	/**
+	 * What the {@link OnRedisCluster} classes run on beside the other tests: the JVM's own Redis
+	 * Cluster, and a Kafka topic and (on the local infrastructure) a database of their own. The
+	 * application contexts of both kinds stay cached and running side by side, and they must
+	 * not act as instances of one deployment, for they do not share a Redis: an event of one
+	 * would be handled by the other's cancellation worker, which does not know its
+	 * reservation, and each would rebuild the other's schedules at start-up.
+	 */
+	public static synchronized Map<String, Object> clusterProperties() {
+		if (clusterRun == null) {
+			clusterRun = new HashMap<>(clusterNodes());
+			Map<String, Object> base = properties();
+			clusterRun.put("stagedoor.kafka.topic", base.get("stagedoor.kafka.topic") + ".cluster");
+			String flyway = (String) base.get("spring.flyway.url");
+			if (flyway.startsWith("jdbc:postgresql://127.0.0.1:5432/stagedoor_")) {
+				String database = flyway.substring(flyway.lastIndexOf('/') + 1) + "_cluster";
+				execute(LOCAL_POSTGRES, "CREATE DATABASE " + database);
+				SpringApplication.getShutdownHandlers()
+					.add(() -> execute(LOCAL_POSTGRES, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)"));
+				database(clusterRun, "jdbc:postgresql://127.0.0.1:5432/" + database, "postgres", "");
+			}
+		}
+		return clusterRun;
 	}
 
 	private static boolean useContainers() {

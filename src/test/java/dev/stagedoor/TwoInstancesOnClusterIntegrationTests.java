@@ -16,10 +16,13 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import dev.stagedoor.Drops.Drop;
+import dev.stagedoor.queue.AdmissionLimits;
 import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
+import dev.stagedoor.support.RedisKeyspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,8 +30,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Two service instances on one Redis Cluster, one database and one Kafka topic: the test's
  * application (A) and a second application context (B) started here with the same
- * properties on another port. A reservation held through A is paid through B and cancelled
- * through A; both see every step.
+ * properties on another port. Admission schedulers of both keep one room's limits; a
+ * reservation held through A is paid through B and cancelled through A, and both see every
+ * step.
  */
 @OnRedisCluster
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -71,6 +75,12 @@ class TwoInstancesOnClusterIntegrationTests {
 		if (this.contextB != null) {
 			this.contextB.close();
 		}
+	}
+
+	@Test
+	void admissionSchedulersOfBothInstancesKeepTheRoomsLimits() {
+		AdmissionLimits.twoSchedulersKeepTheLimits(this.portA, this.room, this.contextB.getBean(WaitingRoom.class),
+				this.contextA.getBean(ReactiveStringRedisTemplate.class), this.contextA.getBean(RedisKeyspace.class));
 	}
 
 	@Test
