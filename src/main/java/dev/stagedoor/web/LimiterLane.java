@@ -105,12 +105,15 @@ final class LimiterLane {
 				drain();
 			})
 				// a permit handed over to a request that has just gone is given back, never lost
-				.doOnDiscard(Limiter.Listener.class, Limiter.Listener::onIgnore)
+				.doOnDiscard(Limiter.Listener.class, permit -> {
+					permit.onIgnore();
+					drain();
+				})
 				.map(Permit::new);
 		});
 	}
 
-	/** Tries a permit without waiting, for tests and the benchmark: empty when the lane is full. */
+	/** Tries a permit without waiting (for tests): empty when the lane is full. */
 	Optional<Permit> tryAcquire() {
 		return this.limiter.acquire(null).map(Permit::new);
 	}
