@@ -3,13 +3,15 @@
 # Redis for benchmarking, in a fresh database stagedoor_bench and under the Redis key
 # prefix "bench:". Build it first: ./mvnw -B package -DskipTests
 #   bench/start-service.sh            # foreground; Ctrl-C stops it
+# JAVA picks another java (e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java), JAR another jar
+# (e.g. the extracted form bench/aot-cache.sh trains), JAVA_OPTS the JVM options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=${JAR:-$(ls target/stagedoor-*.jar | head -1)}
 psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS stagedoor_bench WITH (FORCE)"
 psql -h 127.0.0.1 -U postgres -d test -qc "CREATE DATABASE stagedoor_bench"
 redis-cli --scan --pattern 'bench:*' | xargs -r -n 1000 redis-cli UNLINK > /dev/null
-exec java ${JAVA_OPTS:--Xms1g -Xmx1g} -jar "$jar" \
+exec "${JAVA:-java}" ${JAVA_OPTS:--Xms1g -Xmx1g} -jar "$jar" \
   --spring.r2dbc.url=r2dbc:postgresql://127.0.0.1:5432/stagedoor_bench --spring.r2dbc.username=postgres \
   --spring.flyway.url=jdbc:postgresql://127.0.0.1:5432/stagedoor_bench --spring.flyway.user=postgres \
   --stagedoor.redis.key-prefix=bench: \

@@ -1,20 +1,26 @@
 -- Mark HELD reservations whose deadline has passed as EXPIRED, once each, with an EXPIRED
 -- event. Seat availability never waits for this: the hold keys' TTL already freed the seats.
--- KEYS: 1 expiry zset, 2 outbox stream, then per candidate: reservation hash, user's live reservations
--- ARGV: 1 schedule id (unused: events take it from the reservation), then per candidate: the expiry member ("reservationId|user")
+-- Each hold expired here is recorded in its user's lapses (seat spinning, see hold_seats.lua).
+-- KEYS: 1 expiry zset, 2 outbox stream, then per candidate: reservation hash, user's live
+--       reservations, user's lapses
+-- ARGV: 1 schedule id (unused: events take it from the reservation), 2 lapse window ms (0 = lapses
+--       are not recorded), then per candidate: the expiry member ("reservationId|user")
 -- Reply: {'DONE', then reservation id, user, reservation id, user, ... of each reservation
 --        expired now} (a reservation id is never a field name of another reply)
 local now = now_ms()
 local expired = {'DONE'}
-for i = 2, #ARGV do
+local window = tonumber(ARGV[2])
+for i = 3, #ARGV do
   local candidate = ARGV[i]
+  local first = 3 * (i - 3) + 3
   local deadline = redis.call('ZSCORE', KEYS[1], candidate)
   if deadline and tonumber(deadline) <= now then
-    local r = read_reservation(KEYS[2 * i - 1])
+    local r = read_reservation(KEYS[first])
     if r and r.state == 'HELD' then
       -- the hold keys' TTL freed the seats already, and the units' deadline returns them to
       -- whoever touches their inventory next: no hold keys or inventories to pass
-      expire_reservation(r, {expiry = KEYS[1], userLive = KEYS[2 * i], outbox = KEYS[2]}, {}, nil, now)
+      expire_reservation(r, {expiry = KEYS[1], userLive = KEYS[first + 1], outbox = KEYS[2]}, {}, nil, now)
+      record_lapse(KEYS[first + 2], r.id, r.heldUntil, now, window)
       expired[#expired + 1] = r.id
       expired[#expired + 1] = r.userId
     end

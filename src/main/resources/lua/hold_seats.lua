@@ -2,14 +2,21 @@
 -- HELD reservation. Every check comes before the first change of a seat, unit or
 -- reservation; a failed check changes nothing but returning lapsed holds' units to their
 -- inventories (which any reader would do).
+-- Seat spinning: first of all, a user whose holds on this schedule lapsed or were released
+-- unpaid max-lapsed times within the lapse window (the user's lapses zset; lapsed holds the
+-- reaper has not marked yet are added to it here, by the same member, so none counts twice)
+-- is refused until the oldest of those that matter leaves the window.
 -- KEYS: 1 seats (catalog: seat id -> price), 2 sold (seat id -> reservation id),
 --       3 expiry (zset "reservationId|user" -> held-until ms), 4 outbox stream,
 --       5 the new reservation's hash, 6 the user's live reservations (units.lua: live_entry),
---       7.. one hold key per seat, in ARGV order, then per item: the inventory's hash and
+--       7 the user's lapses (reservation id -> ms it lapsed or was released),
+--       8.. one hold key per seat, in ARGV order, then per item: the inventory's hash and
 --       its holds zset
 -- ARGV: 1 user, 2 reservation id, 3 schedule id, 4 hold TTL ms, 5 max seats per user,
---       6 items "inventoryId:units,..." ('' for none; one entry per inventory), 7.. seat ids
+--       6 items "inventoryId:units,..." ('' for none; one entry per inventory),
+--       7 max lapsed holds (0 = no cooldown), 8 lapse window ms, 9.. seat ids
 -- Reply: {'HELD', 'heldUntil', ms, 'amount', points, 'createdAt', ms, 'items', "id:units:price,..."}
+--      | {'COOLDOWN', 'lapsed', n, 'retryAfterMs', ms until the user may hold again}
 --      | {'NOT_FOUND', 'seatIds', csv of the seats not in the catalog}
 --      | {'INVENTORY_NOT_FOUND', 'inventoryIds', csv}
 --      | {'UNAVAILABLE', 'seatIds', csv of the seats held or sold}
@@ -19,19 +26,29 @@
 --      | {'DUPLICATE_ID'} (a reservation with this id exists: the caller retries with a new id)
 local user, id, schedule = ARGV[1], ARGV[2], ARGV[3]
 local ttl, limit = tonumber(ARGV[4]), tonumber(ARGV[5])
-local count = #ARGV - 6
+local count = #ARGV - 8
 local wanted = {}
 for inventory, units in string.gmatch(ARGV[6], '(%d+):(%d+)') do
   wanted[#wanted + 1] = {id = inventory, units = tonumber(units)}
 end
-local ukeys = unit_keys(wanted, 7 + count)
+local ukeys = unit_keys(wanted, 8 + count)
+
+local now = now_ms()
+local maxLapsed, window = tonumber(ARGV[7]), tonumber(ARGV[8])
+if maxLapsed > 0 then
+  local lapsed = count_lapses(KEYS[7], KEYS[6], now, window)
+  if lapsed >= maxLapsed then
+    local oldest = redis.call('ZRANGE', KEYS[7], lapsed - maxLapsed, lapsed - maxLapsed, 'WITHSCORES')
+    return {'COOLDOWN', 'lapsed', tostring(lapsed), 'retryAfterMs', tostring(tonumber(oldest[2]) + window - now)}
+  end
+end
 
 local missing = {}
 local amount = 0
 for i = 1, count do
-  local price = redis.call('HGET', KEYS[1], ARGV[6 + i])
+  local price = redis.call('HGET', KEYS[1], ARGV[8 + i])
   if not price then
-    missing[#missing + 1] = ARGV[6 + i]
+    missing[#missing + 1] = ARGV[8 + i]
   else
     amount = amount + tonumber(price)
   end
@@ -55,15 +72,14 @@ end
 
 local taken = {}
 for i = 1, count do
-  if redis.call('EXISTS', KEYS[6 + i]) == 1 or redis.call('HEXISTS', KEYS[2], ARGV[6 + i]) == 1 then
-    taken[#taken + 1] = ARGV[6 + i]
+  if redis.call('EXISTS', KEYS[7 + i]) == 1 or redis.call('HEXISTS', KEYS[2], ARGV[8 + i]) == 1 then
+    taken[#taken + 1] = ARGV[8 + i]
   end
 end
 if #taken > 0 then
   return {'UNAVAILABLE', 'seatIds', table.concat(taken, ',')}
 end
 
-local now = now_ms()
 for i, item in ipairs(wanted) do
   age_units(ukeys[i].inventory, ukeys[i].holds, now)
   if units_available(ukeys[i].inventory) < item.units then
@@ -114,7 +130,7 @@ if #dead > 0 then
   redis.call('HDEL', KEYS[6], unpack(dead))
 end
 local heldUntil = now + ttl
-local seatList = count > 0 and table.concat(ARGV, ',', 7, #ARGV) or ''
+local seatList = count > 0 and table.concat(ARGV, ',', 9, #ARGV) or ''
 local itemParts = {}
 for i, item in ipairs(wanted) do
   itemParts[i] = item.id .. ':' .. item.units .. ':' .. item.price
@@ -122,7 +138,7 @@ end
 local r = {key = KEYS[5], id = id, scheduleId = schedule, userId = user, seatIds = seatList,
   amount = tostring(amount), state = 'HELD', version = 1, heldUntil = heldUntil, items = table.concat(itemParts, ',')}
 for i = 1, count do
-  redis.call('SET', KEYS[6 + i], id, 'PX', ttl)
+  redis.call('SET', KEYS[7 + i], id, 'PX', ttl)
 end
 for i, item in ipairs(wanted) do
   redis.call('ZADD', ukeys[i].holds, heldUntil, units_member(r, item.units))

@@ -96,3 +96,28 @@ end
 local function state_reply(status, r, ...)
   return {status, 'state', r.state, 'version', tostring(r.version), ...}
 end
+
+-- Seat spinning: the user's lapses zset of a schedule holds each of the user's reservations
+-- that ended unpaid (released, or lapsed) -> ms it ended, for `window` ms. A reservation is
+-- recorded once (NX), whichever script sees its end first. window 0: nothing is recorded.
+local function record_lapse(lapses, id, at, now, window)
+  if window > 0 and at > now - window then
+    redis.call('ZADD', lapses, 'NX', at, id)
+    redis.call('PEXPIRE', lapses, window)
+  end
+end
+
+-- The user's holds that ended unpaid within the window before `now`: those recorded, and the
+-- lapsed ones still in the user's live reservations (the reaper has not marked them yet),
+-- which are recorded here. Entries older than the window are dropped.
+local function count_lapses(lapses, userLive, now, window)
+  local live = redis.call('HGETALL', userLive)
+  for i = 1, #live, 2 do
+    local _, deadline = read_live_entry(live[i + 1])
+    if deadline ~= 0 and deadline <= now then
+      record_lapse(lapses, live[i], deadline, now, window)
+    end
+  end
+  redis.call('ZREMRANGEBYSCORE', lapses, '-inf', now - window)
+  return redis.call('ZCARD', lapses)
+end

@@ -34,6 +34,9 @@ export const PROBLEM_SENTENCES = {
 	'charge-limit-exceeded': 'That is more points than can be bought at once.',
 	'internal-error': 'Something went wrong on our side. Please try again.',
 	'unavailable': 'The box office is very busy right now. Please try again in a moment.',
+	'overloaded': 'So many fans are here right now that the box office is catching its breath. Please try again in a moment.',
+	'rate-limited': 'That was a lot of clicks in a short time. Please wait a moment before trying again.',
+	'hold-cooldown': 'Seats you held for this performance lapsed several times, so holding is paused for you for a while.',
 };
 
 /** A human sentence for a problem+json body (or a network failure), never the raw JSON. */
@@ -50,6 +53,9 @@ export function describe(problem) {
 	}
 	else if (problem.code === 'validation-failed' && problem.field) {
 		sentence = `Please check “${problem.field}”: ${problem.detail || 'it is not valid.'}`;
+	}
+	else if (['rate-limited', 'hold-cooldown', 'overloaded'].includes(problem.code) && problem.retryAfterSeconds != null) {
+		sentence += ` (try again in ${problem.retryAfterSeconds} s.)`;
 	}
 	else if (problem.code === 'unavailable' || problem.code === 'internal-error') {
 		// nothing to add: details are not for the fan

@@ -15,7 +15,10 @@ import org.springframework.test.context.ContextConfiguration;
  * places lapse after 2 s unseen, so abandonment is testable; outbox entries pending for 1 s
  * with a dead relay are claimed, so takeover is testable. Early status polls are answered
  * from Redis like any other (no early-poll answers), since tests poll right after the steps
- * they drive; {@code PollPacingIntegrationTests} covers early polls.
+ * they drive; {@code PollPacingIntegrationTests} covers early polls. The fair-play limits run
+ * on every request but are set out of reach ({@link #UNREACHED_LIMITS}): the suite fires
+ * thousands of requests from one address and hundreds from one user in seconds, which is no
+ * drop's traffic; {@code FairPlayIntegrationTests} runs two instances with tight limits.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -25,8 +28,23 @@ import org.springframework.test.context.ContextConfiguration;
 				// stream pacing is unit-tested (QueueStreamPacingTests); here streams must keep
 				// up with steps that run faster than the 2 s idle timeout
 				"stagedoor.queue.stream-max-interval=300ms",
-				"stagedoor.queue.early-poll-fraction=0", "stagedoor.kafka.claim-idle=1s" })
+				"stagedoor.queue.early-poll-fraction=0", "stagedoor.kafka.claim-idle=1s",
+				"stagedoor.rate-limit.queue.per-user.capacity=1000000",
+				"stagedoor.rate-limit.queue.per-address.capacity=1000000",
+				"stagedoor.rate-limit.seats.per-user.capacity=1000000",
+				"stagedoor.rate-limit.seats.per-address.capacity=1000000",
+				"stagedoor.rate-limit.holds.per-user.capacity=1000000",
+				"stagedoor.rate-limit.holds.per-address.capacity=1000000",
+				"stagedoor.rate-limit.payments.per-user.capacity=1000000",
+				"stagedoor.rate-limit.payments.per-address.capacity=1000000",
+				"stagedoor.rate-limit.charges.per-user.capacity=1000000",
+				"stagedoor.rate-limit.charges.per-address.capacity=1000000",
+				"stagedoor.queue.max-entries-per-address-per-minute=1000000",
+				"stagedoor.hold.max-lapsed-per-schedule=1000000" })
 @ContextConfiguration(initializers = TestInfrastructure.Initializer.class)
 public @interface IntegrationTest {
+
+	/** What the properties above set the fair-play limits to: never reached by the suite. */
+	int UNREACHED_LIMITS = 1_000_000;
 
 }

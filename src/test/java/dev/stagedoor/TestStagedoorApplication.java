@@ -12,6 +12,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationListener;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
@@ -36,7 +37,11 @@ public class TestStagedoorApplication {
 
 	public static void main(String[] args) {
 		SpringApplication app = new SpringApplication(StagedoorApplication.class);
-		app.addInitializers(new TestInfrastructure.Initializer());
+		app.addInitializers(new TestInfrastructure.Initializer(),
+				// a short start-up warm-up, so the run command exercises it (production default 30 s)
+				context -> context.getEnvironment()
+					.getPropertySources()
+					.addFirst(new MapPropertySource("dev-run", Map.of("stagedoor.warmup.duration", "3s"))));
 		// the web client's "sign in as fan N / as admin" (http://localhost:<port>/)
 		app.addPrimarySources(List.of(DevSignIn.class));
 		app.addListeners((ApplicationListener<ApplicationReadyEvent>) TestStagedoorApplication::seed);

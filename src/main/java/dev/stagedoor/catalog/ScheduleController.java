@@ -38,6 +38,7 @@ import dev.stagedoor.web.ProblemException;
 import static dev.stagedoor.web.ProblemCode.CONCERT_NOT_FOUND;
 import static dev.stagedoor.web.ProblemCode.SCHEDULE_NOT_FOUND;
 import static dev.stagedoor.web.ProblemCode.VALIDATION_FAILED;
+import static dev.stagedoor.web.ProblemCode.RATE_LIMITED;
 
 @RestController
 class ScheduleController {
@@ -132,7 +133,7 @@ class ScheduleController {
 	@Answer(status = 200, body = SeatView.class, array = true, headers = { "ETag", "Cache-Control" },
 			description = "The seat map (at most 250 ms old), only the seats in `status` when given")
 	@Answer(status = 304, headers = "ETag", description = "Unchanged since the ETag in If-None-Match")
-	@Problems({ VALIDATION_FAILED, SCHEDULE_NOT_FOUND })
+	@Problems({ VALIDATION_FAILED, SCHEDULE_NOT_FOUND, RATE_LIMITED })
 	Mono<ResponseEntity<Object>> seats(@PathVariable long scheduleId, @RequestParam(required = false) String status) {
 		SeatView.SeatStatus filter = null;
 		if (status != null) {
@@ -160,7 +161,7 @@ class ScheduleController {
 			value = { @Event(name = "snapshot", data = SeatView.class, array = true, description = "Every seat with its status"),
 					@Event(name = "seats", data = SeatStreams.SeatChange.class, array = true,
 							description = "The seats whose status changed since the last event") })
-	@Problems(SCHEDULE_NOT_FOUND)
+	@Problems({ SCHEDULE_NOT_FOUND, RATE_LIMITED })
 	Flux<ServerSentEvent<Object>> stream(@PathVariable long scheduleId) {
 		return this.catalog.schedule(scheduleId)
 			.switchIfEmpty(Mono.error(() -> new ProblemException(Problem.scheduleNotFound())))

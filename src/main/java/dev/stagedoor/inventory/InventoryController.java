@@ -33,6 +33,7 @@ import dev.stagedoor.web.ProblemException;
 import static dev.stagedoor.web.ProblemCode.INVENTORY_NAME_TAKEN;
 import static dev.stagedoor.web.ProblemCode.SCHEDULE_NOT_FOUND;
 import static dev.stagedoor.web.ProblemCode.VALIDATION_FAILED;
+import static dev.stagedoor.web.ProblemCode.RATE_LIMITED;
 
 @RestController
 class InventoryController {
@@ -70,7 +71,7 @@ class InventoryController {
 	@GetMapping("/api/schedules/{scheduleId}/inventories")
 	@Answer(status = 200, body = InventoryView.class, array = true,
 			description = "The schedule's inventories with their counts (at most 250 ms old)")
-	@Problems({ VALIDATION_FAILED, SCHEDULE_NOT_FOUND })
+	@Problems({ VALIDATION_FAILED, SCHEDULE_NOT_FOUND, RATE_LIMITED })
 	Mono<ResponseEntity<Object>> list(@PathVariable long scheduleId) {
 		return this.catalog.schedule(scheduleId)
 			.flatMap(schedule -> this.inventories.list(scheduleId))
@@ -89,7 +90,7 @@ class InventoryController {
 					description = "Every inventory with its counts"),
 					@Event(name = "inventories", data = InventoryView.class, array = true,
 							description = "The inventories whose counts changed since the last event") })
-	@Problems({ VALIDATION_FAILED, SCHEDULE_NOT_FOUND })
+	@Problems({ VALIDATION_FAILED, SCHEDULE_NOT_FOUND, RATE_LIMITED })
 	Flux<ServerSentEvent<Object>> stream(@PathVariable long scheduleId) {
 		return this.catalog.schedule(scheduleId)
 			.switchIfEmpty(Mono.error(() -> new ProblemException(Problem.scheduleNotFound())))

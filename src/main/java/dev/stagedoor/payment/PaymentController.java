@@ -21,6 +21,7 @@ import static dev.stagedoor.web.ProblemCode.INSUFFICIENT_POINTS;
 import static dev.stagedoor.web.ProblemCode.INVALID_STATE;
 import static dev.stagedoor.web.ProblemCode.PAYMENT_IN_PROGRESS;
 import static dev.stagedoor.web.ProblemCode.RESERVATION_NOT_FOUND;
+import static dev.stagedoor.web.ProblemCode.RATE_LIMITED;
 
 @RestController
 class PaymentController {
@@ -34,7 +35,7 @@ class PaymentController {
 	@PostMapping("/api/reservations/{id}/payment")
 	@Answer(status = 200, body = Reservation.class,
 			description = "CONFIRMED, seats sold (paying a CONFIRMED reservation again debits nothing)")
-	@Problems({ INSUFFICIENT_POINTS, RESERVATION_NOT_FOUND, INVALID_STATE, PAYMENT_IN_PROGRESS })
+	@Problems({ INSUFFICIENT_POINTS, RESERVATION_NOT_FOUND, INVALID_STATE, PAYMENT_IN_PROGRESS, RATE_LIMITED })
 	Mono<ResponseEntity<Object>> pay(@PathVariable String id, Authentication caller) {
 		return this.paying.pay(id, caller.getName()).map(PaymentController::toResponse);
 	}

@@ -6,7 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.http.HttpStatus;
@@ -113,14 +112,8 @@ class ChargingPoints {
 
 	private StoredResponse problem(HttpStatus status, String code, String detail, Map<String, Object> members) {
 		ProblemDetail problem = Problem.of(status, code, detail);
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("type", problem.getType().toString());
-		body.put("title", problem.getTitle());
-		body.put("status", problem.getStatus());
-		body.put("detail", problem.getDetail());
-		body.put("code", code);
-		body.putAll(members);
-		return new StoredResponse(status.value(), this.json.writeValueAsString(body));
+		members.forEach(problem::setProperty);
+		return new StoredResponse(status.value(), this.json.writeValueAsString(Problem.body(problem)));
 	}
 
 	private static String hash(String request) {

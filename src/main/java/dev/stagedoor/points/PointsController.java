@@ -24,6 +24,7 @@ import static dev.stagedoor.web.ProblemCode.BALANCE_LIMIT_EXCEEDED;
 import static dev.stagedoor.web.ProblemCode.CHARGE_LIMIT_EXCEEDED;
 import static dev.stagedoor.web.ProblemCode.IDEMPOTENCY_KEY_REUSED;
 import static dev.stagedoor.web.ProblemCode.VALIDATION_FAILED;
+import static dev.stagedoor.web.ProblemCode.RATE_LIMITED;
 
 @RestController
 class PointsController {
@@ -62,7 +63,7 @@ class PointsController {
 	@PostMapping("/api/me/points/charges")
 	@Answer(status = 201, body = ChargingPoints.Charge.class,
 			description = "Credited; the same key and body again replays this answer and credits nothing")
-	@Problems({ VALIDATION_FAILED, IDEMPOTENCY_KEY_REUSED, BALANCE_LIMIT_EXCEEDED, CHARGE_LIMIT_EXCEEDED })
+	@Problems({ VALIDATION_FAILED, IDEMPOTENCY_KEY_REUSED, BALANCE_LIMIT_EXCEEDED, CHARGE_LIMIT_EXCEEDED, RATE_LIMITED })
 	Mono<ResponseEntity<Object>> charge(@RequestHeader(name = "Idempotency-Key", required = false) String key,
 			@Valid @RequestBody ChargeRequest body, Authentication caller) {
 		if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {

@@ -2,6 +2,8 @@ package dev.stagedoor.points;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.Map;
 
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -182,6 +184,27 @@ public class Wallets {
 			.bind("now", OffsetDateTime.now(this.clock))
 			.map(row -> row.get("amount", Long.class))
 			.one();
+	}
+
+	/**
+	 * The paid attempt of each of {@code reservationIds} that has a payment and no refund
+	 * (money is recorded at once, events later, so a payment may be newer than what the
+	 * reservation's row says); reservations without one are absent.
+	 */
+	public Mono<Map<String, Long>> paidAttempts(Collection<String> reservationIds) {
+		if (reservationIds.isEmpty()) {
+			return Mono.just(Map.of());
+		}
+		return this.db.sql("""
+				SELECT a.reservation_id, max(a.attempt) AS attempt FROM payment_attempt a
+				WHERE a.reservation_id = ANY(:ids) AND a.outcome = 'PAID'
+				  AND NOT EXISTS (SELECT 1 FROM refund f WHERE f.reservation_id = a.reservation_id)
+				GROUP BY a.reservation_id
+				""")
+			.bind("ids", reservationIds.toArray(String[]::new))
+			.map(row -> Map.entry(row.get("reservation_id", String.class), row.get("attempt", Long.class)))
+			.all()
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue);
 	}
 
 	/** Whether a reservation's payment has been refunded. */

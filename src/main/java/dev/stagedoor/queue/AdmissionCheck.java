@@ -7,7 +7,9 @@ import dev.stagedoor.queue.AdmissionTokens.TokenVerdict;
 
 /**
  * What the reservation API asks before it lets a user hold seats: a valid admission token
- * for this user and concert, and the user still active in the waiting room.
+ * for this user and concert, and the user still active in the waiting room in the admission
+ * the token was issued for (its end, to the ms, is the admission's identity: re-admission
+ * gives a new end, so the old token is refused).
  */
 @Component
 public class AdmissionCheck {
@@ -26,8 +28,13 @@ public class AdmissionCheck {
 		if (verdict instanceof TokenVerdict.Invalid) {
 			return Mono.just(verdict);
 		}
-		return this.scripts.isActive(concertId, user)
-			.map(active -> active ? verdict : new TokenVerdict.Invalid("admission has ended"));
+		long admission = ((TokenVerdict.Valid) verdict).expiresAt().toEpochMilli();
+		return this.scripts.activeUntil(concertId, user).map(end -> {
+			if (end == 0) {
+				return new TokenVerdict.Invalid("admission has ended");
+			}
+			return end == admission ? verdict : new TokenVerdict.Invalid("token is of an earlier admission");
+		});
 	}
 
 }

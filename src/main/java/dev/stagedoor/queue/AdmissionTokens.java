@@ -24,19 +24,25 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.stereotype.Component;
 
+import dev.stagedoor.web.QueueTokenCheck;
+
 /**
  * Admission tokens: HS256 JWTs ({@code iss=stagedoor-queue}, {@code sub} = user,
- * {@code concert} = concert id, {@code exp} = end of the admission) signed with
+ * {@code concert} = concert id, {@code admission} = the end of the admission in ms, which
+ * identifies that admission, {@code exp} = the same end in seconds) signed with
  * {@code stagedoor.queue.token-secret}, so any service holding the secret can check them
- * offline. Whether the user is still active is a separate, online check
- * ({@link AdmissionCheck}).
+ * offline. Whether the user is still active in this very admission is a separate, online
+ * check ({@link AdmissionCheck}): a user admitted again gets a new end, so the token of an
+ * earlier admission no longer passes.
  */
 @Component
-public class AdmissionTokens {
+public class AdmissionTokens implements QueueTokenCheck {
 
 	static final String ISSUER = "stagedoor-queue";
 
 	static final String CONCERT_CLAIM = "concert";
+
+	static final String ADMISSION_CLAIM = "admission";
 
 	private final JwtEncoder encoder;
 
@@ -60,6 +66,7 @@ public class AdmissionTokens {
 			.issuer(ISSUER)
 			.subject(user)
 			.claim(CONCERT_CLAIM, String.valueOf(concertId))
+			.claim(ADMISSION_CLAIM, String.valueOf(expiresAt.toEpochMilli()))
 			.issuedAt(this.clock.instant())
 			.expiresAt(expiresAt)
 			.build();
@@ -67,7 +74,25 @@ public class AdmissionTokens {
 		return this.encoder.encode(JwtEncoderParameters.from(header, claims)).getTokenValue();
 	}
 
-	/** Offline verification: signature, issuer, expiry, and that it was issued to this user for this concert. */
+	/** Signature, issuer and expiry only: enough to let a hold into the admitted lane ({@code LoadShedding}). */
+	@Override
+	public boolean isGenuine(String queueToken) {
+		if (queueToken == null || queueToken.isBlank()) {
+			return false;
+		}
+		try {
+			this.decoder.decode(queueToken);
+			return true;
+		}
+		catch (JwtException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Offline verification: signature, issuer, expiry, and that it was issued to this user for
+	 * this concert; a valid token's {@code expiresAt} is its admission's end, to the ms.
+	 */
 	public TokenVerdict verify(String token, String user, long concertId) {
 		if (token == null || token.isBlank()) {
 			return new TokenVerdict.Invalid("missing Queue-Token header");
@@ -85,7 +110,14 @@ public class AdmissionTokens {
 		if (!String.valueOf(concertId).equals(jwt.getClaimAsString(CONCERT_CLAIM))) {
 			return new TokenVerdict.Invalid("token was issued for another concert");
 		}
-		return new TokenVerdict.Valid(user, concertId, jwt.getExpiresAt());
+		long admission;
+		try {
+			admission = Long.parseLong(String.valueOf(jwt.getClaimAsString(ADMISSION_CLAIM)));
+		}
+		catch (NumberFormatException ex) {
+			return new TokenVerdict.Invalid("token names no admission");
+		}
+		return new TokenVerdict.Valid(user, concertId, Instant.ofEpochMilli(admission));
 	}
 
 	public sealed interface TokenVerdict {

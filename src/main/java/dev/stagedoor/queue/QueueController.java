@@ -13,18 +13,23 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.limits.LimitProblems;
 import dev.stagedoor.web.ApiDoc.Answer;
 import dev.stagedoor.web.ApiDoc.Event;
 import dev.stagedoor.web.ApiDoc.EventStream;
 import dev.stagedoor.web.ApiDoc.Problems;
+import dev.stagedoor.web.ClientAddresses;
+import dev.stagedoor.web.InternalCaller;
 import dev.stagedoor.web.Problem;
 import dev.stagedoor.web.ProblemException;
 
 import static dev.stagedoor.web.ProblemCode.CONCERT_NOT_FOUND;
 import static dev.stagedoor.web.ProblemCode.NOT_IN_QUEUE;
+import static dev.stagedoor.web.ProblemCode.RATE_LIMITED;
 
 @RestController
 @RequestMapping("/api/concerts/{concertId}/queue")
@@ -36,8 +41,11 @@ class QueueController {
 
 	private final EarlyPolls earlyPolls;
 
-	QueueController(WaitingRoom room, QueueStreams streams, EarlyPolls earlyPolls) {
+	private final ClientAddresses addresses;
+
+	QueueController(WaitingRoom room, QueueStreams streams, EarlyPolls earlyPolls, ClientAddresses addresses) {
 		this.room = room;
+		this.addresses = addresses;
 		this.streams = streams;
 		this.earlyPolls = earlyPolls;
 	}
@@ -47,10 +55,13 @@ class QueueController {
 			description = "First entry: the new place (WAITING), or an admission; poll again after pollAfterSeconds")
 	@Answer(status = 200, body = QueueView.class, headers = "Retry-After",
 			description = "Entered before: the same place or admission; poll again after pollAfterSeconds")
-	@Problems(CONCERT_NOT_FOUND)
-	Mono<ResponseEntity<Object>> enter(@PathVariable long concertId, Authentication caller) {
+	@Problems({ CONCERT_NOT_FOUND, RATE_LIMITED })
+	Mono<ResponseEntity<Object>> enter(@PathVariable long concertId, Authentication caller,
+			ServerWebExchange exchange) {
 		String user = caller.getName();
-		return this.room.enter(concertId, user)
+		// the instance's own warm-up fans all come from one place: no per-address cap for them
+		String address = InternalCaller.is(caller) ? null : this.addresses.of(exchange);
+		return this.room.enter(concertId, user, address)
 			.doOnNext(outcome -> this.earlyPolls.answered(concertId, user, outcome))
 			.map(QueueController::toResponse);
 	}
@@ -59,7 +70,7 @@ class QueueController {
 	@Answer(status = 200, body = QueueView.class, headers = "Retry-After",
 			description = "The caller's place or admission; marks the caller seen. Poll again after pollAfterSeconds: "
 					+ "a poll before half of it has passed gets the last answer again (not marked seen)")
-	@Problems({ NOT_IN_QUEUE, CONCERT_NOT_FOUND })
+	@Problems({ NOT_IN_QUEUE, CONCERT_NOT_FOUND, RATE_LIMITED })
 	Mono<ResponseEntity<Object>> status(@PathVariable long concertId, Authentication caller) {
 		String user = caller.getName();
 		return Mono.justOrEmpty(this.earlyPolls.early(concertId, user))
@@ -74,7 +85,7 @@ class QueueController {
 			+ "An open stream counts as being seen.",
 			value = @Event(name = "status", data = QueueView.class,
 					description = "The place (WAITING: position, etaSeconds, expiresAt) or the admission (ADMITTED: token, expiresAt)"))
-	@Problems({ NOT_IN_QUEUE, CONCERT_NOT_FOUND })
+	@Problems({ NOT_IN_QUEUE, CONCERT_NOT_FOUND, RATE_LIMITED })
 	Flux<ServerSentEvent<QueueView>> stream(@PathVariable long concertId, Authentication caller) {
 		String user = caller.getName();
 		return this.room.status(concertId, user).flatMapMany(outcome -> {
@@ -97,6 +108,9 @@ class QueueController {
 			return ResponseEntity.status(placed.created() ? HttpStatus.CREATED : HttpStatus.OK)
 				.header(HttpHeaders.RETRY_AFTER, String.valueOf(placed.pollAfterSeconds()))
 				.body(placed.view().polledAgainAfter(placed.pollAfterSeconds()));
+		}
+		if (outcome instanceof QueueOutcome.AddressLimited limited) {
+			return LimitProblems.rateLimitedResponse(limited.retryAfterSeconds(), "queue-entries-per-address");
 		}
 		return Problem.response(problem(outcome));
 	}

@@ -6,12 +6,20 @@ import dev.stagedoor.support.RedisKeyspace;
 
 /** The Redis keys of one concert's waiting room; all share the hash tag {@code {c:<id>}}. */
 record QueueKeys(String cfg, String waiting, String seen, String active, String sequence, String admits,
-		String admittedTotal) {
+		String admittedTotal, String root) {
 
 	static QueueKeys of(RedisKeyspace keyspace, long concertId) {
 		String root = keyspace.root("c", concertId);
 		return new QueueKeys(root + ":cfg", root + ":waiting", root + ":seen", root + ":active", root + ":seq",
-				root + ":admits", root + ":admitted");
+				root + ":admits", root + ":admitted", root);
+	}
+
+	/**
+	 * The users who entered this room from one client address in the last minute (user → ms of
+	 * the first entry), for the per-address cap.
+	 */
+	public String entriesFrom(String address) {
+		return this.root + ":from:" + address;
 	}
 
 	List<String> all() {

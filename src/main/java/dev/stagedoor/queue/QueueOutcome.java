@@ -17,4 +17,8 @@ sealed interface QueueOutcome {
 	record UnknownConcert() implements QueueOutcome {
 	}
 
+	/** Too many distinct users entered this room from the caller's address in the last minute. */
+	record AddressLimited(long retryAfterSeconds) implements QueueOutcome {
+	}
+
 }

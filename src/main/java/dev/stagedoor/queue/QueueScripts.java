@@ -53,33 +53,45 @@ class QueueScripts {
 	}
 
 	Mono<Entry> enter(long concertId, String user) {
+		return enter(concertId, user, "unknown", 0);
+	}
+
+	/**
+	 * Enters from a client address: a user new to the room is refused (ADDRESS_LIMIT) once
+	 * {@code maxPerAddress} other users entered from that address in the last minute (0 = no cap).
+	 */
+	Mono<Entry> enter(long concertId, String user, String address, int maxPerAddress) {
 		QueueKeys k = keys(concertId);
-		List<String> args = new ArrayList<>(4);
+		List<String> args = new ArrayList<>(5);
 		args.add(user);
 		args.addAll(paceDefaults());
-		return run(this.enter, List.of(k.cfg(), k.waiting(), k.seen(), k.active(), k.sequence(), k.admits()), args)
+		args.add(String.valueOf(maxPerAddress));
+		return run(this.enter, List.of(k.cfg(), k.waiting(), k.seen(), k.active(), k.sequence(), k.admits(),
+				k.entriesFrom(address)), args)
 			.map(Entry::of);
 	}
 
 	enum EntryStatus {
 
-		UNKNOWN, ADMITTED, WAITING
+		UNKNOWN, ADMITTED, WAITING, ADDRESS_LIMIT
 
 	}
 
 	/**
 	 * {@code enter_queue.lua}'s reply: {@code expiresAt} only when ADMITTED; position,
-	 * placeFreeAt and pace only when WAITING.
+	 * placeFreeAt and pace only when WAITING; retryAfterMs only when ADDRESS_LIMIT.
 	 */
-	record Entry(EntryStatus status, boolean created, long expiresAt, long position, long placeFreeAt, Pace pace) {
+	record Entry(EntryStatus status, boolean created, long expiresAt, long position, long placeFreeAt, Pace pace,
+			long retryAfterMs) {
 
 		static Entry of(ScriptReply reply) {
 			EntryStatus status = reply.status(EntryStatus.class);
 			return switch (status) {
-				case UNKNOWN -> new Entry(status, false, 0, 0, 0, null);
-				case ADMITTED -> new Entry(status, created(reply), reply.number("expiresAt"), 0, 0, null);
+				case UNKNOWN -> new Entry(status, false, 0, 0, 0, null, 0);
+				case ADMITTED -> new Entry(status, created(reply), reply.number("expiresAt"), 0, 0, null, 0);
 				case WAITING -> new Entry(status, created(reply), 0, reply.number("position"),
-						reply.number("placeFreeAt"), Pace.of(reply));
+						reply.number("placeFreeAt"), Pace.of(reply), 0);
+				case ADDRESS_LIMIT -> new Entry(status, false, 0, 0, 0, null, reply.number("retryAfterMs"));
 			};
 		}
 
@@ -194,8 +206,21 @@ class QueueScripts {
 	}
 
 	Mono<Boolean> isActive(long concertId, String user) {
-		return status(concertId, List.of(user))
-			.map(statuses -> statuses.known() && statuses.users().get(user).state() == UserState.ADMITTED);
+		return activeUntil(concertId, user).map(end -> end > 0);
+	}
+
+	/**
+	 * The end (ms) of the user's admission in force, which identifies that admission; 0 when the
+	 * user is not admitted (or the room is unknown).
+	 */
+	Mono<Long> activeUntil(long concertId, String user) {
+		return status(concertId, List.of(user)).map(statuses -> {
+			if (!statuses.known()) {
+				return 0L;
+			}
+			UserStatus status = statuses.users().get(user);
+			return status.state() == UserState.ADMITTED ? status.expiresAt() : 0L;
+		});
 	}
 
 	private Mono<ScriptReply> run(LuaScript script, List<String> keys, List<String> args) {

@@ -8,6 +8,9 @@ import java.util.Map;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.limits.EndpointClass;
+import dev.stagedoor.limits.Refusals;
+
 /**
  * The waiting room of each concert: entering, looking up one's place, leaving. Every
  * change is one Lua script over the concert's keys; this class turns the replies into
@@ -26,9 +29,15 @@ public class WaitingRoom {
 
 	private final PollPacing pacing;
 
+	private final QueueEntryProperties entries;
+
+	private final Refusals refusals;
+
 	WaitingRoom(QueueScripts scripts, AdmissionTokens tokens, OpenQueues openQueues, QueueMetrics metrics,
-			PollPacing pacing) {
+			PollPacing pacing, QueueEntryProperties entries, Refusals refusals) {
 		this.scripts = scripts;
+		this.entries = entries;
+		this.refusals = refusals;
 		this.pacing = pacing;
 		this.tokens = tokens;
 		this.openQueues = openQueues;
@@ -41,7 +50,22 @@ public class WaitingRoom {
 	}
 
 	Mono<QueueOutcome> enter(long concertId, String user) {
-		return this.scripts.enter(concertId, user).map(entry -> switch (entry.status()) {
+		return enter(concertId, user, "unknown");
+	}
+
+	/**
+	 * Enters from a client address, within {@code stagedoor.queue.max-entries-per-address-per-minute}
+	 * (a refusal is counted in {@code stagedoor.refusals}); a {@code null} address is not capped.
+	 */
+	Mono<QueueOutcome> enter(long concertId, String user, String address) {
+		return this.scripts
+			.enter(concertId, user, address == null ? "unknown" : address,
+					address == null ? 0 : this.entries.maxEntriesPerAddressPerMinute())
+			.map(entry -> switch (entry.status()) {
+			case ADDRESS_LIMIT -> {
+				this.refusals.count(EndpointClass.QUEUE, Refusals.Reason.ADDRESS_ENTRIES);
+				yield new QueueOutcome.AddressLimited(Math.max(1, (entry.retryAfterMs() + 999) / 1000));
+			}
 			case UNKNOWN -> new QueueOutcome.UnknownConcert();
 			case ADMITTED -> new QueueOutcome.Placed(admitted(concertId, user, entry.expiresAt()), false,
 					PollPacing.ADMITTED_SECONDS);

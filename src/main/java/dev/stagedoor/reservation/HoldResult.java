@@ -90,4 +90,13 @@ sealed interface HoldResult {
 
 	}
 
+	/** Seat spinning: {@code lapsed} of the user's holds on the schedule ended unpaid within the window. */
+	record Cooldown(int lapsed, long retryAfterSeconds) implements HoldResult {
+
+		public String outcome() {
+			return "cooldown";
+		}
+
+	}
+
 }

@@ -9,10 +9,13 @@ import java.util.function.Supplier;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 import dev.stagedoor.catalog.SeatCatalog;
+import dev.stagedoor.limits.EndpointClass;
+import dev.stagedoor.limits.Refusals;
 import dev.stagedoor.queue.AdmissionCheck;
 import dev.stagedoor.queue.AdmissionTokens.TokenVerdict;
 import dev.stagedoor.reservation.ReservationScripts.ItemRequest;
@@ -43,15 +46,24 @@ class PlacingOnHold {
 
 	private final Clock clock;
 
+	private final Refusals refusals;
+
 	PlacingOnHold(SeatCatalog catalog, AdmissionCheck admission, ReservationScripts scripts, HoldProperties properties,
 			MeterRegistry meters, Clock clock) {
+		this(catalog, admission, scripts, properties, meters, clock, null);
+	}
+
+	@Autowired
+	PlacingOnHold(SeatCatalog catalog, AdmissionCheck admission, ReservationScripts scripts, HoldProperties properties,
+			MeterRegistry meters, Clock clock, Refusals refusals) {
+		this.refusals = refusals;
 		this.catalog = catalog;
 		this.admission = admission;
 		this.scripts = scripts;
 		this.properties = properties;
 		this.outcomes = new OutcomeCounter(meters, "stagedoor.holds", "Hold requests by outcome", "held", "unavailable",
 				"limit", "not-admitted", "seat-not-found", "schedule-not-found", "schedule-started", "inventory-unavailable",
-				"inventory-limit", "inventory-not-found");
+				"inventory-limit", "inventory-not-found", "cooldown");
 		this.clock = clock;
 	}
 
@@ -97,6 +109,12 @@ class PlacingOnHold {
 				case LIMIT -> Mono.just(
 						new HoldResult.LimitExceeded(reply.alreadyHeld(), this.properties.maxSeatsPerUser()));
 				case DUPLICATE_ID -> duplicateId(scheduleId, user, seatIds, items, newIds, id, attemptsLeft);
+				case COOLDOWN -> {
+					if (this.refusals != null) {
+						this.refusals.count(EndpointClass.HOLDS, Refusals.Reason.HOLD_COOLDOWN);
+					}
+					yield Mono.just(new HoldResult.Cooldown(reply.alreadyHeld(), Math.max(1, (reply.retryAfterMs() + 999) / 1000)));
+				}
 			});
 	}
 

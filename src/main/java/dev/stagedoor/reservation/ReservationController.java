@@ -26,6 +26,7 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.limits.LimitProblems;
 import dev.stagedoor.web.ApiDoc.Answer;
 import dev.stagedoor.web.ApiDoc.Event;
 import dev.stagedoor.web.ApiDoc.EventStream;
@@ -34,10 +35,12 @@ import dev.stagedoor.web.CurrentUser;
 import dev.stagedoor.web.Problem;
 import dev.stagedoor.web.ProblemException;
 
+import static dev.stagedoor.web.ProblemCode.HOLD_COOLDOWN;
 import static dev.stagedoor.web.ProblemCode.INVENTORY_LIMIT_EXCEEDED;
 import static dev.stagedoor.web.ProblemCode.INVENTORY_NOT_FOUND;
 import static dev.stagedoor.web.ProblemCode.INVENTORY_UNAVAILABLE;
 import static dev.stagedoor.web.ProblemCode.NOT_ADMITTED;
+import static dev.stagedoor.web.ProblemCode.RATE_LIMITED;
 import static dev.stagedoor.web.ProblemCode.RESERVATION_NOT_FOUND;
 import static dev.stagedoor.web.ProblemCode.SCHEDULE_NOT_FOUND;
 import static dev.stagedoor.web.ProblemCode.SCHEDULE_STARTED;
@@ -68,7 +71,7 @@ class ReservationController {
 	@Answer(status = 201, body = Reservation.class, headers = "Location",
 			description = "The seats are held (HELD until `heldUntil`)")
 	@Problems({ NOT_ADMITTED, SCHEDULE_NOT_FOUND, SEAT_NOT_FOUND, SEAT_UNAVAILABLE, SEAT_LIMIT_EXCEEDED, SCHEDULE_STARTED,
-			INVENTORY_NOT_FOUND, INVENTORY_UNAVAILABLE, INVENTORY_LIMIT_EXCEEDED })
+			INVENTORY_NOT_FOUND, INVENTORY_UNAVAILABLE, INVENTORY_LIMIT_EXCEEDED, HOLD_COOLDOWN, RATE_LIMITED })
 	Mono<ResponseEntity<Object>> hold(@PathVariable long scheduleId, @Valid @RequestBody HoldRequest body,
 			@RequestHeader(name = "Queue-Token", required = false) String queueToken, Authentication caller) {
 		List<Long> seatIds = body.seatIds() == null ? List.of() : body.seatIds();
@@ -105,7 +108,7 @@ class ReservationController {
 			+ "`?lastEventId=`) resumes without a gap; resumed with nothing new, the comment `:up to date` comes first. "
 			+ "Completes at a final state (at once when resumed after it).",
 			value = @Event(name = "state", data = Reservation.class, description = "The reservation after a transition"))
-	@Problems(RESERVATION_NOT_FOUND)
+	@Problems({ RESERVATION_NOT_FOUND, RATE_LIMITED })
 	Flux<ServerSentEvent<Reservation>> stream(@PathVariable String id,
 			@RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
 			@RequestParam(name = "lastEventId", required = false) String lastEventIdParameter, Authentication caller) {
@@ -154,6 +157,9 @@ class ReservationController {
 		if (result instanceof HoldResult.NotAdmitted refused) {
 			return Problem.response(HttpStatus.FORBIDDEN, "not-admitted",
 					"A valid Queue-Token of an admitted user is required: " + refused.reason() + ".");
+		}
+		if (result instanceof HoldResult.Cooldown cooldown) {
+			return LimitProblems.holdCooldown(cooldown.retryAfterSeconds(), cooldown.lapsed());
 		}
 		if (result instanceof HoldResult.ScheduleStarted started) {
 			return Problem.response(HttpStatus.CONFLICT, "schedule-started",

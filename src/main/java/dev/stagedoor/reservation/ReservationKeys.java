@@ -24,4 +24,12 @@ public record ReservationKeys(String root) {
 		return this.root + ":u:" + userId;
 	}
 
+	/**
+	 * A user's holds in this schedule that ended unpaid (released, or lapsed) within the lapse
+	 * window: reservation id → ms it ended (the seat-spinning defence).
+	 */
+	public String lapses(String userId) {
+		return this.root + ":lapses:" + userId;
+	}
+
 }

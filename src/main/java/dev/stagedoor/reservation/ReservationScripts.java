@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -37,9 +38,18 @@ class ReservationScripts {
 
 	private final RedisKeyspace keyspace;
 
+	private final LapseProperties lapses;
+
+	/** Without the seat-spinning defence: nothing is recorded, no hold is refused for it. */
 	ReservationScripts(ReactiveStringRedisTemplate redis, RedisKeyspace keyspace) {
+		this(redis, keyspace, LapseProperties.OFF);
+	}
+
+	@Autowired
+	ReservationScripts(ReactiveStringRedisTemplate redis, RedisKeyspace keyspace, LapseProperties lapses) {
 		this.redis = redis;
 		this.keyspace = keyspace;
+		this.lapses = lapses;
 	}
 
 	ReservationKeys keys(long scheduleId) {
@@ -57,14 +67,15 @@ class ReservationScripts {
 		ScheduleKeys s = ScheduleKeys.of(this.keyspace, scheduleId);
 		ReservationKeys k = keys(scheduleId);
 		List<String> keys = new ArrayList<>(List.of(s.seats(), s.sold(), k.expiry(), outbox(scheduleId),
-				k.reservation(reservationId), k.userLive(user)));
+				k.reservation(reservationId), k.userLive(user), k.lapses(user)));
 		List<Reservation.Item> wanted = items.stream()
 			.map(item -> new Reservation.Item(item.inventoryId(), item.quantity(), 0))
 			.toList();
 		keys.addAll(ReservationHolds.of(this.keyspace, scheduleId, seatIds, wanted));
 		List<String> args = new ArrayList<>(List.of(user, reservationId, String.valueOf(scheduleId),
 				String.valueOf(ttlMillis), String.valueOf(maxSeats),
-				String.join(",", items.stream().map(i -> i.inventoryId() + ":" + i.quantity()).toList())));
+				String.join(",", items.stream().map(i -> i.inventoryId() + ":" + i.quantity()).toList()),
+				String.valueOf(this.lapses.maxLapsedPerSchedule()), String.valueOf(this.lapses.windowMillis())));
 		seatIds.forEach(seat -> args.add(String.valueOf(seat)));
 		return this.hold.run(this.redis, keys, args).map(Hold::of);
 	}
@@ -75,12 +86,12 @@ class ReservationScripts {
 	 * {@code limits} are per inventory in {@code ids} order for INVENTORY_LIMIT.
 	 */
 	record Hold(Status status, long heldUntil, long amount, long createdAt, List<Reservation.Item> items,
-			List<Long> ids, int alreadyHeld, List<Long> held, List<Long> limits) {
+			List<Long> ids, int alreadyHeld, List<Long> held, List<Long> limits, long retryAfterMs) {
 
 		enum Status {
 
 			HELD, NOT_FOUND, INVENTORY_NOT_FOUND, UNAVAILABLE, INVENTORY_UNAVAILABLE, LIMIT, INVENTORY_LIMIT,
-			DUPLICATE_ID
+			DUPLICATE_ID, COOLDOWN
 
 		}
 
@@ -89,14 +100,16 @@ class ReservationScripts {
 			return switch (status) {
 				case HELD -> new Hold(status, reply.number("heldUntil"), reply.number("amount"),
 						reply.number("createdAt"), Reservation.Item.parse(reply.text("items")), List.of(), 0,
-						List.of(), List.of());
+						List.of(), List.of(), 0);
 				case NOT_FOUND, UNAVAILABLE -> failed(status, reply.ids("seatIds"));
 				case INVENTORY_NOT_FOUND, INVENTORY_UNAVAILABLE -> failed(status, reply.ids("inventoryIds"));
 				case LIMIT -> new Hold(status, 0, 0, 0, List.of(), List.of(), Math.toIntExact(reply.number("held")),
-						List.of(), List.of());
+						List.of(), List.of(), 0);
 				case INVENTORY_LIMIT -> new Hold(status, 0, 0, 0, List.of(), reply.ids("inventoryIds"), 0,
-						reply.ids("held"), reply.ids("limits"));
+						reply.ids("held"), reply.ids("limits"), 0);
 				case DUPLICATE_ID -> failed(status, List.of());
+				case COOLDOWN -> new Hold(status, 0, 0, 0, List.of(), List.of(),
+						Math.toIntExact(reply.number("lapsed")), List.of(), List.of(), reply.number("retryAfterMs"));
 			};
 		}
 
@@ -106,7 +119,7 @@ class ReservationScripts {
 		}
 
 		private static Hold failed(Status status, List<Long> ids) {
-			return new Hold(status, 0, 0, 0, List.of(), ids, 0, List.of(), List.of());
+			return new Hold(status, 0, 0, 0, List.of(), ids, 0, List.of(), List.of(), 0);
 		}
 
 	}
@@ -118,9 +131,9 @@ class ReservationScripts {
 	Mono<StateReply<ReleaseStatus>> release(Reservation reservation, String user) {
 		ReservationKeys k = keys(reservation.scheduleId());
 		List<String> keys = new ArrayList<>(List.of(k.reservation(reservation.id()), k.expiry(),
-				outbox(reservation.scheduleId()), k.userLive(user)));
+				outbox(reservation.scheduleId()), k.userLive(user), k.lapses(user)));
 		keys.addAll(ReservationHolds.of(this.keyspace, reservation));
-		return this.release.run(this.redis, keys, List.of(user))
+		return this.release.run(this.redis, keys, List.of(user, String.valueOf(this.lapses.windowMillis())))
 			.map(reply -> StateReply.of(reply, ReleaseStatus.class));
 	}
 
@@ -140,11 +153,13 @@ class ReservationScripts {
 			.filter(due -> !due.isEmpty())
 			.flatMap(due -> {
 				List<String> keys = new ArrayList<>(List.of(k.expiry(), outbox(scheduleId)));
-				List<String> args = new ArrayList<>(List.of(String.valueOf(scheduleId)));
+				List<String> args = new ArrayList<>(
+						List.of(String.valueOf(scheduleId), String.valueOf(this.lapses.windowMillis())));
 				for (String candidate : due) {
 					ExpiryMember member = ExpiryMember.parse(candidate);
 					keys.add(k.reservation(member.reservationId()));
 					keys.add(k.userLive(member.userId()));
+					keys.add(k.lapses(member.userId()));
 					args.add(candidate);
 				}
 				return this.expire.run(this.redis, keys, args).map(ReservationScripts::expired).map(expired -> {

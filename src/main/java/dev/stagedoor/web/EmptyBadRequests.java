@@ -37,7 +37,7 @@ class EmptyBadRequests implements NettyServerCustomizer {
 						+ "header names and values, percent-encoding of the URI).");
 		problem.setProperty("field", "request");
 		problem.setProperty("errors", java.util.List.of("request: is not well-formed HTTP"));
-		this.body = json.writeValueAsBytes(ProblemWriter.toMap(problem));
+		this.body = json.writeValueAsBytes(Problem.body(problem));
 	}
 
 	@Override

@@ -1,6 +1,7 @@
 package dev.stagedoor.web;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -92,6 +93,28 @@ public final class Problem {
 			case 503 -> "unavailable";
 			default -> status.is5xxServerError() ? "internal-error" : "error";
 		};
+	}
+
+	/**
+	 * The problem's JSON members in the order clients see them (type, title, status, detail,
+	 * instance, then code and the other properties): for bodies written outside the codecs
+	 * (filters, stored idempotent responses).
+	 */
+	public static Map<String, Object> body(ProblemDetail problem) {
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("type", String.valueOf(problem.getType()));
+		map.put("title", problem.getTitle());
+		map.put("status", problem.getStatus());
+		if (problem.getDetail() != null) {
+			map.put("detail", problem.getDetail());
+		}
+		if (problem.getInstance() != null) {
+			map.put("instance", problem.getInstance().toString());
+		}
+		if (problem.getProperties() != null) {
+			map.putAll(problem.getProperties());
+		}
+		return map;
 	}
 
 }

@@ -56,10 +56,16 @@ public enum ProblemCode {
 	BALANCE_LIMIT_EXCEEDED(422, "balance-limit-exceeded",
 			"The charge would take the balance over the largest allowed (`maxBalance`); stored and replayed like a success."),
 	CHARGE_LIMIT_EXCEEDED(422, "charge-limit-exceeded", "The amount is over the largest single charge."),
+	RATE_LIMITED(429, "rate-limited",
+			"Too many requests of this kind from this user or this client address; retry after `Retry-After` seconds (also `retryAfterSeconds`). The request changed nothing."),
+	HOLD_COOLDOWN(429, "hold-cooldown",
+			"The caller's holds on this schedule lapsed or were released unpaid too often lately; no new hold on it until `Retry-After` seconds (also `retryAfterSeconds`) have passed. Nothing was held."),
 	INTERNAL_ERROR(500, "internal-error", "An unexpected error; the answer reveals no details."),
 	UNAVAILABLE(503, "unavailable",
 			"Redis or PostgreSQL timed out or is unreachable (e.g. under overload); retry after `Retry-After` seconds. Every state change is atomic, so the resource shows whether it happened. "
-					+ "Also a request that ran past `stagedoor.web.request-timeout` (streams excepted).");
+					+ "Also a request that ran past `stagedoor.web.request-timeout` (streams excepted)."),
+	OVERLOADED(503, "overloaded",
+			"The instance is at capacity for this kind of request and shed it before it ran: nothing changed. Retry after `Retry-After` seconds (waiting-room calls are shed before admitted fans' calls).");
 
 	private final int status;
 

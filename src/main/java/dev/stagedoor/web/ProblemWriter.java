@@ -1,8 +1,5 @@
 package dev.stagedoor.web;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -40,25 +37,8 @@ public class ProblemWriter {
 		}
 		response.setStatusCode(org.springframework.http.HttpStatusCode.valueOf(problem.getStatus()));
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		byte[] body = this.json.writeValueAsBytes(toMap(problem));
+		byte[] body = this.json.writeValueAsBytes(Problem.body(problem));
 		return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
-	}
-
-	static Map<String, Object> toMap(ProblemDetail problem) {
-		Map<String, Object> map = new LinkedHashMap<>();
-		map.put("type", String.valueOf(problem.getType()));
-		map.put("title", problem.getTitle());
-		map.put("status", problem.getStatus());
-		if (problem.getDetail() != null) {
-			map.put("detail", problem.getDetail());
-		}
-		if (problem.getInstance() != null) {
-			map.put("instance", problem.getInstance().toString());
-		}
-		if (problem.getProperties() != null) {
-			map.putAll(problem.getProperties());
-		}
-		return map;
 	}
 
 }

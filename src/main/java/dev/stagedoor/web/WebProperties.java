@@ -25,12 +25,15 @@ import org.springframework.validation.annotation.Validated;
  * token passes for the other)
  * @param requestTimeout the longest a non-streaming {@code /api} request may run before it is
  * answered 503 {@code unavailable} with {@code Retry-After} ({@link RequestTimeout}); 1 ms to 10 min
+ * @param trustedProxies addresses or CIDR ranges of the proxies (load balancers, CDN) whose
+ * {@code X-Forwarded-For} names the client ({@link ClientAddresses}); empty (the default): the
+ * connection's peer is the client and the header is ignored
  */
 @Validated
 @ConfigurationProperties("stagedoor.web")
 public record WebProperties(@DefaultValue List<String> allowedOrigins,
 		@DefaultValue("10m") @NotNull Duration streamTicketTtl, String streamTicketSecret,
-		@DefaultValue("10s") @NotNull Duration requestTimeout) {
+		@DefaultValue("10s") @NotNull Duration requestTimeout, @DefaultValue List<String> trustedProxies) {
 
 	static final Duration MAX_STREAM_TICKET_TTL = Duration.ofHours(1);
 
@@ -51,6 +54,11 @@ public record WebProperties(@DefaultValue List<String> allowedOrigins,
 			+ "optional port; no path)")
 	boolean isAllowedOriginsWellFormed() {
 		return this.allowedOrigins.stream().filter(origin -> !origin.contains("*")).allMatch(WebProperties::isOrigin);
+	}
+
+	@AssertTrue(message = "stagedoor.web.trusted-proxies must be IP addresses or CIDR ranges (10.0.0.0/8, fd00::/8)")
+	boolean isTrustedProxiesWellFormed() {
+		return this.trustedProxies.stream().allMatch(ClientAddresses.Range::isValid);
 	}
 
 	@AssertTrue(message = "stagedoor.web.stream-ticket-ttl must be between 1s and 1h")

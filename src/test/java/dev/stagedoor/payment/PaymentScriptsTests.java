@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.stagedoor.catalog.ScheduleKeys;
+import dev.stagedoor.inventory.InventoryKeys;
 import dev.stagedoor.payment.PaymentScripts.Begin;
 import dev.stagedoor.payment.PaymentScripts.BeginStatus;
 import dev.stagedoor.payment.PaymentScripts.ConfirmStatus;
@@ -197,6 +198,65 @@ class PaymentScriptsTests {
 	}
 
 	@Test
+	void failPaymentGivesUnitsBackWhenItExpiresAndKeepsThemWhenHeldAgain() {
+		long schedule = held.newSchedule();
+		long inventory = held.inventoryOnSale(schedule, 5, 30, 10);
+		Reservation reservation = held.holdWithUnits(schedule, "fan", List.of(1L), inventory, 3, MINUTE);
+		long attempt = scripts.begin(reservation, MINUTE).block().attempt();
+		assertThat(unitsDeadline(reservation, inventory, 3)).as("paying keeps the units two windows")
+			.isGreaterThan(reservation.heldUntil().toEpochMilli());
+
+		assertThat(scripts.fail(reservation, attempt, true).block().status()).isEqualTo(FailStatus.HELD);
+		assertThat(unitsDeadline(reservation, inventory, 3)).as("held again until the original deadline")
+			.isEqualTo(reservation.heldUntil().toEpochMilli());
+		assertThat(held.inventoryCounts(schedule, inventory)).containsEntry("held", "3").containsEntry("sold", "0");
+
+		long second = scripts.begin(reservation, MINUTE).block().attempt();
+		assertThat(scripts.fail(reservation, second, false).block().status()).isEqualTo(FailStatus.EXPIRED);
+		assertThat(held.inventoryCounts(schedule, inventory)).containsEntry("held", "0").containsEntry("sold", "0");
+		assertThat(unitsDeadline(reservation, inventory, 3)).isNull();
+		assertThat(held.events(schedule)).last()
+			.satisfies(event -> assertThat(event).containsEntry("type", "EXPIRED")
+				.containsEntry("items", inventory + ":3:30"));
+		assertThat(held.holdWithUnits(schedule, "next", List.of(), inventory, 5, MINUTE).state())
+			.as("all five units are on sale again").isEqualTo(ReservationState.HELD);
+	}
+
+	@Test
+	void confirmPaymentRetakesLapsedUnitsWhileTheInventoryStillHasThem() {
+		long schedule = held.newSchedule();
+		long inventory = held.inventoryOnSale(schedule, 5, 30, 10);
+		Reservation reservation = held.holdWithUnits(schedule, "fan", List.of(), inventory, 2, 300);
+		long attempt = scripts.begin(reservation, 1).block().attempt();
+		redis.awaitPast(reservation.heldUntil().toEpochMilli());
+		// another fan's hold ages the inventory: the paying fan's lapsed units go back on sale
+		held.holdWithUnits(schedule, "other", List.of(), inventory, 1, MINUTE);
+		assertThat(held.inventoryCounts(schedule, inventory)).containsEntry("held", "1");
+
+		assertThat(scripts.confirm(reservation, attempt).block().status()).isEqualTo(ConfirmStatus.CONFIRMED);
+		assertThat(held.inventoryCounts(schedule, inventory)).as("sold once, the lapsed units not taken off held twice")
+			.containsEntry("held", "1")
+			.containsEntry("sold", "2");
+	}
+
+	@Test
+	void confirmPaymentReportsLapsedUnitsLostWhenOthersTookThemAndTheirReturnIsNotCountedTwice() {
+		long schedule = held.newSchedule();
+		long inventory = held.inventoryOnSale(schedule, 5, 30, 10);
+		Reservation reservation = held.holdWithUnits(schedule, "fan", List.of(), inventory, 2, 300);
+		long attempt = scripts.begin(reservation, 1).block().attempt();
+		redis.awaitPast(reservation.heldUntil().toEpochMilli());
+		held.holdWithUnits(schedule, "other", List.of(), inventory, 4, MINUTE);
+
+		assertThat(scripts.confirm(reservation, attempt).block())
+			.isEqualTo(new StateReply<>(ConfirmStatus.SEATS_LOST, ReservationState.PAYING, 2));
+		assertThat(held.inventoryCounts(schedule, inventory)).containsEntry("held", "4").containsEntry("sold", "0");
+		// the payment is refunded and the attempt fails: the units went back when they lapsed, not again now
+		assertThat(scripts.fail(reservation, attempt, false).block().status()).isEqualTo(FailStatus.EXPIRED);
+		assertThat(held.inventoryCounts(schedule, inventory)).containsEntry("held", "4").containsEntry("sold", "0");
+	}
+
+	@Test
 	void failPaymentFindsNoReservation() {
 		long schedule = held.newSchedule();
 		assertThat(scripts.fail(unknown(schedule), 2, true).block())
@@ -212,6 +272,15 @@ class PaymentScriptsTests {
 		assertThatThrownBy(() -> StateReply.of(ScriptReply.of("fail_payment.lua", List.of("HELD")), FailStatus.class))
 			.isInstanceOf(UnexpectedReplyException.class)
 			.hasMessageContaining("fail_payment.lua");
+	}
+
+	private static Long unitsDeadline(Reservation reservation, long inventory, int units) {
+		Double score = redis.template()
+			.opsForZSet()
+			.score(InventoryKeys.of(redis.keyspace(), reservation.scheduleId()).holds(inventory),
+					reservation.id() + "|" + units)
+			.block();
+		return score == null ? null : score.longValue();
 	}
 
 	private static void setState(Reservation reservation, String state) {

@@ -76,7 +76,10 @@ class HashSlotTests {
 		List<Class<?>> types = new ArrayList<>();
 		for (JavaClass type : new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
 			.importPackages("dev.stagedoor")) {
-			if (type.getSimpleName().endsWith("Keys") && !type.isNestedClass()) {
+			// the rate limiter's buckets have a hash tag per user or address, not per schedule or
+			// concert, one key per script call: RateLimitKeysTests checks them
+			if (type.getSimpleName().endsWith("Keys") && !type.isNestedClass()
+					&& !type.getSimpleName().equals("RateLimitKeys")) {
 				types.add(Class.forName(type.getName()));
 			}
 		}

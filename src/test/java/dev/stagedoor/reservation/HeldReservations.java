@@ -9,6 +9,7 @@ import org.springframework.data.domain.Range;
 
 import dev.stagedoor.catalog.ScheduleKeys;
 import dev.stagedoor.events.OutboxKeys;
+import dev.stagedoor.inventory.InventoryKeys;
 import dev.stagedoor.support.ScriptRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,6 +51,42 @@ public final class HeldReservations {
 		ReservationScripts.Hold reply = this.scripts.hold(schedule, id, user, seats, ttlMillis, 10).block();
 		assertThat(reply.status()).isEqualTo(ReservationScripts.Hold.Status.HELD);
 		return find(id);
+	}
+
+	/**
+	 * Puts a quantity inventory on sale in {@code schedule} (id 1000 + schedule, so one per
+	 * schedule) with {@code quantity} units at {@code price}, nothing held or sold.
+	 */
+	public long inventoryOnSale(long schedule, int quantity, long price, int maxPerUser) {
+		long inventory = 1000 + schedule;
+		InventoryKeys keys = InventoryKeys.of(this.redis.keyspace(), schedule);
+		this.redis.template().opsForSet().add(keys.ids(), String.valueOf(inventory)).block();
+		this.redis.template()
+			.opsForHash()
+			.putAll(keys.inventory(inventory), Map.of("name", "GA", "quantity", String.valueOf(quantity), "price",
+					String.valueOf(price), "maxPerUser", String.valueOf(maxPerUser), "held", "0", "sold", "0"))
+			.block();
+		return inventory;
+	}
+
+	/** A HELD reservation of {@code seats} and {@code units} of {@code inventory} for {@code user}. */
+	public Reservation holdWithUnits(long schedule, String user, List<Long> seats, long inventory, int units,
+			long ttlMillis) {
+		String id = ReservationIds.next(schedule);
+		ReservationScripts.Hold reply = this.scripts
+			.hold(schedule, id, user, seats, List.of(new ReservationScripts.ItemRequest(inventory, units)), ttlMillis, 10)
+			.block();
+		assertThat(reply.status()).isEqualTo(ReservationScripts.Hold.Status.HELD);
+		return find(id);
+	}
+
+	/** An inventory's hash: quantity, price, maxPerUser, held, sold (the raw counters). */
+	public Map<Object, Object> inventoryCounts(long schedule, long inventory) {
+		return this.redis.template()
+			.opsForHash()
+			.entries(InventoryKeys.of(this.redis.keyspace(), schedule).inventory(inventory))
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
+			.block();
 	}
 
 	public Reservation find(String reservationId) {

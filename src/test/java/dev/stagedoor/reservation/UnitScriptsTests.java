@@ -7,7 +7,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.stagedoor.inventory.InventoryKeys;
 import dev.stagedoor.reservation.ReservationScripts.Hold;
 import dev.stagedoor.reservation.ReservationScripts.ItemRequest;
 import dev.stagedoor.support.ScriptRedis;
@@ -79,23 +78,11 @@ class UnitScriptsTests {
 	}
 
 	private static long onSale(long schedule, int quantity, long price, int maxPerUser) {
-		long inventory = 1000 + schedule;
-		InventoryKeys keys = InventoryKeys.of(redis.keyspace(), schedule);
-		redis.template().opsForSet().add(keys.ids(), String.valueOf(inventory)).block();
-		redis.template()
-			.opsForHash()
-			.putAll(keys.inventory(inventory), Map.of("name", "GA", "quantity", String.valueOf(quantity), "price",
-					String.valueOf(price), "maxPerUser", String.valueOf(maxPerUser), "held", "0", "sold", "0"))
-			.block();
-		return inventory;
+		return held.inventoryOnSale(schedule, quantity, price, maxPerUser);
 	}
 
 	private static Map<Object, Object> counts(long schedule, long inventory) {
-		return redis.template()
-			.opsForHash()
-			.entries(InventoryKeys.of(redis.keyspace(), schedule).inventory(inventory))
-			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
-			.block();
+		return held.inventoryCounts(schedule, inventory);
 	}
 
 }
