@@ -510,8 +510,10 @@ async function charge(amount) {
 			return (await call('POST', '/api/me/points/charges', { amount }, { 'Idempotency-Key': key })).body;
 		}
 		catch (e) {
-			if ((e.status === 0 || e.status === 503) && attempt < 3) {
-				await delay(500 * 2 ** attempt);
+			// a lost answer, or refused before it ran (503 unavailable/overloaded, 429): the same
+			// attempt again, with the same key
+			if ((e.status === 0 || e.status === 503 || e.status === 429) && attempt < 3) {
+				await delay(Math.max(500 * 2 ** attempt, 1000 * (e.problem.retryAfterSeconds || 0)));
 				continue;
 			}
 			throw e;
