@@ -184,6 +184,7 @@ function waitingRoom(concertId, box, admittedChanged) {
 		if (stream) {
 			stream.close();
 			stream = null;
+			delete box.dataset.live;
 		}
 		clearTimeout(pollTimer);
 	};
@@ -268,7 +269,11 @@ function waitingRoom(concertId, box, admittedChanged) {
 		}
 		const openedAt = Date.now();
 		stream = follow(`/api/concerts/${concertId}/queue/stream`, { status: show }, {
+			onOpen: () => {
+				box.dataset.live = 'true';
+			},
 			onDrop: async () => {
+				delete box.dataset.live;
 				// the stream ends after ADMITTED, when the place is gone, or when the connection
 				// drops: find out which (this stream is not reopened; poll opens a new one)
 				stream = null;
