@@ -184,6 +184,7 @@ function waitingRoom(concertId, box, admittedChanged) {
 		if (stream) {
 			stream.close();
 			stream = null;
+			delete box.dataset.live;
 		}
 		clearTimeout(pollTimer);
 	};
@@ -268,7 +269,11 @@ function waitingRoom(concertId, box, admittedChanged) {
 		}
 		const openedAt = Date.now();
 		stream = follow(`/api/concerts/${concertId}/queue/stream`, { status: show }, {
+			onOpen: () => {
+				box.dataset.live = 'true';
+			},
 			onDrop: async () => {
+				delete box.dataset.live;
 				// the stream ends after ADMITTED, when the place is gone, or when the connection
 				// drops: find out which (this stream is not reopened; poll opens a new one)
 				stream = null;
@@ -510,8 +515,10 @@ async function charge(amount) {
 			return (await call('POST', '/api/me/points/charges', { amount }, { 'Idempotency-Key': key })).body;
 		}
 		catch (e) {
-			if ((e.status === 0 || e.status === 503) && attempt < 3) {
-				await delay(500 * 2 ** attempt);
+			// a lost answer, or refused before it ran (503 unavailable/overloaded, 429): the same
+			// attempt again, with the same key
+			if ((e.status === 0 || e.status === 503 || e.status === 429) && attempt < 3) {
+				await delay(Math.max(500 * 2 ** attempt, 1000 * (e.problem.retryAfterSeconds || 0)));
 				continue;
 			}
 			throw e;

@@ -19,7 +19,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 public class DevSignIn {
 
 	@Bean
-	RouterFunction<ServerResponse> devSignIn() {
+	RouterFunction<ServerResponse> devSignInRoutes() {
 		return RouterFunctions.route()
 			.GET("/dev/sign-in", request -> ServerResponse.ok().bodyValue(Map.of("available", true)))
 			.POST("/dev/sign-in", request -> request.bodyToMono(Map.class).flatMap(body -> {

@@ -169,6 +169,8 @@ class WebClientPageTests {
 		fan.driver.navigate().refresh();
 		fan.click("#join");
 		await().atMost(Duration.ofSeconds(10)).until(() -> "WAITING".equals(fan.attribute("#queue", "data-status")));
+		// the page follows its place (data-live: its stream is open)
+		await().atMost(Duration.ofSeconds(10)).until(() -> "true".equals(fan.attribute("#queue", "data-live")));
 		// the place goes (as when it lapses unseen); the stream ends, the page asks once and learns it
 		Api.user(this.port, fanId).delete().uri("/api/concerts/{id}/queue", concert).exchange().expectStatus().isNoContent();
 		await().atMost(Duration.ofSeconds(10)).until(() -> "LAPSED".equals(fan.attribute("#queue", "data-status")));
