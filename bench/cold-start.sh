@@ -13,6 +13,7 @@
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java JAR=target/aot/stagedoor.jar \
 #     JAVA_OPTS="-Xms1g -Xmx1g -XX:AOTCache=target/aot/stagedoor.aot" bench/cold-start.sh
 #
+# SERVICE_ARGS adds arguments to the service (e.g. --stagedoor.warmup.duration=0s).
 # Needs wrk, python3, curl. SECRET as in bench/start-service.sh.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -42,7 +43,7 @@ for round in $(seq 1 "$ROUNDS"); do
   admin=$(python3 tokens.py 0 "$SECRET" "$run")
 
   started=$(date +%s%N)
-  ./start-service.sh --server.port="$PORT" > "$work/service.log" 2>&1 &
+  ./start-service.sh --server.port="$PORT" ${SERVICE_ARGS:-} > "$work/service.log" 2>&1 &
   service=$!
   until curl -sf "$BASE/actuator/health/readiness" 2>/dev/null | grep -q '"UP"'; do
     kill -0 "$service" 2>/dev/null || { echo "the service did not start:"; tail -20 "$work/service.log"; exit 1; }
