@@ -2,7 +2,8 @@
 -- events"). Every change of a reservation appends exactly these fields, in this order, for
 -- the state the reservation is in after the change (r.state, r.version). heldUntil is only
 -- on the events that start or restart a hold (HELD, PAYMENT_FAILED back to HELD); items
--- ("inventoryId:units:price,...") only on reservations that hold units of an inventory.
+-- ("inventoryId:units:price,...") only on reservations that hold units of an inventory;
+-- offer ('true') only on reservations a waiting list offered (waiting.lua).
 local function append_event(outbox, r, type, heldUntil, now)
   local fields = {'eventId', r.id .. ':' .. r.version, 'type', type, 'reservationId', r.id,
     'scheduleId', r.scheduleId, 'userId', r.userId, 'seatIds', r.seatIds, 'amount', r.amount,
@@ -10,6 +11,10 @@ local function append_event(outbox, r, type, heldUntil, now)
   if r.items and r.items ~= '' then
     fields[#fields + 1] = 'items'
     fields[#fields + 1] = r.items
+  end
+  if r.offer == '1' then
+    fields[#fields + 1] = 'offer'
+    fields[#fields + 1] = 'true'
   end
   if heldUntil then
     fields[#fields + 1] = 'heldUntil'
