@@ -5,7 +5,8 @@
 -- found, too few for this fan, are put in the pool of seats to offer.
 -- KEYS: 1 wl (zset user -> join number), 2 wl:req, 3 wl:seq, 4 wl:wants, 5 wl:free, 6 wl:offers,
 --       7 seats (catalog), 8 sold, 9 the user's live reservations,
---       10, 11 the inventory's hash and holds zset (only for an inventory request)
+--       10 outbox (the WAITING_JOINED event), 11, 12 the inventory's hash and holds zset (only for an
+--       inventory request)
 -- ARGV: 1 user, 2 seats wanted (0 for an inventory request), 3 inventory id ('' for seats),
 --       4 units wanted, 5 max seats per user, 6 the schedule's key root
 -- Reply: {'JOINED', 'position', p, 'joinedAt', ms} (a new place)
@@ -25,7 +26,7 @@ local w = {root = root, now = now}
 local heldSeats, heldUnits = wl_user_live(w, user)
 local request
 if inventory ~= '' then
-  local c = redis.call('HMGET', KEYS[10], 'maxPerUser')
+  local c = redis.call('HMGET', KEYS[11], 'maxPerUser')
   if not c[1] then
     return {'INVENTORY_NOT_FOUND'}
   end
@@ -34,12 +35,12 @@ if inventory ~= '' then
   if already + units > max then
     return {'LIMIT', 'limit', tostring(max), 'held', tostring(already)}
   end
-  age_units(KEYS[10], KEYS[11], now)
-  local available = units_available(KEYS[10])
+  age_units(KEYS[11], KEYS[12], now)
+  local available = units_available(KEYS[11])
   if available >= units then
     return {'NOT_SOLD_OUT', 'available', tostring(available)}
   end
-  request = 'i:' .. inventory .. ':' .. units .. ':' .. now
+  request = 'i:' .. inventory .. ':' .. units
 else
   if heldSeats + seats > maxSeats then
     return {'LIMIT', 'limit', tostring(maxSeats), 'held', tostring(heldSeats)}
@@ -56,11 +57,12 @@ else
   if #free > 0 then
     redis.call('SADD', KEYS[5], unpack(free))
   end
-  request = 's:' .. seats .. ':' .. now
+  request = 's:' .. seats
 end
 local number = redis.call('INCR', KEYS[3])
 redis.call('ZADD', KEYS[1], number, user)
-redis.call('HSET', KEYS[2], user, request)
+redis.call('HSET', KEYS[2], user, request .. ':' .. now)
+append_waiting_event(KEYS[10], string.match(root, '{s:(%d+)}$'), 'WAITING_JOINED', user, number, request, now)
 redis.call('HINCRBY', KEYS[4], inventory ~= '' and inventory or 'seats', 1)
 redis.call('HDEL', KEYS[6], user)
 return {'JOINED', 'position', tostring(redis.call('ZRANK', KEYS[1], user) + 1), 'joinedAt', tostring(now)}

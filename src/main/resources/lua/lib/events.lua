@@ -24,3 +24,16 @@ local function append_event(outbox, r, type, heldUntil, now)
   fields[#fields + 1] = tostring(now)
   redis.call('XADD', outbox, '*', unpack(fields))
 end
+
+-- The waiting list's events (README "Waiting list"), in the same outbox and schema: a fan
+-- joined (WAITING_JOINED, state WAITING) or left the line (WAITING_LEFT, state LEFT: left, or
+-- offered a reservation). reservationId "<schedule>-waiting-list" keys every event of one
+-- schedule's line (one Kafka partition, in order); version = the join number; waiting =
+-- "<joinNumber>:<request>" (request as waiting.lua keeps it, without the join time).
+local function append_waiting_event(outbox, schedule, type, user, number, request, now)
+  local state = type == 'WAITING_JOINED' and 'WAITING' or 'LEFT'
+  redis.call('XADD', outbox, '*', 'eventId', schedule .. '-waiting-list:' .. number .. ':' .. state,
+    'type', type, 'reservationId', schedule .. '-waiting-list', 'scheduleId', schedule, 'userId', user,
+    'seatIds', '', 'amount', '0', 'state', state, 'version', tostring(number),
+    'waiting', number .. ':' .. request, 'at', tostring(now))
+end

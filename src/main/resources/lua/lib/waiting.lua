@@ -34,12 +34,21 @@ local function wl_parse_request(text)
   return {inventory = a, units = tonumber(b), joinedAt = tonumber(c)}
 end
 
--- Leaves the list (offered or gone): its request no longer counts in wl:wants.
-local function wl_remove(root, user)
+-- The request without its join time ("s:<seats>" or "i:<inventoryId>:<units>").
+local function wl_request_only(text)
+  return string.match(text, '^(.*):%d+$')
+end
+
+-- Leaves the list (offered or gone): its request no longer counts in wl:wants; the
+-- WAITING_LEFT event records it.
+local function wl_remove(root, user, now)
   local text = redis.call('HGET', root .. ':wl:req', user)
   if not text then
     return false
   end
+  local number = redis.call('ZSCORE', root .. ':wl', user)
+  append_waiting_event(root .. ':outbox', string.match(root, '{s:(%d+)}$'), 'WAITING_LEFT', user, number,
+    wl_request_only(text), now)
   local req = wl_parse_request(text)
   local field = req.seats and 'seats' or req.inventory
   if redis.call('HINCRBY', root .. ':wl:wants', field, -1) <= 0 then
@@ -123,7 +132,7 @@ local function wl_hold_offer(w, user, seats, item)
   redis.call('ZADD', root .. ':expiry', heldUntil, member(r))
   redis.call('HSET', root .. ':u:' .. user, id, live_entry(#seats, heldUntil, items))
   append_event(root .. ':outbox', r, 'HELD', heldUntil, now)
-  wl_remove(root, user)
+  wl_remove(root, user, now)
   redis.call('HSET', root .. ':wl:offers', user, id)
   return id
 end

@@ -20,6 +20,7 @@ import dev.stagedoor.payment.RestoredPayments;
 import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationState;
 import dev.stagedoor.reservation.RestoredReservations;
+import dev.stagedoor.reservation.RestoredWaitingList;
 
 /**
  * Rebuilds a schedule's Redis state from PostgreSQL: the seat catalog, then every
@@ -48,8 +49,15 @@ class ScheduleRecovery {
 
 	private final RebuiltCancellations cancellations;
 
+	private final WaitingListRecords waitingListRecords;
+
+	private final RestoredWaitingList waitingList;
+
 	ScheduleRecovery(SeatCatalog catalog, Inventories inventories, DatabaseClient db, ReactiveStringRedisTemplate redis,
-			RestoredReservations reservations, RestoredPayments payments, RebuiltCancellations cancellations) {
+			RestoredReservations reservations, RestoredPayments payments, RebuiltCancellations cancellations,
+			WaitingListRecords waitingListRecords, RestoredWaitingList waitingList) {
+		this.waitingListRecords = waitingListRecords;
+		this.waitingList = waitingList;
 		this.catalog = catalog;
 		this.inventories = inventories;
 		this.db = db;
@@ -69,6 +77,10 @@ class ScheduleRecovery {
 		return this.catalog.schedule(scheduleId)
 			.flatMap(this.catalog::publish)
 			.flatMap(schedule -> this.inventories.publishAll(scheduleId).thenReturn(schedule))
+			.flatMap(schedule -> this.waitingListRecords.waiting(scheduleId)
+				.collectList()
+				.flatMap(entries -> this.waitingList.restore(schedule, entries))
+				.thenReturn(schedule))
 			.flatMap(schedule -> live(scheduleId).collectList())
 			.flatMap(this.payments::settle)
 			.flatMap(records -> Flux.fromIterable(records)

@@ -10,6 +10,7 @@ import reactor.core.publisher.Mono;
 
 import dev.stagedoor.catalog.ScheduleKeys;
 import dev.stagedoor.catalog.Seat;
+import dev.stagedoor.events.OutboxKeys;
 import dev.stagedoor.inventory.InventoryKeys;
 import dev.stagedoor.support.LuaScript;
 import dev.stagedoor.support.RedisKeyspace;
@@ -47,7 +48,7 @@ class WaitingListScripts {
 		ScheduleKeys s = ScheduleKeys.of(this.keyspace, scheduleId);
 		ReservationKeys r = ReservationKeys.of(this.keyspace, scheduleId);
 		List<String> keys = new java.util.ArrayList<>(List.of(w.list(), w.requests(), w.sequence(), w.wants(), w.freed(),
-				w.offers(), s.seats(), s.sold(), r.userLive(user)));
+				w.offers(), s.seats(), s.sold(), r.userLive(user), OutboxKeys.of(this.keyspace, scheduleId).outbox()));
 		if (inventoryId != 0) {
 			InventoryKeys i = InventoryKeys.of(this.keyspace, scheduleId);
 			keys.add(i.inventory(inventoryId));
@@ -85,7 +86,8 @@ class WaitingListScripts {
 	Mono<Boolean> leave(long scheduleId, String user) {
 		WaitingListKeys w = keys(scheduleId);
 		return this.leave
-			.run(this.redis, List.of(w.list(), w.requests(), w.wants()), List.of(user, this.keyspace.schedule(scheduleId)))
+			.run(this.redis, List.of(w.list(), w.requests(), w.wants(), OutboxKeys.of(this.keyspace, scheduleId).outbox()),
+					List.of(user, this.keyspace.schedule(scheduleId)))
 			.map(reply -> {
 				if ("LEFT".equals(reply.status())) {
 					return true;

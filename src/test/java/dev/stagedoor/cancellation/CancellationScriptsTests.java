@@ -146,8 +146,9 @@ class CancellationScriptsTests {
 		assertThat(offer.state()).isEqualTo(ReservationState.HELD);
 		assertThat(offer.seatIds()).containsExactly(1L, 2L);
 		List<Map<String, String>> events = held.events(schedule);
-		assertThat(events.get(events.size() - 2)).containsEntry("type", "CANCELLED");
-		assertThat(events.get(events.size() - 1)).containsEntry("type", "HELD").containsEntry("offer", "true");
+		assertThat(events.get(events.size() - 3)).containsEntry("type", "CANCELLED");
+		assertThat(events.get(events.size() - 2)).containsEntry("type", "HELD").containsEntry("offer", "true");
+		assertThat(events.get(events.size() - 1)).containsEntry("type", "WAITING_LEFT").containsEntry("userId", "waiting");
 	}
 
 	@Test

@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -23,6 +26,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import dev.stagedoor.Api;
 import dev.stagedoor.Buying;
 import dev.stagedoor.Drops;
 import dev.stagedoor.Drops.Drop;
@@ -33,6 +37,7 @@ import dev.stagedoor.TestTokens;
 import dev.stagedoor.inventory.Stock;
 import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
+import dev.stagedoor.support.RedisKeyspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -51,6 +56,15 @@ class WaitingListIntegrationTests {
 
 	@Autowired
 	WaitingRoom room;
+
+	@Autowired
+	ReactiveStringRedisTemplate redis;
+
+	@Autowired
+	RedisKeyspace keyspace;
+
+	@Autowired
+	DatabaseClient db;
 
 	WebClient client() {
 		return WebClient.create("http://localhost:" + this.port);
@@ -272,6 +286,51 @@ class WaitingListIntegrationTests {
 		Reply reservation = fans.reservation(fan, offer).block();
 		assertThat(reservation.body()).containsEntry("offer", true).containsEntry("amount", 80);
 		assertThat(Stock.listed(this.port, drop.scheduleId(), inventory).held()).isEqualTo(2);
+	}
+
+	@Test
+	void aRebuildAfterRedisLossKeepsTheOrderOfTheLine() {
+		Drop drop = Drops.create(this.port, "waiting list rebuild", 1, 2);
+		sellOutOneByOne(drop);
+		List<String> line = IntStream.range(0, 6).mapToObj(i -> user("line")).toList();
+		for (String fan : line) {
+			assertThat(join(drop.scheduleId(), fan, Map.of("seats", 1)).block().status()).isEqualTo(201);
+		}
+		assertThat(leave(drop.scheduleId(), line.get(2))).isEqualTo(204);
+		List<String> waiting = List.of(line.get(0), line.get(1), line.get(3), line.get(4), line.get(5));
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.db.sql("SELECT user_id FROM waiting_list_entry WHERE schedule_id = :s AND left_at IS NULL "
+					+ "ORDER BY join_number")
+				.bind("s", drop.scheduleId())
+				.map(row -> row.get("user_id", String.class))
+				.all()
+				.collectList()
+				.block()
+				.equals(waiting));
+
+		long deleted = this.redis
+			.scan(ScanOptions.scanOptions().match(this.keyspace.schedule(drop.scheduleId()) + "*").count(1000).build())
+			.flatMap(key -> this.redis.delete(key))
+			.reduce(0L, Long::sum)
+			.block();
+		assertThat(deleted).isGreaterThan(5);
+		assertThat(place(drop.scheduleId(), line.get(0)).status()).isEqualTo(404);
+		Api.admin(this.port)
+			.post()
+			.uri("/api/admin/schedules/{id}/rebuild", drop.scheduleId())
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		for (int i = 0; i < waiting.size(); i++) {
+			assertThat(place(drop.scheduleId(), waiting.get(i)).body()).as(waiting.get(i))
+				.containsEntry("position", i + 1)
+				.containsEntry("waiting", 5);
+		}
+		assertThat(place(drop.scheduleId(), line.get(2)).status()).isEqualTo(404);
+		assertThat(join(drop.scheduleId(), user("late"), Map.of("seats", 1)).block().body()).containsEntry("position", 6);
+		// the holds came back too, so the first released seat still goes to the first in line
+		assertThat(Drops.statuses(this.port, drop.scheduleId()).values()).containsOnly("HELD");
 	}
 
 }

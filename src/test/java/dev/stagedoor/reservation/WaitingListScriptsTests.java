@@ -131,7 +131,9 @@ class WaitingListScriptsTests {
 		assertThat(offer.heldUntil().toEpochMilli() - redis.now()).isBetween(OFFER_TTL - 5_000, OFFER_TTL);
 		assertThat(place(schedule, "wants-two").position()).isEqualTo(1);
 		assertThat(place(schedule, "wants-one-too").position()).isEqualTo(2);
-		Map<String, String> event = held.events(schedule).get(held.events(schedule).size() - 1);
+		List<Map<String, String>> events = held.events(schedule);
+		assertThat(events.get(events.size() - 1)).containsEntry("type", "WAITING_LEFT").containsEntry("userId", "wants-one");
+		Map<String, String> event = events.get(events.size() - 2);
 		assertThat(event).containsEntry("type", "HELD")
 			.containsEntry("reservationId", offer.id())
 			.containsEntry("userId", "wants-one")
@@ -245,6 +247,58 @@ class WaitingListScriptsTests {
 		assertThat(scripts.release(r, "owner").block().status()).isEqualTo(ReleaseStatus.CANCELLED);
 		assertThat(redis.template().hasKey(ScheduleKeys.of(redis.keyspace(), schedule).hold(1)).block()).isFalse();
 		assertThat(redis.template().hasKey(WaitingListKeys.of(redis.keyspace(), schedule).freed()).block()).isFalse();
+	}
+
+	@Test
+	void joinsLeavesAndOffersAreEventsAndARestorePutsTheLineBackInOrder() {
+		long schedule = held.newSchedule();
+		Reservation single = held.hold(schedule, "owner", List.of(10L), MINUTE);
+		held.hold(schedule, "owner2", seats(1, 9), MINUTE);
+		join(schedule, "a", 1);
+		join(schedule, "b", 2);
+		join(schedule, "c", 1);
+		lists.leave(schedule, "c").block();
+		scripts.release(single, "owner").block();
+		List<Map<String, String>> waiting = held.events(schedule)
+			.stream()
+			.filter(e -> e.get("type").startsWith("WAITING_"))
+			.toList();
+		assertThat(waiting).extracting(e -> e.get("type"), e -> e.get("userId"), e -> e.get("waiting"))
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("WAITING_JOINED", "a", "1:s:1"),
+					org.assertj.core.groups.Tuple.tuple("WAITING_JOINED", "b", "2:s:2"),
+					org.assertj.core.groups.Tuple.tuple("WAITING_JOINED", "c", "3:s:1"),
+					org.assertj.core.groups.Tuple.tuple("WAITING_LEFT", "c", "3:s:1"),
+					org.assertj.core.groups.Tuple.tuple("WAITING_LEFT", "a", "1:s:1"));
+		assertThat(waiting.get(0)).containsEntry("reservationId", schedule + "-waiting-list")
+			.containsEntry("eventId", schedule + "-waiting-list:1:WAITING")
+			.containsEntry("state", "WAITING")
+			.containsEntry("version", "1")
+			.containsEntry("seatIds", "")
+			.containsEntry("scheduleId", String.valueOf(schedule));
+		assertThat(waiting.get(3)).containsEntry("eventId", schedule + "-waiting-list:3:LEFT").containsEntry("state", "LEFT");
+		List<Map<String, String>> all = held.events(schedule);
+		assertThat(all.get(all.size() - 2)).containsEntry("type", "HELD").containsEntry("userId", "a");
+		assertThat(all.get(all.size() - 1)).containsEntry("type", "WAITING_LEFT").containsEntry("userId", "a");
+		assertThat(place(schedule, "b").position()).isEqualTo(1);
+
+		// Redis lost the line: restored from the record, in join order, the counter never going back
+		WaitingListKeys w = WaitingListKeys.of(redis.keyspace(), schedule);
+		redis.template().delete(w.list(), w.requests(), w.sequence(), w.wants()).block();
+		RestoredWaitingList restorer = new RestoredWaitingList(redis.template(), redis.keyspace(), lists);
+		dev.stagedoor.catalog.Schedule s = new dev.stagedoor.catalog.Schedule(schedule, 1, java.time.Instant.now(), null,
+				List.of());
+		assertThat(restorer.restore(s, List.of(new RestoredWaitingList.Entry(2, "b", "s:2", 1_000),
+				new RestoredWaitingList.Entry(5, "e", "s:1", 2_000), new RestoredWaitingList.Entry(7, "g", "s:1", 3_000)))
+			.block()).isEqualTo(3);
+		assertThat(place(schedule, "b").position()).isEqualTo(1);
+		assertThat(place(schedule, "e").position()).isEqualTo(2);
+		assertThat(place(schedule, "g").position()).isEqualTo(3);
+		assertThat(place(schedule, "g").joinedAt().toEpochMilli()).isEqualTo(3_000);
+		// a fan in Redis already keeps the place Redis has; nothing is counted twice
+		assertThat(restorer.restore(s, List.of(new RestoredWaitingList.Entry(2, "b", "s:2", 1_000))).block()).isZero();
+		assertThat(join(schedule, "late", 1).position()).isEqualTo(4);
+		assertThat(redis.template().opsForValue().get(w.sequence()).block()).isEqualTo("8");
+		assertThat(redis.template().opsForHash().get(w.wants(), "seats").block()).isEqualTo("4");
 	}
 
 }
