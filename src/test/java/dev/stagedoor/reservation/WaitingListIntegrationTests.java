@@ -132,17 +132,18 @@ class WaitingListIntegrationTests {
 		sellOutOneByOne(drop);
 
 		List<String> fans = IntStream.range(0, 200).mapToObj(i -> user("fan")).toList();
-		List<Reply> joined = Flux.fromIterable(fans)
-			.flatMap(fan -> join(drop.scheduleId(), fan, Map.of("seats", 1)), 200)
-			.collectList()
+		Map<String, Reply> byFan = Flux.fromIterable(fans)
+			.flatMap(fan -> join(drop.scheduleId(), fan, Map.of("seats", 1)).map(reply -> Map.entry(fan, reply)), 200)
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
 			.block();
-		assertThat(joined).allSatisfy(reply -> assertThat(reply.status()).as(reply.raw()).isEqualTo(201));
+		List<Reply> joined = new ArrayList<>(byFan.values());
+		assertThat(joined).hasSize(200).allSatisfy(reply -> assertThat(reply.status()).as(reply.raw()).isEqualTo(201));
 		assertThat(joined.stream().map(reply -> ((Number) reply.body().get("position")).longValue()).sorted().toList())
 			.isEqualTo(LongStream.rangeClosed(1, 200).boxed().toList());
 
 		Reply again = join(drop.scheduleId(), fans.get(7), Map.of("seats", 1)).block();
 		assertThat(again.status()).isEqualTo(200);
-		Reply before = joined.get(7);
+		Reply before = byFan.get(fans.get(7));
 		assertThat(again.body()).containsEntry("position", before.body().get("position"))
 			.containsEntry("joinedAt", before.body().get("joinedAt"));
 		Reply place = place(drop.scheduleId(), fans.get(7));
@@ -152,7 +153,7 @@ class WaitingListIntegrationTests {
 
 		// leaving moves everyone behind up by one
 		String first = fans.stream()
-			.filter(fan -> ((Number) place(drop.scheduleId(), fan).body().get("position")).intValue() == 1)
+			.filter(fan -> ((Number) byFan.get(fan).body().get("position")).intValue() == 1)
 			.findFirst()
 			.orElseThrow();
 		assertThat(leave(drop.scheduleId(), first)).isEqualTo(204);
