@@ -47,7 +47,7 @@ class WaitingListController {
 	@Answer(status = 201, body = WaitingList.Joined.class, description = "Joined: the place in line (1 = next)")
 	@Answer(status = 200, body = WaitingList.Joined.class, description = "Joined before: the same place")
 	@Problems({ SCHEDULE_NOT_FOUND, SCHEDULE_STARTED, NOT_SOLD_OUT, SEAT_LIMIT_EXCEEDED, INVENTORY_NOT_FOUND,
-			INVENTORY_LIMIT_EXCEEDED })
+			INVENTORY_LIMIT_EXCEEDED, RATE_LIMITED })
 	Mono<ResponseEntity<Object>> join(@PathVariable long scheduleId, @Valid @RequestBody JoinRequest body,
 			Authentication caller) {
 		boolean seats = body.seats() != null;
