@@ -10,3 +10,6 @@ CREATE TABLE waiting_list_entry (
     left_at      TIMESTAMPTZ,
     PRIMARY KEY (schedule_id, join_number)
 );
+
+-- A reservation a waiting list offered (its events say offer=true), so a rebuild restores it as one.
+ALTER TABLE reservation ADD COLUMN offer BOOLEAN NOT NULL DEFAULT false;

@@ -106,7 +106,7 @@ class ScheduleRecovery {
 	/** The schedule's reservations in a non-final state, as this feature's tables recorded them. */
 	private Flux<RestoredReservations.Record> live(long scheduleId) {
 		return this.db.sql("""
-				SELECT r.id, r.user_id, r.state, r.amount, r.version, r.held_until, r.updated_at,
+				SELECT r.id, r.user_id, r.state, r.amount, r.version, r.held_until, r.updated_at, r.offer,
 				       coalesce(array_agg(s.seat_id ORDER BY s.seat_id) FILTER (WHERE s.seat_id IS NOT NULL), '{}') AS seats,
 				       (SELECT string_agg(i.inventory_id || ':' || i.quantity || ':' || i.price, ',' ORDER BY i.inventory_id)
 				        FROM reservation_item i WHERE i.reservation_id = r.id) AS items
@@ -123,7 +123,7 @@ class ScheduleRecovery {
 						heldUntil == null ? 0 : heldUntil.toInstant().toEpochMilli(),
 						row.get("updated_at", OffsetDateTime.class).toInstant().toEpochMilli(),
 						Arrays.asList(row.get("seats", Long[].class)), Reservation.Item.parse(row.get("items", String.class)),
-						null);
+						null, Boolean.TRUE.equals(row.get("offer", Boolean.class)));
 			})
 			.all();
 	}

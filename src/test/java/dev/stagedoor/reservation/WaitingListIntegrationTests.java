@@ -292,13 +292,22 @@ class WaitingListIntegrationTests {
 	@Test
 	void aRebuildAfterRedisLossKeepsTheOrderOfTheLine() {
 		Drop drop = Drops.create(this.port, "waiting list rebuild", 1, 2);
-		sellOutOneByOne(drop);
+		List<String[]> holds = sellOutOneByOne(drop);
 		List<String> line = IntStream.range(0, 6).mapToObj(i -> user("line")).toList();
 		for (String fan : line) {
 			assertThat(join(drop.scheduleId(), fan, Map.of("seats", 1)).block().status()).isEqualTo(201);
 		}
 		assertThat(leave(drop.scheduleId(), line.get(2))).isEqualTo(204);
-		List<String> waiting = List.of(line.get(0), line.get(1), line.get(3), line.get(4), line.get(5));
+		Fans fans = new Fans(this.port);
+		assertThat(fans.cancel(holds.get(0)[0], holds.get(0)[1]).block().status()).isEqualTo(200);
+		String offer = offerOf(drop.scheduleId(), line.get(0));
+		List<String> waiting = List.of(line.get(1), line.get(3), line.get(4), line.get(5));
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> Boolean.TRUE.equals(this.db.sql("SELECT offer FROM reservation WHERE id = :id")
+				.bind("id", offer)
+				.map(row -> row.get("offer", Boolean.class))
+				.one()
+				.block()));
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> this.db.sql("SELECT user_id FROM waiting_list_entry WHERE schedule_id = :s AND left_at IS NULL "
 					+ "ORDER BY join_number")
@@ -326,10 +335,12 @@ class WaitingListIntegrationTests {
 		for (int i = 0; i < waiting.size(); i++) {
 			assertThat(place(drop.scheduleId(), waiting.get(i)).body()).as(waiting.get(i))
 				.containsEntry("position", i + 1)
-				.containsEntry("waiting", 5);
+				.containsEntry("waiting", 4);
 		}
 		assertThat(place(drop.scheduleId(), line.get(2)).status()).isEqualTo(404);
-		assertThat(join(drop.scheduleId(), user("late"), Map.of("seats", 1)).block().body()).containsEntry("position", 6);
+		assertThat(join(drop.scheduleId(), user("late"), Map.of("seats", 1)).block().body()).containsEntry("position", 5);
+		assertThat(fans.reservation(line.get(0), offer).block().body()).containsEntry("state", "HELD")
+			.containsEntry("offer", true);
 		// the holds came back too, so the first released seat still goes to the first in line
 		assertThat(Drops.statuses(this.port, drop.scheduleId()).values()).containsOnly("HELD");
 	}
