@@ -74,7 +74,8 @@ class PaymentScripts {
 	Mono<Begin> begin(Reservation reservation, long windowMillis) {
 		return this.begin
 			.run(this.redis, transitionKeys(reservation, false),
-					List.of(reservation.userId(), String.valueOf(windowMillis)))
+					List.of(reservation.userId(), String.valueOf(windowMillis),
+							this.offers.context(reservation.scheduleId())))
 			.map(Begin::of);
 	}
 

@@ -222,6 +222,19 @@ class PaymentScriptsTests {
 	}
 
 	@Test
+	void beginPaymentOfALapsedHoldOffersItsSeatToTheWaitingList() {
+		PaymentScripts offering = new PaymentScripts(redis.template(), redis.keyspace(),
+				new WaitingListOffers(redis.keyspace(), MINUTE, 4));
+		long schedule = held.newSchedule();
+		held.hold(schedule, "others", List.of(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), MINUTE);
+		Reservation lapsing = held.hold(schedule, "late", List.of(1L), 300);
+		held.joinWaitingList(schedule, "waiting", 1);
+		redis.awaitPast(lapsing.heldUntil().toEpochMilli());
+		assertThat(offering.begin(lapsing, MINUTE).block().status()).isEqualTo(BeginStatus.EXPIRED);
+		assertThat(held.offered(schedule, "waiting").seatIds()).containsExactly(1L);
+	}
+
+	@Test
 	void failPaymentGivesUnitsBackWhenItExpiresAndKeepsThemWhenHeldAgain() {
 		long schedule = held.newSchedule();
 		long inventory = held.inventoryOnSale(schedule, 5, 30, 10);
