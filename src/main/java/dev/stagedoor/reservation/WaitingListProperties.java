@@ -19,11 +19,16 @@ import org.springframework.validation.annotation.Validated;
 public record WaitingListProperties(@DefaultValue("10m") @NotNull Duration offerTtl,
 		@DefaultValue("500ms") @NotNull Duration streamInterval) {
 
-	@AssertTrue(message = "offer-ttl must be between 1ms and 1d, stream-interval between 10ms and 1m")
-	boolean isDurationsInRange() {
-		return (this.offerTtl == null || (this.offerTtl.toMillis() >= 1 && this.offerTtl.compareTo(Duration.ofDays(1)) <= 0))
-				&& (this.streamInterval == null || (this.streamInterval.toMillis() >= 10
-						&& this.streamInterval.compareTo(Duration.ofMinutes(1)) <= 0));
+	@AssertTrue(message = "stagedoor.waiting-list.offer-ttl must be between 1ms and 1d")
+	boolean isOfferTtlInRange() {
+		return this.offerTtl == null
+				|| (this.offerTtl.toMillis() >= 1 && this.offerTtl.compareTo(Duration.ofDays(1)) <= 0);
+	}
+
+	@AssertTrue(message = "stagedoor.waiting-list.stream-interval must be between 10ms and 1m")
+	boolean isStreamIntervalInRange() {
+		return this.streamInterval == null || (this.streamInterval.toMillis() >= 10
+				&& this.streamInterval.compareTo(Duration.ofMinutes(1)) <= 0);
 	}
 
 }
