@@ -301,4 +301,31 @@ class WaitingListScriptsTests {
 		assertThat(redis.template().opsForHash().get(w.wants(), "seats").block()).isEqualTo("4");
 	}
 
+	@Test
+	void fiftyConcurrentHoldsOfLapsedSeatsRacingTheReaperNeverGetTheSeatsTheLineWaitsFor() {
+		long schedule = held.newSchedule();
+		held.hold(schedule, "owner", seats(1, 7), MINUTE);
+		List<Reservation> lapsing = List.of(held.hold(schedule, "l8", List.of(8L), 300),
+				held.hold(schedule, "l9", List.of(9L), 300), held.hold(schedule, "l10", List.of(10L), 300));
+		join(schedule, "w1", 1);
+		join(schedule, "w2", 1);
+		join(schedule, "w3", 1);
+		redis.awaitPast(lapsing.get(2).heldUntil().toEpochMilli());
+
+		List<Hold> grabs = reactor.core.publisher.Flux.range(0, 50)
+			.flatMap(i -> i % 10 == 0 ? scripts.expireDue(schedule, redis.now(), 100).then(reactor.core.publisher.Mono.empty())
+					: scripts.hold(schedule, ReservationIds.next(schedule), "grabber-" + i, List.of(8L + i % 3), MINUTE, 4),
+					50)
+			.collectList()
+			.block();
+		assertThat(grabs).hasSize(45).allSatisfy(grab -> assertThat(grab.status()).isEqualTo(Hold.Status.UNAVAILABLE));
+		assertThat(List.of(offerOf(schedule, "w1"), offerOf(schedule, "w2"), offerOf(schedule, "w3")))
+			.extracting(Reservation::seatIds)
+			.containsExactlyInAnyOrder(List.of(8L), List.of(9L), List.of(10L));
+		assertThat(offerOf(schedule, "w1").seatIds()).containsExactly(8L);
+		lapsing.forEach(r -> assertThat(held.find(r.id()).state()).isEqualTo(ReservationState.EXPIRED));
+		// each lapsed hold expired once: one EXPIRED event each
+		assertThat(held.events(schedule).stream().filter(e -> "EXPIRED".equals(e.get("type"))).count()).isEqualTo(3);
+	}
+
 }
