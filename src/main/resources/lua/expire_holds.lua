@@ -9,7 +9,8 @@
 --       are not recorded), 3 waiting-list context ("offerTtlMs:maxSeats:root", '' = no offers),
 --       then per candidate: the expiry member ("reservationId|user")
 -- Reply: {'DONE', then reservation id, user, reservation id, user, ... of each reservation
---        expired now} (a reservation id is never a field name of another reply)
+--        expired now} (a reservation id is never a field name of another reply), then, when the
+--        waiting list was offered what they freed: 'offered', "reservationId|user,..."
 local now = now_ms()
 local expired = {'DONE'}
 local window = tonumber(ARGV[2])
@@ -35,5 +36,9 @@ for i = 4, #ARGV do
     redis.call('ZREM', KEYS[1], candidate)
   end
 end
-wl_offer(wl_context(ARGV[3], now), freed)
+local offered = wl_offer(wl_context(ARGV[3], now), freed)
+if offered ~= '' then
+  expired[#expired + 1] = 'offered'
+  expired[#expired + 1] = offered
+end
 return expired

@@ -8,7 +8,7 @@
 -- ARGV: 1 attempt, 2 'hold' (back to HELD if possible) | 'expire' (always EXPIRED),
 --       3 waiting-list context ("offerTtlMs:maxSeats:root", '' = no offers)
 -- Reply: status, then 'state', 'version' of the reservation after the call (state_reply),
---        with 'offers', offers made to waiting fans, after EXPIRED:
+--        with 'offered', the offers made to waiting fans ("reservationId|user,...", '' for none), after EXPIRED:
 --        'HELD' held again | 'EXPIRED' | 'NOT_PAYING' not PAYING, or in another attempt
 --      | {'NOT_FOUND'}
 local r = read_reservation(KEYS[1])
@@ -35,4 +35,4 @@ if ARGV[2] == 'hold' and r.heldUntil > now then
   return state_reply('HELD', r)
 end
 expire_reservation(r, {expiry = KEYS[3], outbox = KEYS[4], userLive = KEYS[5]}, holds, units, now)
-return state_reply('EXPIRED', r, 'offers', tostring(wl_offer(wl_context(ARGV[3], now), wl_seats_of(r))))
+return state_reply('EXPIRED', r, 'offered', wl_offer(wl_context(ARGV[3], now), wl_seats_of(r)))

@@ -10,7 +10,7 @@
 -- ARGV: 1 user, 2 lapse window ms (0 = lapses are not recorded), 3 waiting-list context
 --       ("offerTtlMs:maxSeats:root", '' = no offers)
 -- Reply: status, then 'state', 'version' of the reservation after the call (state_reply),
---        with 'offers', offers made to waiting fans, after CANCELLED and EXPIRED:
+--        with 'offered', the offers made to waiting fans ("reservationId|user,...", '' for none), after CANCELLED and EXPIRED:
 --        'CANCELLED' released now | 'ALREADY' cancelled before | 'EXPIRED' the hold had lapsed
 --      | 'INVALID_STATE' not HELD | {'NOT_FOUND'} (none, or not the user's)
 local r = read_reservation(KEYS[1])
@@ -29,8 +29,8 @@ local holds, units = held_keys(r, 6)
 if r.heldUntil <= now then
   expire_reservation(r, k, holds, units, now)
   record_lapse(KEYS[5], r.id, r.heldUntil, now, tonumber(ARGV[2]))
-  return state_reply('EXPIRED', r, 'offers', tostring(wl_offer(wl_context(ARGV[3], now), wl_seats_of(r))))
+  return state_reply('EXPIRED', r, 'offered', wl_offer(wl_context(ARGV[3], now), wl_seats_of(r)))
 end
 end_reservation(r, k, holds, units, 'CANCELLED', 'RELEASED', now)
 record_lapse(KEYS[5], r.id, now, now, tonumber(ARGV[2]))
-return state_reply('CANCELLED', r, 'offers', tostring(wl_offer(wl_context(ARGV[3], now), wl_seats_of(r))))
+return state_reply('CANCELLED', r, 'offered', wl_offer(wl_context(ARGV[3], now), wl_seats_of(r)))

@@ -174,15 +174,16 @@ end
 -- freed (or found free); seats freed earlier and not offered yet wait in wl:free; the units of
 -- every inventory somebody waits for are looked at (aged first). A fan gets an offer when it
 -- satisfies the whole request and keeps them within the per-user limits; a fan it does not
--- satisfy keeps the place and the next is looked at. Returns the number of offers made.
+-- satisfy keeps the place and the next is looked at. Returns the offers made, as
+-- "reservationId|user,..." ('' for none), for the caller's reply.
 local function wl_offer(w, freed)
   if not w then
-    return 0
+    return ''
   end
   local root = w.root
   if redis.call('EXISTS', root .. ':wl') == 0 then
     redis.call('DEL', root .. ':wl:free')
-    return 0
+    return ''
   end
   local wants = redis.call('HGETALL', root .. ':wl:wants')
   local wantsSeats = false
@@ -220,9 +221,9 @@ local function wl_offer(w, freed)
     redis.call('DEL', root .. ':wl:free')
   end
   if #free == 0 and not anyUnits then
-    return 0
+    return ''
   end
-  local offers = 0
+  local offers = {}
   for _, user in ipairs(redis.call('ZRANGE', root .. ':wl', 0, WL_SCAN - 1)) do
     local req = wl_parse_request(redis.call('HGET', root .. ':wl:req', user))
     if req.seats then
@@ -242,8 +243,7 @@ local function wl_offer(w, freed)
             end
           end
           free = rest
-          wl_hold_offer(w, user, picked, nil)
-          offers = offers + 1
+          offers[#offers + 1] = wl_hold_offer(w, user, picked, nil) .. '|' .. user
         end
       end
     elseif (available[req.inventory] or 0) >= req.units then
@@ -251,8 +251,8 @@ local function wl_offer(w, freed)
       local _, units = wl_user_live(w, user)
       if (units[req.inventory] or 0) + req.units <= tonumber(c[2]) then
         available[req.inventory] = available[req.inventory] - req.units
-        wl_hold_offer(w, user, {}, {id = req.inventory, units = req.units, price = tonumber(c[1])})
-        offers = offers + 1
+        offers[#offers + 1] = wl_hold_offer(w, user, {}, {id = req.inventory, units = req.units,
+          price = tonumber(c[1])}) .. '|' .. user
       end
     end
     if #free == 0 then
@@ -267,7 +267,7 @@ local function wl_offer(w, freed)
       end
     end
   end
-  return offers
+  return table.concat(offers, ',')
 end
 
 -- The seat ids of r, as strings (what wl_offer takes as freed).

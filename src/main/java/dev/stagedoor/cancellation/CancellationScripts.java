@@ -83,6 +83,7 @@ class CancellationScripts {
 				r.userLive(reservation.userId())));
 		keys.addAll(ReservationHolds.units(this.keyspace, schedule, reservation.items()));
 		return this.complete.run(this.redis, keys, List.of(this.offers.context(schedule)))
+			.doOnNext(reply -> WaitingListOffers.logOffered(reply, "a cancellation"))
 			.map(reply -> StateReply.of(reply, CompleteStatus.class));
 	}
 

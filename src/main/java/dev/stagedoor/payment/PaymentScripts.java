@@ -76,6 +76,7 @@ class PaymentScripts {
 			.run(this.redis, transitionKeys(reservation, false),
 					List.of(reservation.userId(), String.valueOf(windowMillis),
 							this.offers.context(reservation.scheduleId())))
+			.doOnNext(reply -> WaitingListOffers.logOffered(reply, "a payment of a lapsed hold"))
 			.map(Begin::of);
 	}
 
@@ -114,6 +115,7 @@ class PaymentScripts {
 			.run(this.redis, transitionKeys(reservation, false),
 					List.of(String.valueOf(attempt), backToHold ? "hold" : "expire",
 							this.offers.context(reservation.scheduleId())))
+			.doOnNext(reply -> WaitingListOffers.logOffered(reply, "a failed payment"))
 			.map(reply -> StateReply.of(reply, FailStatus.class));
 	}
 

@@ -146,6 +146,7 @@ class ReservationScripts {
 		return this.release
 			.run(this.redis, keys, List.of(user, String.valueOf(this.lapses.windowMillis()),
 					this.offers.context(reservation.scheduleId())))
+			.doOnNext(reply -> WaitingListOffers.logOffered(reply, "a release"))
 			.map(reply -> StateReply.of(reply, ReleaseStatus.class));
 	}
 
@@ -175,20 +176,29 @@ class ReservationScripts {
 					keys.add(k.lapses(member.userId()));
 					args.add(candidate);
 				}
-				return this.expire.run(this.redis, keys, args).map(ReservationScripts::expired).map(expired -> {
-					expired.forEach((id, user) -> log.info("Expired: reservation {}, user {} (the hold lapsed)", id, user));
-					return (long) expired.size();
-				});
+				return this.expire.run(this.redis, keys, args)
+					.doOnNext(reply -> WaitingListOffers.logOffered(reply, "an expiry"))
+					.map(ReservationScripts::expired)
+					.map(expired -> {
+						expired.forEach(
+								(id, user) -> log.info("Expired: reservation {}, user {} (the hold lapsed)", id, user));
+						return (long) expired.size();
+					});
 			})
 			.defaultIfEmpty(0L);
 	}
 
-	/** {@code expire_holds.lua}'s reply: reservation id → user of each reservation expired now. */
+	/**
+	 * {@code expire_holds.lua}'s reply: reservation id → user of each reservation expired now
+	 * (without the {@code offered} field, see {@link WaitingListOffers#logOffered}).
+	 */
 	static Map<String, String> expired(ScriptReply reply) {
 		if (!"DONE".equals(reply.status())) {
 			throw reply.unexpected("unknown status '" + reply.status() + "'");
 		}
-		return reply.fields();
+		Map<String, String> expired = new java.util.LinkedHashMap<>(reply.fields());
+		expired.remove("offered");
+		return expired;
 	}
 
 	Mono<Reservation> find(long scheduleId, String reservationId) {

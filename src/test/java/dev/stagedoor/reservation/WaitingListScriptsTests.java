@@ -121,6 +121,7 @@ class WaitingListScriptsTests {
 
 		var released = scripts.release(single, "owner2").block();
 		assertThat(released.status()).isEqualTo(ReleaseStatus.CANCELLED);
+		assertThat(released.version()).isEqualTo(2);
 		// one seat: not enough for the first fan, so the second gets it
 		Reservation offer = offerOf(schedule, "wants-one");
 		assertThat(offer.offer()).isTrue();
@@ -202,7 +203,8 @@ class WaitingListScriptsTests {
 		join(schedule, "first", 1);
 		join(schedule, "second", 1);
 		redis.awaitPast(lapsing.heldUntil().toEpochMilli());
-		assertThat(shortOffers.expireDue(schedule, redis.now(), 100).block()).isEqualTo(1);
+		assertThat(shortOffers.expireDue(schedule, redis.now(), 100).block()).as("the offered field is no expiry")
+			.isEqualTo(1);
 		Reservation first = offerOf(schedule, "first");
 		assertThat(first.seatIds()).containsExactly(10L);
 		assertThat(place(schedule, "second").position()).isEqualTo(1);
