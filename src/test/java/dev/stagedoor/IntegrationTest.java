@@ -40,7 +40,11 @@ import org.springframework.test.context.ContextConfiguration;
 				"stagedoor.rate-limit.charges.per-user.capacity=1000000",
 				"stagedoor.rate-limit.charges.per-address.capacity=1000000",
 				"stagedoor.queue.max-entries-per-address-per-minute=1000000",
-				"stagedoor.hold.max-lapsed-per-schedule=1000000" })
+				"stagedoor.hold.max-lapsed-per-schedule=1000000",
+				// the admitted lane's adaptive limit may not shrink below its start (100): on a
+				// slow or busy test machine the races' latency would otherwise shrink it and shed
+				// the very holds whose outcome a test counts (LoadSheddingIntegrationTests tests shedding)
+				"stagedoor.web.limiter.admitted.min-limit=100", "stagedoor.web.limiter.admitted.max-wait=8s" })
 @ContextConfiguration(initializers = TestInfrastructure.Initializer.class)
 public @interface IntegrationTest {
 

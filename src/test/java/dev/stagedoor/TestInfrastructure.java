@@ -38,6 +38,9 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  * and an in-process KRaft broker. Either way each run is isolated: its own database, its own
  * Redis key prefix and its own topic, all removed when the JVM ends.
  * {@code STAGEDOOR_TEST_INFRA=local|containers} forces a choice.
+ * {@code STAGEDOOR_TEST_REDIS=cluster} puts every test on a Redis Cluster of 3 masters that the
+ * JVM starts itself from Debian's {@code redis-server} ({@link RedisClusterNodes}); test classes
+ * annotated {@link OnRedisCluster} use that cluster whatever the variable says.
  */
 public final class TestInfrastructure {
 
@@ -53,6 +56,10 @@ public final class TestInfrastructure {
 
 	private static Map<String, Object> properties;
 
+	private static RedisClusterNodes cluster;
+
+	private static Map<String, Object> clusterRun;
+
 	private TestInfrastructure() {
 	}
 
@@ -66,8 +73,51 @@ public final class TestInfrastructure {
 			properties.put("stagedoor.kafka.topic", "stagedoor.reservation-events." + run);
 			// tests start many contexts and want them at once; StartupWarmupTests runs the warm-up itself
 			properties.put("stagedoor.warmup.duration", "0s");
+			if ("cluster".equalsIgnoreCase(System.getenv("STAGEDOOR_TEST_REDIS"))) {
+				properties.putAll(clusterNodes());
+			}
 		}
 		return properties;
+	}
+
+	/**
+	 * The Redis properties of the JVM's own Redis Cluster, started on first use: the cluster's
+	 * nodes through Spring Boot's standard {@code spring.data.redis.cluster.*} (which win over
+	 * {@code spring.data.redis.host} and {@code port}).
+	 */
+	private static synchronized Map<String, Object> clusterNodes() {
+		if (cluster == null) {
+			cluster = RedisClusterNodes.start();
+		}
+		Map<String, Object> map = new HashMap<>();
+		map.put("spring.data.redis.cluster.nodes", cluster.nodes());
+		map.put("spring.data.redis.cluster.max-redirects", 3);
+		return map;
+	}
+
+	/**
+	 * What the {@link OnRedisCluster} classes run on beside the other tests: the JVM's own Redis
+	 * Cluster, and a Kafka topic and (on the local infrastructure) a database of their own. The
+	 * application contexts of both kinds stay cached and running side by side, and they must
+	 * not act as instances of one deployment, for they do not share a Redis: an event of one
+	 * would be handled by the other's cancellation worker, which does not know its
+	 * reservation, and each would rebuild the other's schedules at start-up.
+	 */
+	public static synchronized Map<String, Object> clusterProperties() {
+		if (clusterRun == null) {
+			clusterRun = new HashMap<>(clusterNodes());
+			Map<String, Object> base = properties();
+			clusterRun.put("stagedoor.kafka.topic", base.get("stagedoor.kafka.topic") + ".cluster");
+			String flyway = (String) base.get("spring.flyway.url");
+			if (flyway.startsWith("jdbc:postgresql://127.0.0.1:5432/stagedoor_")) {
+				String database = flyway.substring(flyway.lastIndexOf('/') + 1) + "_cluster";
+				execute(LOCAL_POSTGRES, "CREATE DATABASE " + database);
+				SpringApplication.getShutdownHandlers()
+					.add(() -> execute(LOCAL_POSTGRES, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)"));
+				database(clusterRun, "jdbc:postgresql://127.0.0.1:5432/" + database, "postgres", "");
+			}
+		}
+		return clusterRun;
 	}
 
 	private static boolean useContainers() {
@@ -195,6 +245,9 @@ public final class TestInfrastructure {
 		@Override
 		public void initialize(ConfigurableApplicationContext context) {
 			MutablePropertySources sources = context.getEnvironment().getPropertySources();
+			if (sources.contains("test-infrastructure")) {
+				return;
+			}
 			MapPropertySource infrastructure = new MapPropertySource("test-infrastructure", properties());
 			String above = sources.contains("Dynamic Test Properties") ? "Dynamic Test Properties"
 					: sources.contains("Inlined Test Properties") ? "Inlined Test Properties" : null;
@@ -203,6 +256,23 @@ public final class TestInfrastructure {
 			}
 			else {
 				sources.addFirst(infrastructure);
+			}
+		}
+
+	}
+
+	/**
+	 * The run's properties, then the JVM's own Redis Cluster in front of them
+	 * ({@link OnRedisCluster}).
+	 */
+	public static class ClusterInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+		@Override
+		public void initialize(ConfigurableApplicationContext context) {
+			new Initializer().initialize(context); // a no-op when it ran already
+			MutablePropertySources sources = context.getEnvironment().getPropertySources();
+			if (!sources.contains("test-redis-cluster")) {
+				sources.addBefore("test-infrastructure", new MapPropertySource("test-redis-cluster", clusterProperties()));
 			}
 		}
 

@@ -42,6 +42,8 @@ public class TestStagedoorApplication {
 				context -> context.getEnvironment()
 					.getPropertySources()
 					.addFirst(new MapPropertySource("dev-run", Map.of("stagedoor.warmup.duration", "3s"))));
+		// the web client's "sign in as fan N / as admin" (http://localhost:<port>/)
+		app.addPrimarySources(List.of(DevSignIn.class));
 		app.addListeners((ApplicationListener<ApplicationReadyEvent>) TestStagedoorApplication::seed);
 		app.run(args);
 	}
@@ -76,7 +78,7 @@ public class TestStagedoorApplication {
 			.timeout(Duration.ofSeconds(60))
 			.subscribe(seeded -> log.info("""
 
-					Stagedoor is running on http://localhost:{}
+					Stagedoor is running on http://localhost:{} (web client: / for fans, /admin/ for the drop dashboard; sign in as fan N or admin there)
 					Demo: concert {} (waiting room open), schedule {} with {} seats and inventory {} ({}: {} units at {} points, up to {} a fan); {} has {} points.
 					Dev tokens (HS256, secret "{}", valid 12 h):
 					  admin (sub=demo-admin): {}

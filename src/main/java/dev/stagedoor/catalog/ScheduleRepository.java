@@ -13,7 +13,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 @Repository
-class ScheduleRepository {
+public class ScheduleRepository {
 
 	private final DatabaseClient db;
 
@@ -81,7 +81,7 @@ class ScheduleRepository {
 			.one();
 	}
 
-	Flux<Long> idsOfConcert(long concertId) {
+	public Flux<Long> idsOfConcert(long concertId) {
 		return this.db.sql("SELECT id FROM schedule WHERE concert_id = :concert ORDER BY starts_at, id")
 			.bind("concert", concertId)
 			.map(row -> row.get("id", Long.class))

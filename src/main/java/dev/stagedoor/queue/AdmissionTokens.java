@@ -24,6 +24,8 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.stereotype.Component;
 
+import dev.stagedoor.web.QueueTokenCheck;
+
 /**
  * Admission tokens: HS256 JWTs ({@code iss=stagedoor-queue}, {@code sub} = user,
  * {@code concert} = concert id, {@code admission} = the end of the admission in ms, which
@@ -34,7 +36,7 @@ import org.springframework.stereotype.Component;
  * earlier admission no longer passes.
  */
 @Component
-public class AdmissionTokens {
+public class AdmissionTokens implements QueueTokenCheck {
 
 	static final String ISSUER = "stagedoor-queue";
 
@@ -70,6 +72,21 @@ public class AdmissionTokens {
 			.build();
 		JwsHeader header = JwsHeader.with(MacAlgorithm.HS256).type("JWT").build();
 		return this.encoder.encode(JwtEncoderParameters.from(header, claims)).getTokenValue();
+	}
+
+	/** Signature, issuer and expiry only: enough to let a hold into the admitted lane ({@code LoadShedding}). */
+	@Override
+	public boolean isGenuine(String queueToken) {
+		if (queueToken == null || queueToken.isBlank()) {
+			return false;
+		}
+		try {
+			this.decoder.decode(queueToken);
+			return true;
+		}
+		catch (JwtException ex) {
+			return false;
+		}
 	}
 
 	/**

@@ -105,7 +105,7 @@ public class WaitingRoom {
 		return this.scripts.leave(concertId, user);
 	}
 
-	Mono<QueueStats> stats(long concertId) {
+	public Mono<QueueStats> stats(long concertId) {
 		return this.scripts.stats(concertId);
 	}
 
@@ -142,7 +142,7 @@ public class WaitingRoom {
 	}
 
 	/** The admin view of a room: counters, then the settings in force. */
-	record QueueStats(long waiting, long active, long admittedTotal, int maxActive, int admitPerSecond,
+	public record QueueStats(long waiting, long active, long admittedTotal, int maxActive, int admitPerSecond,
 			long activeTtlSeconds) {
 	}
 

@@ -93,7 +93,8 @@ class ReservationScripts {
 	/**
 	 * {@code hold_seats.lua}'s reply; the fields a status does not carry are 0 or empty.
 	 * {@code ids} are seat ids or inventory ids, as the status says; {@code held} and
-	 * {@code limits} are per inventory in {@code ids} order for INVENTORY_LIMIT.
+	 * {@code limits} are per inventory in {@code ids} order for INVENTORY_LIMIT; for COOLDOWN
+	 * {@code alreadyHeld} is the number of lapsed holds and {@code retryAfterMs} the wait.
 	 */
 	record Hold(Status status, long heldUntil, long amount, long createdAt, List<Reservation.Item> items,
 			List<Long> ids, int alreadyHeld, List<Long> held, List<Long> limits, long retryAfterMs) {

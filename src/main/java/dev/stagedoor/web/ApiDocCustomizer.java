@@ -162,6 +162,9 @@ class ApiDocCustomizer implements OperationCustomizer, OpenApiCustomizer {
 		codes.add(ProblemCode.NOT_ACCEPTABLE);
 		codes.add(ProblemCode.INTERNAL_ERROR);
 		codes.add(ProblemCode.UNAVAILABLE);
+		if (!path.startsWith("/api/admin/")) {
+			codes.add(ProblemCode.OVERLOADED); // LoadShedding: every lane but admin calls
+		}
 		List<ProblemCode> sorted = codes.stream().sorted(Comparator.comparingInt(ProblemCode::status)).toList();
 		operation.addExtension(PROBLEM_CODES, sorted.stream().map(ProblemCode::code).toList());
 		Map<Integer, List<ProblemCode>> byStatus = sorted.stream()
@@ -188,7 +191,7 @@ class ApiDocCustomizer implements OperationCustomizer, OpenApiCustomizer {
 		ApiResponse response = new ApiResponse()
 			.description(codes.stream().map(c -> "`" + c.code() + "`: " + c.meaning()).collect(Collectors.joining("\n\n")))
 			.content(new Content().addMediaType(PROBLEM_JSON, media));
-		if (codes.contains(ProblemCode.UNAVAILABLE)) {
+		if (codes.contains(ProblemCode.UNAVAILABLE) || codes.contains(ProblemCode.OVERLOADED)) {
 			response.addHeaderObject("Retry-After", new Header().$ref("#/components/headers/Retry-After"));
 		}
 		return response;

@@ -67,7 +67,9 @@ public enum ProblemCode {
 	INTERNAL_ERROR(500, "internal-error", "An unexpected error; the answer reveals no details."),
 	UNAVAILABLE(503, "unavailable",
 			"Redis or PostgreSQL timed out or is unreachable (e.g. under overload); retry after `Retry-After` seconds. Every state change is atomic, so the resource shows whether it happened. "
-					+ "Also a request that ran past `stagedoor.web.request-timeout` (streams excepted).");
+					+ "Also a request that ran past `stagedoor.web.request-timeout` (streams excepted)."),
+	OVERLOADED(503, "overloaded",
+			"The instance is at capacity for this kind of request and shed it before it ran: nothing changed. Retry after `Retry-After` seconds (waiting-room calls are shed before admitted fans' calls).");
 
 	private final int status;
 

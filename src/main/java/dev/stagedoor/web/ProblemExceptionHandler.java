@@ -4,8 +4,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
 import io.r2dbc.spi.R2dbcTransientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,7 +113,37 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 		return hasCause(ex, TransientDataAccessException.class) || hasCause(ex, DataAccessResourceFailureException.class)
 				|| hasCause(ex, CannotCreateTransactionException.class) || hasCause(ex, RedisCommandTimeoutException.class)
 				|| hasCause(ex, RedisConnectionException.class) || hasCause(ex, R2dbcTransientException.class)
-				|| hasCause(ex, TimeoutException.class);
+				|| hasCause(ex, TimeoutException.class) || isRedisFailover(ex);
+	}
+
+	/** Redis server errors that mean "not now": a cluster without a master for a slot, a slot moving, a node loading. */
+	private static final List<String> RETRYABLE_REDIS_ERRORS = List.of("CLUSTERDOWN", "TRYAGAIN", "MASTERDOWN", "LOADING");
+
+	/** Lettuce's own errors for a node that went away (a killed master, before the topology names its replica). */
+	private static final List<String> LOST_NODE_ERRORS = List.of("Currently not connected", "Connection closed",
+			"Connection is closed", "Connection reset");
+
+	/**
+	 * A Redis Cluster failover as the client sees it: the node's connection lost or rejecting
+	 * commands, or the cluster answering that a slot has no master yet. Retrying after the
+	 * failover succeeds, and the scripts are atomic, so a failed call changed nothing.
+	 */
+	static boolean isRedisFailover(Throwable ex) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			String message = t.getMessage();
+			if (message == null) {
+				continue;
+			}
+			if (t instanceof RedisCommandExecutionException
+					&& RETRYABLE_REDIS_ERRORS.stream().anyMatch(message::startsWith)) {
+				return true;
+			}
+			if (t instanceof RedisException && !(t instanceof RedisCommandExecutionException)
+					&& LOST_NODE_ERRORS.stream().anyMatch(message::startsWith)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {

@@ -115,7 +115,8 @@ class SecurityConfiguration {
 		cors.setAllowedMethods(List.of("GET", "POST", "PUT", "DELETE"));
 		cors.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE, "Idempotency-Key",
 				"Queue-Token", "Last-Event-ID", HttpHeaders.IF_NONE_MATCH));
-		cors.setExposedHeaders(List.of(HttpHeaders.ETAG, HttpHeaders.RETRY_AFTER, HttpHeaders.LOCATION));
+		cors.setExposedHeaders(List.of(HttpHeaders.ETAG, HttpHeaders.RETRY_AFTER, HttpHeaders.LOCATION, "RateLimit",
+				"RateLimit-Policy"));
 		cors.setAllowCredentials(false);
 		cors.setMaxAge(Duration.ofHours(1));
 		source.registerCorsConfiguration("/api/**", cors);

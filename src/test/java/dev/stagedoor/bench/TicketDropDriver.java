@@ -167,6 +167,16 @@ final class TicketDropDriver {
 			if ("ADMITTED".equals(view.body().get("status"))) {
 				return Mono.just(Optional.of((String) view.body().get("token")));
 			}
+			if (!this.soldOut.get() && isShed(view)) {
+				// 503 overloaded: nothing changed; wait as told and enter again (entering is
+				// idempotent, so a fan shed while polling gets its place back, one shed while
+				// entering gets a place)
+				return Mono.delay(shedRetry())
+					.then(call("queue-enter", HttpMethod.POST, "/api/concerts/" + this.concertId + "/queue", bearer, null,
+							null, null))
+					.doOnNext(latest::set)
+					.then(Mono.<Optional<String>>empty());
+			}
 			if (this.soldOut.get() || view.status() >= 400) {
 				return call("queue-leave", HttpMethod.DELETE, "/api/concerts/" + this.concertId + "/queue", bearer, null,
 						null, null)
@@ -178,6 +188,19 @@ final class TicketDropDriver {
 				.doOnNext(latest::set)
 				.then(Mono.<Optional<String>>empty());
 		}).repeatWhenEmpty(Integer.MAX_VALUE, repeats -> repeats).flatMap(Mono::justOrEmpty);
+	}
+
+	/** A waiting-room call the service's concurrency limiter shed (503 {@code overloaded}). */
+	static boolean isShed(Reply view) {
+		return view.status() == 503 && "overloaded".equals(view.body().get("code"));
+	}
+
+	/**
+	 * The waiting-room lane's {@code Retry-After} at its default (5 s; the driver's replies keep
+	 * no headers), plus up to 20 % so shed fans do not all come back at once.
+	 */
+	static Duration shedRetry() {
+		return Duration.ofMillis(5_000 + ThreadLocalRandom.current().nextLong(1_001));
 	}
 
 	/** How many units this fan puts in its hold: 1–2 for {@code unitShare} of the fans, else none. */

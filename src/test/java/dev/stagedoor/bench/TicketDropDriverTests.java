@@ -24,4 +24,17 @@ class TicketDropDriverTests {
 		assertThat(wait).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1_200));
 	}
 
+	@Test
+	void aShedQueueCallIsRetriedAfterTheWaitingRoomsRetryAfterAndOtherErrorsAreNot() {
+		assertThat(TicketDropDriver.isShed(TicketDropDriver.Reply.of(503,
+				"{\"status\":503,\"code\":\"overloaded\"}"))).isTrue();
+		assertThat(TicketDropDriver.isShed(TicketDropDriver.Reply.of(503,
+				"{\"status\":503,\"code\":\"unavailable\"}"))).isFalse();
+		assertThat(TicketDropDriver.isShed(TicketDropDriver.Reply.of(404,
+				"{\"status\":404,\"code\":\"not-in-queue\"}"))).isFalse();
+		for (int i = 0; i < 200; i++) {
+			assertThat(TicketDropDriver.shedRetry()).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(6));
+		}
+	}
+
 }

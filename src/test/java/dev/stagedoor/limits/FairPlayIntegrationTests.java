@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,6 +35,7 @@ import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The fair-play defences over HTTP on two service instances sharing one Redis (and the run's
@@ -274,9 +276,13 @@ class FairPlayIntegrationTests {
 			.map(seat -> ((Number) seat).longValue())
 			.toList();
 		assertThat(heldSeats).hasSize(6);
-		Map<Long, String> map = seatMap(drop.scheduleId(), "192.0.2.200");
-		assertThat(seats).allSatisfy(seat -> assertThat(map.get(seat)).as("seat %d", seat)
-			.isEqualTo(heldSeats.contains(seat) ? "HELD" : "AVAILABLE"));
+		// the seat map is a snapshot at most 250 ms old
+		AtomicInteger reads = new AtomicInteger(100);
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+			Map<Long, String> map = seatMap(drop.scheduleId(), "192.0.2." + reads.incrementAndGet());
+			assertThat(seats).allSatisfy(seat -> assertThat(map.get(seat)).as("seat %d", seat)
+				.isEqualTo(heldSeats.contains(seat) ? "HELD" : "AVAILABLE"));
+		});
 
 		// a queue entry refused by the limiter takes no place: the fan's budget is spent on polls
 		// of one room, then it enters another (a token may come back in between: then again)
@@ -366,7 +372,10 @@ class FairPlayIntegrationTests {
 		assertThat(fourth.code()).isEqualTo("hold-cooldown");
 		assertThat(fourth.retryAfter()).isBetween(1_700L, 1_800L);
 		assertThat(fourth.body()).containsEntry("lapsed", 3).containsEntry("retryAfterSeconds", (int) fourth.retryAfter());
-		assertThat(seatMap(drop.scheduleId(), "192.0.2.201").get(drop.seatIds().get(0))).isEqualTo("AVAILABLE");
+		AtomicInteger reads = new AtomicInteger(150);
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+			.untilAsserted(() -> assertThat(seatMap(drop.scheduleId(), "192.0.2." + reads.incrementAndGet())
+				.get(drop.seatIds().get(0))).isEqualTo("AVAILABLE"));
 		assertThat(refusals("holds", "hold-cooldown") - before).isEqualTo(1);
 
 		// a fan who pays: three bought, two released, and the next hold is still fine

@@ -47,6 +47,8 @@ class ScheduleRecoveryIntegrationTests {
 	@Test
 	void scheduleLostByRedisIsRebuiltFromPostgres() {
 		Drop drop = Drops.create(this.port, "rebuild", 2, 5);
+		// a wallet of this test's own: other classes of the run (FairPlayIntegrationTests) charge a user named "payer" too
+		String payer = "payer-" + drop.scheduleId();
 		Map<String, String> tokens = Admissions.admit(this.room, drop.concertId(), List.of("h1", "h2", "gone"));
 		HoldingClient holding = new HoldingClient(this.port);
 		String held1 = (String) holding.hold(drop.scheduleId(), "h1", tokens.get("h1"), drop.seatIds().subList(0, 2)).get("id");
@@ -54,13 +56,13 @@ class ScheduleRecoveryIntegrationTests {
 		String released = (String) holding.hold(drop.scheduleId(), "gone", tokens.get("gone"), drop.seatIds().subList(5, 7)).get("id");
 		// paid: the payment committed in PostgreSQL, but Redis was lost before the payment's
 		// events were relayed, so the durable row still says HELD
-		String paidFor = (String) holding.hold(drop.scheduleId(), "payer", Admissions.admit(this.room, drop.concertId(), "payer"),
+		String paidFor = (String) holding.hold(drop.scheduleId(), payer, Admissions.admit(this.room, drop.concertId(), payer),
 				drop.seatIds().subList(7, 8)).get("id");
 		dev.stagedoor.Fans fans = new dev.stagedoor.Fans(this.port);
-		fans.charge("payer", "c", 1000).block();
+		fans.charge(payer, "c", 1000).block();
 		Api.user(this.port, "gone").post().uri("/api/reservations/{id}/cancellation", released).exchange().expectStatus().isOk();
 		await().atMost(Duration.ofSeconds(30)).until(() -> persistedVersions(held1, held2, released, paidFor) == 5);
-		assertThat(this.wallets.pay(paidFor, 2, "payer", 100).block())
+		assertThat(this.wallets.pay(paidFor, 2, payer, 100).block())
 			.isInstanceOf(dev.stagedoor.points.Wallets.PaymentOutcome.Paid.class);
 		// a sale recorded in PostgreSQL (the payment flow writes these): seat 9 is SOLD
 		this.db.sql("""
@@ -101,8 +103,8 @@ class ScheduleRecoveryIntegrationTests {
 		// the paid one is confirmed by the payment recovery job: the sale is not lost
 		await().atMost(Duration.ofSeconds(15)).untilAsserted(
 				() -> assertThat(Drops.statuses(this.port, drop.scheduleId())).isEqualTo(expected));
-		assertThat(fans.reservation("payer", paidFor).block().state()).isEqualTo("CONFIRMED");
-		assertThat(fans.balance("payer").block()).isEqualTo(900);
+		assertThat(fans.reservation(payer, paidFor).block().state()).isEqualTo("CONFIRMED");
+		assertThat(fans.balance(payer).block()).isEqualTo(900);
 		assertThat(fans.reservation("canceller", refunded).block().state()).isEqualTo("CANCELLED");
 		Api.user(this.port, "h1").get().uri("/api/reservations/{id}", held1).exchange().expectStatus().isOk()
 			.expectBody().jsonPath("$.state").isEqualTo("HELD").jsonPath("$.seatIds.length()").isEqualTo(2);

@@ -37,7 +37,8 @@ class HashSlotTests {
 	void everyKeyOfOneScheduleOrConcertSharesOneSlot() throws Exception {
 		List<Class<?>> keyTypes = keyTypes();
 		assertThat(keyTypes).extracting(Class::getSimpleName)
-			.contains("ScheduleKeys", "ReservationKeys", "PaymentKeys", "CancellationKeys", "OutboxKeys", "QueueKeys");
+			.contains("ScheduleKeys", "ReservationKeys", "PaymentKeys", "CancellationKeys", "OutboxKeys", "QueueKeys",
+				"InventoryKeys");
 		for (String prefix : List.of("", "prod:", "test-abc:")) {
 			for (long id : IDS) {
 				// tag ("s:42", "c:42") -> the slots of every key carrying it

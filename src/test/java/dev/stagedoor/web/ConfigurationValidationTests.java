@@ -118,6 +118,25 @@ class ConfigurationValidationTests {
 				.isEqualTo(java.time.Duration.ofSeconds(60)));
 	}
 
+	@Test
+	void limiterLanesWithBoundsOutOfOrderOrANegativeQueueFailNamingTheLaneAndPartialLanesTakeTheDefaults() {
+		assertFailsNaming("stagedoor.web.limiter.admitted", SECRET, "stagedoor.web.limiter.admitted.min-limit=600");
+		assertFailsNaming("stagedoor.web.limiter.waiting-room", SECRET,
+				"stagedoor.web.limiter.waiting-room.max-limit=5");
+		assertFailsNaming("stagedoor.web.limiter.waiting-room", SECRET,
+				"stagedoor.web.limiter.waiting-room.queue-size=-1");
+		assertFailsNaming("stagedoor.web.limiter.admitted", SECRET, "stagedoor.web.limiter.admitted.retry-after=0s");
+		this.runner.withPropertyValues(SECRET, "stagedoor.web.limiter.waiting-room.max-wait=0s").run(context -> {
+			LimiterProperties limiter = context.getBean(LimiterProperties.class);
+			assertThat(limiter.enabled()).isTrue();
+			assertThat(limiter.waitingRoom().maxWait()).isZero();
+			assertThat(limiter.waitingRoom().maxLimit()).isEqualTo(LimiterProperties.WAITING_ROOM.maxLimit());
+			assertThat(limiter.admitted()).isEqualTo(LimiterProperties.ADMITTED);
+		});
+		this.runner.withPropertyValues(SECRET, "stagedoor.web.limiter.enabled=false")
+			.run(context -> assertThat(context.getBean(LimiterProperties.class).enabled()).isFalse());
+	}
+
 	private void assertFailsNaming(String property, String... values) {
 		this.runner.withPropertyValues(values).run(context -> {
 			assertThat(context).hasFailed();
@@ -154,7 +173,7 @@ class ConfigurationValidationTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties({ QueueProperties.class, AuthProperties.class, WebProperties.class,
-			WaitingListProperties.class })
+			LimiterProperties.class, WaitingListProperties.class })
 	static class Properties {
 
 	}

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisSystemException;
 import org.springframework.http.ProblemDetail;
 import org.springframework.transaction.CannotCreateTransactionException;
 import reactor.netty.channel.AbortedException;
@@ -35,6 +38,22 @@ class ProblemExceptionHandlerTests {
 		assertUnavailable(new QueryTimeoutException("Redis command timed out", new RedisCommandTimeoutException("x")));
 		assertUnavailable(new CannotCreateTransactionException("no connection", new IllegalStateException()));
 		assertUnavailable(new IllegalStateException("wrapped", new TimeoutException("pool acquire")));
+	}
+
+	@Test
+	void aRedisClusterFailoverIsServiceUnavailable() {
+		// as Spring Data Redis wraps them (RedisSystemException is no DataAccessResourceFailureException)
+		assertUnavailable(new RedisSystemException("x",
+				new RedisCommandExecutionException("CLUSTERDOWN The cluster is down")));
+		assertUnavailable(new RedisSystemException("x",
+				new RedisCommandExecutionException("TRYAGAIN Multiple keys request during rehashing of slot")));
+		assertUnavailable(new RedisSystemException("x",
+				new RedisException("Currently not connected. Commands are rejected.")));
+		assertUnavailable(new RedisSystemException("x", new RedisException("Connection closed")));
+		// a script's own error stays an internal error
+		assertThat(ProblemExceptionHandler.toProblem(new RedisSystemException("x",
+				new RedisCommandExecutionException("ERR user_script:12: Script attempted to access nonexistent global")))
+			.getStatus()).isEqualTo(500);
 	}
 
 	@Test

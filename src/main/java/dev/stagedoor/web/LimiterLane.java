@@ -1,0 +1,228 @@
+package dev.stagedoor.web;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.netflix.concurrency.limits.Limiter;
+import com.netflix.concurrency.limits.limit.Gradient2Limit;
+import com.netflix.concurrency.limits.limiter.SimpleLimiter;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * One lane of {@link LoadShedding}: Netflix concurrency-limits' {@link SimpleLimiter} with a
+ * {@link Gradient2Limit} decides how many requests of the lane run at once (the limit grows
+ * while latency stays near its long-run average and shrinks as it rises, between the lane's
+ * min and max); a request over the limit waits in a FIFO queue of bounded size for at most
+ * {@code max-wait}, without a thread, and is shed (an empty answer) if no permit comes.
+ * Permits are handed to waiters as running requests release theirs; one thread at a time
+ * hands them out (the others leave a note), so a release never recurses into a chain of
+ * requests that finish synchronously.
+ */
+final class LimiterLane {
+
+	private final String name;
+
+	private final SimpleLimiter<Void> limiter;
+
+	private final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger queued = new AtomicInteger();
+
+	private final AtomicInteger draining = new AtomicInteger();
+
+	private final int queueSize;
+
+	private final Duration maxWait;
+
+	private final long retryAfterSeconds;
+
+	LimiterLane(String name, LimiterProperties.Lane settings) {
+		this.name = name;
+		this.limiter = SimpleLimiter.newBuilder()
+			.named(name)
+			.limit(Gradient2Limit.newBuilder()
+				.initialLimit(settings.initialLimit())
+				.minLimit(settings.minLimit())
+				.maxConcurrency(settings.maxLimit())
+				.build())
+			.build();
+		this.queueSize = settings.queueSize();
+		this.maxWait = settings.maxWait();
+		this.retryAfterSeconds = settings.retryAfterSeconds();
+	}
+
+	String name() {
+		return this.name;
+	}
+
+	long retryAfterSeconds() {
+		return this.retryAfterSeconds;
+	}
+
+	int limit() {
+		return this.limiter.getLimit();
+	}
+
+	int inFlight() {
+		return this.limiter.getInflight();
+	}
+
+	int queued() {
+		return this.queued.get();
+	}
+
+	/** A permit at once, or after waiting its turn within {@code max-wait}; empty: shed. */
+	Mono<Permit> acquire() {
+		return Mono.defer(() -> {
+			if (this.waiters.isEmpty()) {
+				Optional<Limiter.Listener> now = this.limiter.acquire(null);
+				if (now.isPresent()) {
+					return Mono.just(new Permit(now.get()));
+				}
+			}
+			if (this.queueSize == 0 || this.maxWait.isZero()) {
+				return Mono.empty();
+			}
+			if (this.queued.incrementAndGet() > this.queueSize) {
+				this.queued.decrementAndGet();
+				return Mono.empty();
+			}
+			Waiter waiter = new Waiter();
+			return Mono.<Limiter.Listener>create(sink -> {
+				waiter.sink = sink;
+				sink.onCancel(waiter::leave);
+				Disposable timer = Schedulers.parallel()
+					.schedule(waiter::timeOut, this.maxWait.toNanos(), TimeUnit.NANOSECONDS);
+				sink.onDispose(timer);
+				this.waiters.add(waiter);
+				drain();
+			})
+				// a permit handed over to a request that has just gone is given back, never lost
+				.doOnDiscard(Limiter.Listener.class, permit -> {
+					permit.onIgnore();
+					drain();
+				})
+				.map(Permit::new);
+		});
+	}
+
+	/** Tries a permit without waiting (for tests): empty when the lane is full. */
+	Optional<Permit> tryAcquire() {
+		return this.limiter.acquire(null).map(Permit::new);
+	}
+
+	private void drain() {
+		if (this.draining.getAndIncrement() != 0) {
+			return;
+		}
+		int missed = 1;
+		do {
+			handOut();
+			missed = this.draining.addAndGet(-missed);
+		}
+		while (missed != 0);
+	}
+
+	private void handOut() {
+		while (true) {
+			Waiter next = this.waiters.peek();
+			while (next != null && next.isDone()) {
+				this.waiters.poll();
+				next = this.waiters.peek();
+			}
+			if (next == null) {
+				return;
+			}
+			Optional<Limiter.Listener> permit = this.limiter.acquire(null);
+			if (permit.isEmpty()) {
+				return;
+			}
+			Waiter waiter = this.waiters.poll();
+			if (waiter == null || !waiter.grant(permit.get())) {
+				permit.get().onIgnore();
+			}
+		}
+	}
+
+	/** A request waiting for a permit. */
+	private final class Waiter {
+
+		private static final int WAITING = 0;
+
+		private static final int GRANTED = 1;
+
+		private static final int GONE = 2;
+
+		private final AtomicInteger state = new AtomicInteger(WAITING);
+
+		private volatile MonoSink<Limiter.Listener> sink;
+
+		boolean isDone() {
+			return this.state.get() != WAITING;
+		}
+
+		boolean grant(Limiter.Listener permit) {
+			if (!this.state.compareAndSet(WAITING, GRANTED)) {
+				return false;
+			}
+			LimiterLane.this.queued.decrementAndGet();
+			this.sink.success(permit);
+			return true;
+		}
+
+		/** The request went away while waiting (its client, the request timeout). */
+		void leave() {
+			if (this.state.compareAndSet(WAITING, GONE)) {
+				LimiterLane.this.queued.decrementAndGet();
+			}
+		}
+
+		/** No permit within {@code max-wait}: the request is shed. */
+		void timeOut() {
+			if (this.state.compareAndSet(WAITING, GONE)) {
+				LimiterLane.this.queued.decrementAndGet();
+				this.sink.success();
+			}
+		}
+
+	}
+
+	/**
+	 * A running request's place in the lane, given back once: as a latency sample when the
+	 * request completed (or its stream opened), without one when it was cancelled (a client
+	 * gone, the request timeout); either way the next waiter gets it.
+	 */
+	final class Permit {
+
+		private final Limiter.Listener listener;
+
+		private final AtomicInteger released = new AtomicInteger();
+
+		private Permit(Limiter.Listener listener) {
+			this.listener = listener;
+		}
+
+		void done() {
+			if (this.released.compareAndSet(0, 1)) {
+				this.listener.onSuccess();
+				drain();
+			}
+		}
+
+		void abandoned() {
+			if (this.released.compareAndSet(0, 1)) {
+				this.listener.onIgnore();
+				drain();
+			}
+		}
+
+	}
+
+}

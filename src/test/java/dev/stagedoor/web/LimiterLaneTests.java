@@ -1,0 +1,143 @@
+package dev.stagedoor.web;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** One lane of the limiter on its own: permits, the bounded wait, shedding, nothing lost. */
+class LimiterLaneTests {
+
+	@Test
+	void overTheLimitARequestWaitsItsTurnInOrderAndRunsWhenAPermitComesBack() {
+		LimiterLane lane = lane(2, 10, Duration.ofSeconds(5));
+		List<LimiterLane.Permit> running = takeAll(lane);
+		assertThat(running).hasSize(2);
+
+		List<Integer> order = new ArrayList<>();
+		List<LimiterLane.Permit> granted = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			int n = i;
+			lane.acquire().subscribe(permit -> {
+				synchronized (order) {
+					order.add(n);
+					granted.add(permit);
+				}
+			});
+		}
+		assertThat(lane.queued()).isEqualTo(3);
+		assertThat(order).isEmpty();
+
+		running.get(0).done();
+		running.get(1).done();
+		await().atMost(Duration.ofSeconds(5)).until(() -> order.size() == 2);
+		assertThat(order).containsExactly(0, 1);
+		assertThat(lane.queued()).isEqualTo(1);
+		assertThat(lane.inFlight()).isEqualTo(2);
+
+		granted.get(0).abandoned();
+		await().atMost(Duration.ofSeconds(5)).until(() -> order.size() == 3);
+		assertThat(order).containsExactly(0, 1, 2);
+		synchronized (order) {
+			granted.get(1).done();
+			granted.get(2).done();
+		}
+		assertThat(lane.inFlight()).isZero();
+		assertThat(lane.queued()).isZero();
+	}
+
+	@Test
+	void withTheQueueFullOrTheWaitOverARequestIsShed() {
+		LimiterLane lane = lane(1, 1, Duration.ofMillis(200));
+		List<LimiterLane.Permit> running = takeAll(lane);
+
+		Disposable waiting = lane.acquire().subscribe();
+		long started = System.nanoTime();
+		assertThat(lane.acquire().blockOptional(Duration.ofSeconds(5))).as("the queue holds one").isEmpty();
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(150));
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> lane.queued() == 0);
+		waiting.dispose();
+		started = System.nanoTime();
+		assertThat(lane.acquire().blockOptional(Duration.ofSeconds(5))).as("shed after max-wait").isEmpty();
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(190));
+
+		running.forEach(LimiterLane.Permit::done);
+		assertThat(lane.acquire().blockOptional(Duration.ofSeconds(5))).isPresent();
+	}
+
+	@Test
+	void aLaneWithoutAQueueShedsAtOnce() {
+		LimiterLane lane = lane(1, 0, Duration.ofSeconds(5));
+		takeAll(lane);
+		assertThat(lane.acquire().blockOptional(Duration.ofSeconds(1))).isEmpty();
+	}
+
+	@Test
+	void aPermitIsGivenBackOnceHoweverOftenItIsReleased() {
+		LimiterLane lane = lane(3, 10, Duration.ofSeconds(1));
+		LimiterLane.Permit permit = lane.acquire().block();
+		permit.done();
+		permit.done();
+		permit.abandoned();
+		assertThat(lane.inFlight()).isZero();
+		assertThat(takeAll(lane)).hasSize(3);
+	}
+
+	@Test
+	void thousandsOfRequestsThatRunCancelOrTimeOutAtRandomLeaveNoPermitBehind() {
+		LimiterLane lane = lane(8, 64, Duration.ofMillis(50));
+		List<Optional<Boolean>> outcomes = Flux.range(0, 5_000)
+			.flatMap(i -> {
+				int fate = ThreadLocalRandom.current().nextInt(4);
+				Mono<Optional<Boolean>> request = lane.acquire()
+					.flatMap(permit -> Mono.delay(Duration.ofMillis(ThreadLocalRandom.current().nextInt(3)))
+						.doFinally(signal -> {
+							if (fate == 0) {
+								permit.abandoned();
+							}
+							else {
+								permit.done();
+							}
+						})
+						.thenReturn(Optional.of(true)))
+					.defaultIfEmpty(Optional.of(false));
+				// a quarter of the callers give up early, while waiting or while running
+				return fate == 1 ? request.timeout(Duration.ofMillis(1), Mono.just(Optional.empty())) : request;
+			}, 200)
+			.subscribeOn(Schedulers.parallel())
+			.collectList()
+			.block(Duration.ofMinutes(1));
+		assertThat(outcomes).hasSize(5_000);
+		assertThat(outcomes).contains(Optional.of(true), Optional.of(false));
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			assertThat(lane.inFlight()).isZero();
+			assertThat(lane.queued()).isZero();
+		});
+		assertThat(takeAll(lane)).hasSize(lane.limit());
+	}
+
+	static List<LimiterLane.Permit> takeAll(LimiterLane lane) {
+		List<LimiterLane.Permit> permits = new ArrayList<>();
+		for (Optional<LimiterLane.Permit> permit = lane.tryAcquire(); permit.isPresent(); permit = lane.tryAcquire()) {
+			permits.add(permit.get());
+		}
+		return permits;
+	}
+
+	/** A lane fixed at {@code limit} (min = initial = max), so the test knows how many run. */
+	private static LimiterLane lane(int limit, int queueSize, Duration maxWait) {
+		return new LimiterLane("test", new LimiterProperties.Lane(limit, limit, limit, queueSize, maxWait, Duration.ofSeconds(1)));
+	}
+
+}
