@@ -5,10 +5,13 @@
 -- KEYS: 1 reservation hash, 2 paying zset, 3 expiry zset, 4 outbox stream,
 --       5 the user's live reservations, 6.. the hold keys of the reservation's seats, then
 --       per item: the inventory's hash and its holds zset
--- ARGV: 1 user, 2 payment window ms
+-- A lapsed hold's seats and units are offered to the schedule's waiting list first (lib/waiting.lua).
+-- ARGV: 1 user, 2 payment window ms, 3 waiting-list context ("offerTtlMs:maxSeats:root", '' or
+--       none = no offers)
 -- Reply: status, then 'state', 'version' of the reservation after the call (state_reply):
 --        'PAYING' with 'attempt' (the attempt to pass to confirm/fail) | 'CONFIRMED' paid before
---      | 'IN_PROGRESS' another attempt is paying | 'EXPIRED' the hold had lapsed or lost a seat
+--      | 'IN_PROGRESS' another attempt is paying | 'EXPIRED' the hold had lapsed or lost a seat (with
+--        'offered', the offers made to waiting fans: "reservationId|user,...")
 --      | 'INVALID_STATE' neither HELD, PAYING nor CONFIRMED | {'NOT_FOUND'} (none, or not the user's)
 local r = read_reservation(KEYS[1])
 if not r or r.userId ~= ARGV[1] then
@@ -33,7 +36,7 @@ for _, hold in ipairs(holds) do
 end
 if not ours then
   expire_reservation(r, {expiry = KEYS[3], outbox = KEYS[4], userLive = KEYS[5]}, holds, units, now)
-  return state_reply('EXPIRED', r)
+  return state_reply('EXPIRED', r, 'offered', wl_offer(wl_context(ARGV[3], now), wl_seats_of(r)))
 end
 local keep = math.max(r.heldUntil, now + 2 * tonumber(ARGV[2]))
 for _, hold in ipairs(holds) do

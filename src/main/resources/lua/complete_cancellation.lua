@@ -3,8 +3,11 @@
 -- changes nothing.
 -- KEYS: 1 reservation hash, 2 cancelling zset, 3 sold hash, 4 outbox stream,
 --       5 the user's live reservations, then per item: the inventory's hash and its holds zset
--- ARGV: none
--- Reply: status, then 'state', 'version' of the reservation after the call (state_reply):
+-- The seats and units it puts back are offered to the schedule's waiting list first, in the
+-- same script (lib/waiting.lua): a fan in line gets them as an offer before anyone can hold them.
+-- ARGV: 1 waiting-list context ("offerTtlMs:maxSeats:root", '' or none = no offers)
+-- Reply: status, then 'state', 'version' of the reservation after the call (state_reply),
+--        with 'offered', the offers made to waiting fans ("reservationId|user,...", '' for none), after CANCELLED:
 --        'CANCELLED' now | 'ALREADY' before | 'INVALID_STATE' not CANCELLING | {'NOT_FOUND'}
 local r = read_reservation(KEYS[1])
 if not r then
@@ -30,4 +33,4 @@ transition(r, 'CANCELLED', now)
 redis.call('ZREM', KEYS[2], member(r))
 redis.call('HDEL', KEYS[5], r.id)
 append_event(KEYS[4], r, 'CANCELLED', nil, now)
-return state_reply('CANCELLED', r)
+return state_reply('CANCELLED', r, 'offered', wl_offer(wl_context(ARGV[1], now), wl_seats_of(r)))

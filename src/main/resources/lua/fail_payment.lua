@@ -4,8 +4,11 @@
 -- KEYS: 1 reservation hash, 2 paying zset, 3 expiry zset, 4 outbox stream,
 --       5 the user's live reservations, 6.. the hold keys of the reservation's seats, then
 --       per item: the inventory's hash and its holds zset
--- ARGV: 1 attempt, 2 'hold' (back to HELD if possible) | 'expire' (always EXPIRED)
--- Reply: status, then 'state', 'version' of the reservation after the call (state_reply):
+-- Seats and units an expiry frees are offered to the schedule's waiting list first (lib/waiting.lua).
+-- ARGV: 1 attempt, 2 'hold' (back to HELD if possible) | 'expire' (always EXPIRED),
+--       3 waiting-list context ("offerTtlMs:maxSeats:root", '' = no offers)
+-- Reply: status, then 'state', 'version' of the reservation after the call (state_reply),
+--        with 'offered', the offers made to waiting fans ("reservationId|user,...", '' for none), after EXPIRED:
 --        'HELD' held again | 'EXPIRED' | 'NOT_PAYING' not PAYING, or in another attempt
 --      | {'NOT_FOUND'}
 local r = read_reservation(KEYS[1])
@@ -32,4 +35,4 @@ if ARGV[2] == 'hold' and r.heldUntil > now then
   return state_reply('HELD', r)
 end
 expire_reservation(r, {expiry = KEYS[3], outbox = KEYS[4], userLive = KEYS[5]}, holds, units, now)
-return state_reply('EXPIRED', r)
+return state_reply('EXPIRED', r, 'offered', wl_offer(wl_context(ARGV[3], now), wl_seats_of(r)))

@@ -12,9 +12,15 @@
 --       7 the user's lapses (reservation id -> ms it lapsed or was released),
 --       8.. one hold key per seat, in ARGV order, then per item: the inventory's hash and
 --       its holds zset
+-- Waiting list (lib/waiting.lua): while fans wait on this schedule, after the catalog checks
+-- and before any availability check, the lapsed holds the reaper has not marked yet (up to
+-- 100) are expired here (EXPIRED event, lapse recorded, as the reaper would) and what they
+-- freed, together with the asked-for seats that are free, is offered to the waiting fans
+-- first; a seat or unit offered is then taken for this hold (UNAVAILABLE).
 -- ARGV: 1 user, 2 reservation id, 3 schedule id, 4 hold TTL ms, 5 max seats per user,
 --       6 items "inventoryId:units,..." ('' for none; one entry per inventory),
---       7 max lapsed holds (0 = no cooldown), 8 lapse window ms, 9.. seat ids
+--       7 max lapsed holds (0 = no cooldown), 8 lapse window ms,
+--       9 waiting-list context ("offerTtlMs:maxSeats:root", '' = no offers), 10.. seat ids
 -- Reply: {'HELD', 'heldUntil', ms, 'amount', points, 'createdAt', ms, 'items', "id:units:price,..."}
 --      | {'COOLDOWN', 'lapsed', n, 'retryAfterMs', ms until the user may hold again}
 --      | {'NOT_FOUND', 'seatIds', csv of the seats not in the catalog}
@@ -26,7 +32,7 @@
 --      | {'DUPLICATE_ID'} (a reservation with this id exists: the caller retries with a new id)
 local user, id, schedule = ARGV[1], ARGV[2], ARGV[3]
 local ttl, limit = tonumber(ARGV[4]), tonumber(ARGV[5])
-local count = #ARGV - 8
+local count = #ARGV - 9
 local wanted = {}
 for inventory, units in string.gmatch(ARGV[6], '(%d+):(%d+)') do
   wanted[#wanted + 1] = {id = inventory, units = tonumber(units)}
@@ -46,9 +52,9 @@ end
 local missing = {}
 local amount = 0
 for i = 1, count do
-  local price = redis.call('HGET', KEYS[1], ARGV[8 + i])
+  local price = redis.call('HGET', KEYS[1], ARGV[9 + i])
   if not price then
-    missing[#missing + 1] = ARGV[8 + i]
+    missing[#missing + 1] = ARGV[9 + i]
   else
     amount = amount + tonumber(price)
   end
@@ -70,10 +76,31 @@ if #missing > 0 then
   return {'INVENTORY_NOT_FOUND', 'inventoryIds', table.concat(missing, ',')}
 end
 
+local w = wl_context(ARGV[9], now)
+if w and redis.call('EXISTS', w.root .. ':wl') == 1 then
+  local freed = {}
+  for i = 1, count do
+    freed[#freed + 1] = ARGV[9 + i]
+  end
+  for _, due in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 100)) do
+    local rid, ruser = string.match(due, '^(.-)|(.*)$')
+    local lapsed = read_reservation(w.root .. ':r:' .. rid)
+    if lapsed and lapsed.state == 'HELD' and lapsed.heldUntil <= now then
+      expire_reservation(lapsed, {expiry = KEYS[3], userLive = w.root .. ':u:' .. ruser, outbox = KEYS[4]}, {}, nil, now)
+      record_lapse(w.root .. ':lapses:' .. ruser, lapsed.id, lapsed.heldUntil, now, window)
+      for _, seat in ipairs(wl_seats_of(lapsed)) do
+        freed[#freed + 1] = seat
+      end
+    end
+    redis.call('ZREM', KEYS[3], due)
+  end
+  wl_offer(w, freed)
+end
+
 local taken = {}
 for i = 1, count do
-  if redis.call('EXISTS', KEYS[7 + i]) == 1 or redis.call('HEXISTS', KEYS[2], ARGV[8 + i]) == 1 then
-    taken[#taken + 1] = ARGV[8 + i]
+  if redis.call('EXISTS', KEYS[7 + i]) == 1 or redis.call('HEXISTS', KEYS[2], ARGV[9 + i]) == 1 then
+    taken[#taken + 1] = ARGV[9 + i]
   end
 end
 if #taken > 0 then
@@ -130,7 +157,7 @@ if #dead > 0 then
   redis.call('HDEL', KEYS[6], unpack(dead))
 end
 local heldUntil = now + ttl
-local seatList = count > 0 and table.concat(ARGV, ',', 9, #ARGV) or ''
+local seatList = count > 0 and table.concat(ARGV, ',', 10, #ARGV) or ''
 local itemParts = {}
 for i, item in ipairs(wanted) do
   itemParts[i] = item.id .. ':' .. item.units .. ':' .. item.price

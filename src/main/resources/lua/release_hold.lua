@@ -6,8 +6,11 @@
 -- KEYS: 1 reservation hash, 2 expiry zset, 3 outbox stream, 4 the user's live reservations,
 --       5 the user's lapses, 6.. the hold keys of the reservation's seats, then per item: the
 --       inventory's hash and its holds zset
--- ARGV: 1 user, 2 lapse window ms (0 = lapses are not recorded)
--- Reply: status, then 'state', 'version' of the reservation after the call (state_reply):
+-- What it frees is offered to the schedule's waiting list first (lib/waiting.lua).
+-- ARGV: 1 user, 2 lapse window ms (0 = lapses are not recorded), 3 waiting-list context
+--       ("offerTtlMs:maxSeats:root", '' = no offers)
+-- Reply: status, then 'state', 'version' of the reservation after the call (state_reply),
+--        with 'offered', the offers made to waiting fans ("reservationId|user,...", '' for none), after CANCELLED and EXPIRED:
 --        'CANCELLED' released now | 'ALREADY' cancelled before | 'EXPIRED' the hold had lapsed
 --      | 'INVALID_STATE' not HELD | {'NOT_FOUND'} (none, or not the user's)
 local r = read_reservation(KEYS[1])
@@ -26,8 +29,8 @@ local holds, units = held_keys(r, 6)
 if r.heldUntil <= now then
   expire_reservation(r, k, holds, units, now)
   record_lapse(KEYS[5], r.id, r.heldUntil, now, tonumber(ARGV[2]))
-  return state_reply('EXPIRED', r)
+  return state_reply('EXPIRED', r, 'offered', wl_offer(wl_context(ARGV[3], now), wl_seats_of(r)))
 end
 end_reservation(r, k, holds, units, 'CANCELLED', 'RELEASED', now)
 record_lapse(KEYS[5], r.id, now, now, tonumber(ARGV[2]))
-return state_reply('CANCELLED', r)
+return state_reply('CANCELLED', r, 'offered', wl_offer(wl_context(ARGV[3], now), wl_seats_of(r)))

@@ -12,7 +12,8 @@
 -- ARGV: 1 id, 2 schedule id, 3 user, 4 seat ids csv, 5 amount, 6 state, 7 version,
 --       8 held-until ms, 9 updated-at ms, 10 PAYING: attempt, 11 PAYING: least ms its hold
 --       keys must last, 12 PAYING: when the attempt began (ms; 0 = due at once),
---       13 items ("inventoryId:units:price,..." or ''), 14.. seat ids
+--       13 items ("inventoryId:units:price,..." or ''), 14 '1' for a waiting-list offer (else ''),
+--       15.. seat ids
 -- Reply: {'RESTORED', 'version', version} | {'SKIPPED', 'version', the newer or equal version Redis has}
 local current = redis.call('HGET', KEYS[1], 'version')
 if current and tonumber(current) >= tonumber(ARGV[7]) then
@@ -20,13 +21,16 @@ if current and tonumber(current) >= tonumber(ARGV[7]) then
 end
 local now = now_ms()
 local id, user, state, heldUntil = ARGV[1], ARGV[3], ARGV[6], tonumber(ARGV[8])
-local seatCount = #ARGV - 13
+local seatCount = #ARGV - 14
 local items = parse_items(ARGV[13])
 local ukeys = unit_keys(items, 7 + seatCount)
 local fresh = not current
 redis.call('HSET', KEYS[1], 'id', id, 'scheduleId', ARGV[2], 'userId', user, 'seatIds', ARGV[4],
   'amount', ARGV[5], 'state', state, 'heldUntil', tostring(heldUntil), 'createdAt', ARGV[9],
   'version', ARGV[7], 'items', ARGV[13], history(ARGV[7], state, ARGV[9]))
+if ARGV[14] == '1' then
+  redis.call('HSET', KEYS[1], 'offer', '1')
+end
 if state == 'HELD' or state == 'PAYING' then
   local left = heldUntil - now
   if state == 'PAYING' then
@@ -53,7 +57,7 @@ if state == 'HELD' or state == 'PAYING' then
   end
   redis.call('HSET', KEYS[3], id, live_entry(seatCount, heldUntil, items))
 elseif state == 'CONFIRMED' or state == 'CANCELLING' then
-  for i = 14, #ARGV do
+  for i = 15, #ARGV do
     redis.call('HSET', KEYS[4], ARGV[i], id)
   end
   if fresh then

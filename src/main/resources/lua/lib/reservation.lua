@@ -2,7 +2,7 @@
 -- changes one (uses append_event from events.lua and return_units from units.lua).
 
 local RESERVATION_FIELDS = {'id', 'scheduleId', 'userId', 'seatIds', 'amount', 'state', 'version', 'heldUntil',
-  'attempt', 'items'}
+  'attempt', 'items', 'offer'}
 
 -- The reservation in hash `key`, by field name (version and heldUntil as numbers); nil if none.
 local function read_reservation(key)

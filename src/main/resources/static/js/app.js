@@ -342,11 +342,13 @@ async function schedule(id) {
 	const selection = el('p', { id: 'selection', 'aria-live': 'polite' });
 	const hold = el('button', { type: 'button', id: 'hold', disabled: true }, 'Hold the picked seats');
 	const panel = el('section', { id: 'reservation', hidden: true, 'aria-live': 'polite' });
+	const wait = el('button', { type: 'button', id: 'join-waiting-list' }, 'Sold out? Join the waiting list');
+	const waitStatus = el('p', { id: 'waiting-list', 'aria-live': 'polite' });
 	view.replaceChildren(...[el('p', {}, el('a', { href: `#/concerts/${s.concertId}` }, `← ${c.title}`)),
 		el('h1', {}, `${c.title}, ${new Date(s.startsAt).toLocaleString()}`),
 		admission ? null : el('p', { class: 'hint', id: 'not-admitted' }, 'You can look at the map; to pick seats, ',
 			el('a', { href: `#/concerts/${s.concertId}` }, 'join the waiting room'), ' first.'),
-		legend, el('div', { class: 'columns' }, el('div', { class: 'map-scroll' }, mapBox), el('aside', {}, selection, hold, panel))].filter(Boolean));
+		legend, el('div', { class: 'columns' }, el('div', { class: 'map-scroll' }, mapBox), el('aside', {}, selection, hold, wait, waitStatus, panel))].filter(Boolean));
 	const map = new SeatMapView(mapBox, {
 		limit: config.maxSeatsPerUser || 4,
 		announce,
@@ -363,6 +365,8 @@ async function schedule(id) {
 		seats: (changes) => map.apply(changes),
 	});
 	onLeave(() => stream.close());
+
+	waitingList(id, wait, waitStatus, panel, map);
 
 	hold.addEventListener('click', async () => {
 		say('');
@@ -385,6 +389,47 @@ async function schedule(id) {
 				admissions.clear(s.concertId);
 			}
 			hold.disabled = !map.selected.size;
+		}
+	});
+}
+
+/**
+ * The waiting list of a schedule: joining for the picked number of seats (1 when none is
+ * picked), the place as it changes, and the offer: a reservation held in the fan's name,
+ * shown like a hold of their own.
+ */
+function waitingList(id, wait, waitStatus, panel, map) {
+	let stream = null;
+	let offered = false;
+	function place(p) {
+		wait.hidden = true;
+		waitStatus.textContent = `Waiting list: you are number ${p.position} of ${p.waiting}.`;
+	}
+	function following() {
+		if (stream) {
+			return;
+		}
+		stream = follow(`/api/schedules/${id}/waiting-list/stream`, {
+			position: place,
+			offer: async (p) => {
+				offered = true;
+				stream.close();
+				waitStatus.textContent = 'Seats came back and are held for you: pay before the offer ends.';
+				announce(waitStatus.textContent);
+				reservation(await get(`/api/reservations/${p.offer}`), panel, map);
+			},
+		}, { onDrop: () => !offered });
+		onLeave(() => stream.close());
+	}
+	wait.addEventListener('click', async () => {
+		say('');
+		try {
+			const { body } = await call('POST', `/api/schedules/${id}/waiting-list`, { seats: Math.max(1, map.selected.size) });
+			place({ position: body.position, waiting: body.position });
+			following();
+		}
+		catch (e) {
+			problem(e);
 		}
 	});
 }

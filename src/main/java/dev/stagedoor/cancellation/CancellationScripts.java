@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -19,6 +20,7 @@ import dev.stagedoor.reservation.ReservationHolds;
 import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationKeys;
 import dev.stagedoor.reservation.StateReply;
+import dev.stagedoor.reservation.WaitingListOffers;
 import dev.stagedoor.support.LuaScript;
 import dev.stagedoor.support.RedisKeyspace;
 
@@ -37,9 +39,18 @@ class CancellationScripts {
 
 	private final RedisKeyspace keyspace;
 
+	private final WaitingListOffers offers;
+
+	/** Without waiting-list offers. */
 	CancellationScripts(ReactiveStringRedisTemplate redis, RedisKeyspace keyspace) {
+		this(redis, keyspace, WaitingListOffers.OFF);
+	}
+
+	@Autowired
+	CancellationScripts(ReactiveStringRedisTemplate redis, RedisKeyspace keyspace, WaitingListOffers offers) {
 		this.redis = redis;
 		this.keyspace = keyspace;
+		this.offers = offers;
 	}
 
 	private String cancelling(long scheduleId) {
@@ -71,7 +82,8 @@ class CancellationScripts {
 				ScheduleKeys.of(this.keyspace, schedule).sold(), OutboxKeys.of(this.keyspace, schedule).outbox(),
 				r.userLive(reservation.userId())));
 		keys.addAll(ReservationHolds.units(this.keyspace, schedule, reservation.items()));
-		return this.complete.run(this.redis, keys, List.of())
+		return this.complete.run(this.redis, keys, List.of(this.offers.context(schedule)))
+			.doOnNext(reply -> WaitingListOffers.logOffered(reply, "a cancellation"))
 			.map(reply -> StateReply.of(reply, CompleteStatus.class));
 	}
 

@@ -28,6 +28,17 @@ public enum EventType {
 	CANCEL_REQUESTED,
 
 	/** Refunded and the seats are back on sale (state CANCELLED). */
-	CANCELLED
+	CANCELLED,
+
+	/** A fan joined a schedule's waiting list (state WAITING; not a reservation: see {@link ReservationEvent#waiting()}). */
+	WAITING_JOINED,
+
+	/** A fan left a schedule's waiting list, or was offered a reservation (state LEFT). */
+	WAITING_LEFT;
+
+	/** Whether an event of this wire type is a waiting-list event rather than a reservation's. */
+	public static boolean isWaitingList(String type) {
+		return WAITING_JOINED.name().equals(type) || WAITING_LEFT.name().equals(type);
+	}
 
 }

@@ -11,14 +11,26 @@ import java.util.Map;
  * older consumer dead-letter the event; compare with {@link #is(EventType)}.
  */
 public record ReservationEvent(String eventId, String type, String reservationId, long scheduleId, String userId,
-		String seatIds, long amount, String state, long version, long at, Long heldUntil, String items) {
+		String seatIds, long amount, String state, long version, long at, Long heldUntil, String items,
+		String waiting, boolean offer) {
 
 	/**
 	 * {@code items}: the units of quantity inventories, {@code "inventoryId:units:price,..."};
 	 * empty for a reservation of seats only (events written before items existed have none).
+	 * {@code waiting}: only on waiting-list events ({@link EventType#isWaitingList}),
+	 * {@code "<joinNumber>:s:<seats>"} or {@code "<joinNumber>:i:<inventoryId>:<units>"}; empty otherwise.
+	 * {@code offer}: the reservation is one a waiting list offered (every event of it says so).
 	 */
 	public ReservationEvent {
 		items = items == null ? "" : items;
+		waiting = waiting == null ? "" : waiting;
+	}
+
+	/** An event of a reservation. */
+	public ReservationEvent(String eventId, String type, String reservationId, long scheduleId, String userId,
+			String seatIds, long amount, String state, long version, long at, Long heldUntil, String items) {
+		this(eventId, type, reservationId, scheduleId, userId, seatIds, amount, state, version, at, heldUntil, items, "",
+				false);
 	}
 
 	/** An event of a reservation of seats only. */
@@ -34,7 +46,8 @@ public record ReservationEvent(String eventId, String type, String reservationId
 				required(fields, "userId"), required(fields, "seatIds"), Long.parseLong(required(fields, "amount")),
 				required(fields, "state"), Long.parseLong(required(fields, "version")),
 				Long.parseLong(required(fields, "at")),
-				fields.containsKey("heldUntil") ? Long.valueOf(fields.get("heldUntil")) : null, fields.get("items"));
+				fields.containsKey("heldUntil") ? Long.valueOf(fields.get("heldUntil")) : null, fields.get("items"),
+				fields.get("waiting"), "true".equals(fields.get("offer")));
 	}
 
 	public boolean is(EventType type) {

@@ -25,7 +25,8 @@ public enum EndpointClass {
 
 	private static final Pattern MAP_PATH = Pattern.compile("/api/schedules/[^/]+/(seats|inventories)");
 
-	private static final Pattern HOLD_PATH = Pattern.compile("/api/schedules/[^/]+/reservations");
+	/** Holds, and joining a waiting list (a join looks at every seat of the schedule, like a hold attempt's cost). */
+	private static final Pattern HOLD_PATH = Pattern.compile("/api/schedules/[^/]+/(reservations|waiting-list)");
 
 	private static final Pattern PAYMENT_PATH = Pattern.compile("/api/reservations/[^/]+/payment");
 

@@ -3,6 +3,7 @@ package dev.stagedoor.payment;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -18,6 +19,7 @@ import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationKeys;
 import dev.stagedoor.reservation.ReservationState;
 import dev.stagedoor.reservation.StateReply;
+import dev.stagedoor.reservation.WaitingListOffers;
 import dev.stagedoor.support.LuaScript;
 import dev.stagedoor.support.RedisKeyspace;
 import dev.stagedoor.support.ScriptReply;
@@ -39,9 +41,18 @@ class PaymentScripts {
 
 	private final RedisKeyspace keyspace;
 
+	private final WaitingListOffers offers;
+
+	/** Without waiting-list offers. */
 	PaymentScripts(ReactiveStringRedisTemplate redis, RedisKeyspace keyspace) {
+		this(redis, keyspace, WaitingListOffers.OFF);
+	}
+
+	@Autowired
+	PaymentScripts(ReactiveStringRedisTemplate redis, RedisKeyspace keyspace, WaitingListOffers offers) {
 		this.redis = redis;
 		this.keyspace = keyspace;
+		this.offers = offers;
 	}
 
 	/** The keys the payment scripts take: reservation, paying, expiry, [sold,] outbox, user's live, then what it holds. */
@@ -63,7 +74,9 @@ class PaymentScripts {
 	Mono<Begin> begin(Reservation reservation, long windowMillis) {
 		return this.begin
 			.run(this.redis, transitionKeys(reservation, false),
-					List.of(reservation.userId(), String.valueOf(windowMillis)))
+					List.of(reservation.userId(), String.valueOf(windowMillis),
+							this.offers.context(reservation.scheduleId())))
+			.doOnNext(reply -> WaitingListOffers.logOffered(reply, "a payment of a lapsed hold"))
 			.map(Begin::of);
 	}
 
@@ -100,7 +113,9 @@ class PaymentScripts {
 	Mono<StateReply<FailStatus>> fail(Reservation reservation, long attempt, boolean backToHold) {
 		return this.fail
 			.run(this.redis, transitionKeys(reservation, false),
-					List.of(String.valueOf(attempt), backToHold ? "hold" : "expire"))
+					List.of(String.valueOf(attempt), backToHold ? "hold" : "expire",
+							this.offers.context(reservation.scheduleId())))
+			.doOnNext(reply -> WaitingListOffers.logOffered(reply, "a failed payment"))
 			.map(reply -> StateReply.of(reply, FailStatus.class));
 	}
 

@@ -17,6 +17,7 @@ import reactor.core.publisher.Mono;
 import dev.stagedoor.events.EventSubscriber;
 import dev.stagedoor.support.Background;
 import dev.stagedoor.events.EventSubscriber.PoisonEventException;
+import dev.stagedoor.events.EventType;
 import dev.stagedoor.events.ReservationEvent;
 
 /**
@@ -38,8 +39,11 @@ class PersistenceConsumer {
 
 	private final Timer lag;
 
-	PersistenceConsumer(ReservationRecords records, Clock clock, MeterRegistry meters) {
+	private final WaitingListRecords waitingLists;
+
+	PersistenceConsumer(ReservationRecords records, WaitingListRecords waitingLists, Clock clock, MeterRegistry meters) {
 		this.records = records;
+		this.waitingLists = waitingLists;
 		this.clock = clock;
 		this.lag = Timer.builder("stagedoor.persistence.lag")
 			.description("From a reservation event's transition in Redis to the commit of its batch in PostgreSQL")
@@ -49,7 +53,14 @@ class PersistenceConsumer {
 			.register(meters);
 	}
 
-	Mono<Void> handle(List<ReservationEvent> events) {
+	Mono<Void> handle(List<ReservationEvent> all) {
+		List<ReservationEvent> waiting = all.stream().filter(e -> EventType.isWaitingList(e.type())).toList();
+		List<ReservationEvent> events = all.stream().filter(e -> !EventType.isWaitingList(e.type())).toList();
+		for (ReservationEvent event : waiting) {
+			if (!event.waiting().matches("[0-9]{1,18}:(s:[0-9]{1,9}|i:[0-9]{1,18}:[0-9]{1,9})")) {
+				return Mono.error(new PoisonEventException("event " + event.eventId() + " has no valid waiting field", null));
+			}
+		}
 		for (ReservationEvent event : events) {
 			boolean seats = event.seatIds().matches("[0-9]{1,18}(,[0-9]{1,18})*");
 			boolean items = event.items().matches("[0-9]{1,18}:[0-9]{1,9}:[0-9]{1,18}(,[0-9]{1,18}:[0-9]{1,9}:[0-9]{1,18})*");
@@ -60,7 +71,8 @@ class PersistenceConsumer {
 		}
 		return this.records.applyAll(events)
 			.doOnNext(recorded -> log.debug("{} of {} events were new", recorded, events.size()))
-			.doOnSuccess(done -> recordLag(events))
+			.then(this.waitingLists.applyAll(waiting))
+			.doOnSuccess(done -> recordLag(all))
 			.then();
 	}
 

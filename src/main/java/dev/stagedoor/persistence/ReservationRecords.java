@@ -82,14 +82,15 @@ class ReservationRecords {
 			.fetch()
 			.rowsUpdated();
 		Mono<Long> reservations = this.db.sql("""
-				INSERT INTO reservation (id, schedule_id, user_id, state, amount, version, updated_at, held_until)
+				INSERT INTO reservation (id, schedule_id, user_id, state, amount, version, updated_at, held_until, offer)
 				SELECT r.id, r.schedule, r.usr, r.state, r.amount, r.version, to_timestamp(r.at / 1000.0),
-				       to_timestamp(r.held / 1000.0)
+				       to_timestamp(r.held / 1000.0), r.offer
 				FROM unnest(:ids::varchar[], :schedules::bigint[], :users::varchar[], :states::varchar[],
-				            :amounts::bigint[], :versions::bigint[], :ats::bigint[], :helds::bigint[])
-				     AS r(id, schedule, usr, state, amount, version, at, held)
+				            :amounts::bigint[], :versions::bigint[], :ats::bigint[], :helds::bigint[], :offers::boolean[])
+				     AS r(id, schedule, usr, state, amount, version, at, held, offer)
 				ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, version = EXCLUDED.version,
-				    updated_at = EXCLUDED.updated_at, held_until = COALESCE(EXCLUDED.held_until, reservation.held_until)
+				    updated_at = EXCLUDED.updated_at, held_until = COALESCE(EXCLUDED.held_until, reservation.held_until),
+				    offer = reservation.offer OR EXCLUDED.offer
 				WHERE reservation.version < EXCLUDED.version
 				""")
 			.bind("ids", column(newest, ReservationEvent::reservationId, String[]::new))
@@ -100,6 +101,7 @@ class ReservationRecords {
 			.bind("versions", column(newest, ReservationEvent::version, Long[]::new))
 			.bind("ats", column(newest, ReservationEvent::at, Long[]::new))
 			.bind("helds", column(newest, ReservationEvent::heldUntil, Long[]::new))
+			.bind("offers", column(newest, ReservationEvent::offer, Boolean[]::new))
 			.fetch()
 			.rowsUpdated();
 		SortedSet<ReservedSeat> pairs = new TreeSet<>(

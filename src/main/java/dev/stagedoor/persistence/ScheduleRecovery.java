@@ -20,6 +20,7 @@ import dev.stagedoor.payment.RestoredPayments;
 import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationState;
 import dev.stagedoor.reservation.RestoredReservations;
+import dev.stagedoor.reservation.RestoredWaitingList;
 
 /**
  * Rebuilds a schedule's Redis state from PostgreSQL: the seat catalog, then every
@@ -48,8 +49,15 @@ class ScheduleRecovery {
 
 	private final RebuiltCancellations cancellations;
 
+	private final WaitingListRecords waitingListRecords;
+
+	private final RestoredWaitingList waitingList;
+
 	ScheduleRecovery(SeatCatalog catalog, Inventories inventories, DatabaseClient db, ReactiveStringRedisTemplate redis,
-			RestoredReservations reservations, RestoredPayments payments, RebuiltCancellations cancellations) {
+			RestoredReservations reservations, RestoredPayments payments, RebuiltCancellations cancellations,
+			WaitingListRecords waitingListRecords, RestoredWaitingList waitingList) {
+		this.waitingListRecords = waitingListRecords;
+		this.waitingList = waitingList;
 		this.catalog = catalog;
 		this.inventories = inventories;
 		this.db = db;
@@ -69,6 +77,10 @@ class ScheduleRecovery {
 		return this.catalog.schedule(scheduleId)
 			.flatMap(this.catalog::publish)
 			.flatMap(schedule -> this.inventories.publishAll(scheduleId).thenReturn(schedule))
+			.flatMap(schedule -> this.waitingListRecords.waiting(scheduleId)
+				.collectList()
+				.flatMap(entries -> this.waitingList.restore(schedule, entries))
+				.thenReturn(schedule))
 			.flatMap(schedule -> live(scheduleId).collectList())
 			.flatMap(this.payments::settle)
 			.flatMap(records -> Flux.fromIterable(records)
@@ -94,7 +106,7 @@ class ScheduleRecovery {
 	/** The schedule's reservations in a non-final state, as this feature's tables recorded them. */
 	private Flux<RestoredReservations.Record> live(long scheduleId) {
 		return this.db.sql("""
-				SELECT r.id, r.user_id, r.state, r.amount, r.version, r.held_until, r.updated_at,
+				SELECT r.id, r.user_id, r.state, r.amount, r.version, r.held_until, r.updated_at, r.offer,
 				       coalesce(array_agg(s.seat_id ORDER BY s.seat_id) FILTER (WHERE s.seat_id IS NOT NULL), '{}') AS seats,
 				       (SELECT string_agg(i.inventory_id || ':' || i.quantity || ':' || i.price, ',' ORDER BY i.inventory_id)
 				        FROM reservation_item i WHERE i.reservation_id = r.id) AS items
@@ -111,7 +123,7 @@ class ScheduleRecovery {
 						heldUntil == null ? 0 : heldUntil.toInstant().toEpochMilli(),
 						row.get("updated_at", OffsetDateTime.class).toInstant().toEpochMilli(),
 						Arrays.asList(row.get("seats", Long[].class)), Reservation.Item.parse(row.get("items", String.class)),
-						null);
+						null, Boolean.TRUE.equals(row.get("offer", Boolean.class)));
 			})
 			.all();
 	}

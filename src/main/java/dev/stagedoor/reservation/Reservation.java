@@ -12,10 +12,17 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 /**
  * A reservation as Redis holds it. {@code history} is every state it has been in, by
  * version (version 1 = HELD), in version order, so a stream can replay what a client missed.
+ * {@code offer}: the schedule's waiting list offered it (held for the offer TTL).
  */
 public record Reservation(String id, long scheduleId, String userId, List<Long> seatIds, List<Item> items,
 		ReservationState state, long amount, Instant heldUntil, long version,
-		@JsonIgnore Map<Long, Transition> history) {
+		@JsonIgnore Map<Long, Transition> history, boolean offer) {
+
+	/** A reservation the fan held themselves (not a waiting-list offer). */
+	public Reservation(String id, long scheduleId, String userId, List<Long> seatIds, List<Item> items,
+			ReservationState state, long amount, Instant heldUntil, long version, Map<Long, Transition> history) {
+		this(id, scheduleId, userId, seatIds, items, state, amount, heldUntil, version, history, false);
+	}
 
 	/** A reservation of seats only. */
 	public Reservation(String id, long scheduleId, String userId, List<Long> seatIds, ReservationState state,
@@ -67,7 +74,7 @@ public record Reservation(String id, long scheduleId, String userId, List<Long> 
 		return new Reservation(hash.get("id"), Long.parseLong(hash.get("scheduleId")), hash.get("userId"),
 				parseSeatIds(hash.get("seatIds")), Item.parse(hash.get("items")), ReservationState.valueOf(hash.get("state")), Long.parseLong(hash.get("amount")),
 				Instant.ofEpochMilli(Long.parseLong(hash.get("heldUntil"))), Long.parseLong(hash.get("version")),
-				Collections.unmodifiableSortedMap(history));
+				Collections.unmodifiableSortedMap(history), "1".equals(hash.get("offer")));
 	}
 
 }

@@ -40,16 +40,25 @@ class ReservationScripts {
 
 	private final LapseProperties lapses;
 
+	private final WaitingListOffers offers;
+
 	/** Without the seat-spinning defence: nothing is recorded, no hold is refused for it. */
 	ReservationScripts(ReactiveStringRedisTemplate redis, RedisKeyspace keyspace) {
 		this(redis, keyspace, LapseProperties.OFF);
 	}
 
-	@Autowired
+	/** Without waiting-list offers. */
 	ReservationScripts(ReactiveStringRedisTemplate redis, RedisKeyspace keyspace, LapseProperties lapses) {
+		this(redis, keyspace, lapses, WaitingListOffers.OFF);
+	}
+
+	@Autowired
+	ReservationScripts(ReactiveStringRedisTemplate redis, RedisKeyspace keyspace, LapseProperties lapses,
+			WaitingListOffers offers) {
 		this.redis = redis;
 		this.keyspace = keyspace;
 		this.lapses = lapses;
+		this.offers = offers;
 	}
 
 	ReservationKeys keys(long scheduleId) {
@@ -75,7 +84,8 @@ class ReservationScripts {
 		List<String> args = new ArrayList<>(List.of(user, reservationId, String.valueOf(scheduleId),
 				String.valueOf(ttlMillis), String.valueOf(maxSeats),
 				String.join(",", items.stream().map(i -> i.inventoryId() + ":" + i.quantity()).toList()),
-				String.valueOf(this.lapses.maxLapsedPerSchedule()), String.valueOf(this.lapses.windowMillis())));
+				String.valueOf(this.lapses.maxLapsedPerSchedule()), String.valueOf(this.lapses.windowMillis()),
+				this.offers.context(scheduleId)));
 		seatIds.forEach(seat -> args.add(String.valueOf(seat)));
 		return this.hold.run(this.redis, keys, args).map(Hold::of);
 	}
@@ -134,7 +144,10 @@ class ReservationScripts {
 		List<String> keys = new ArrayList<>(List.of(k.reservation(reservation.id()), k.expiry(),
 				outbox(reservation.scheduleId()), k.userLive(user), k.lapses(user)));
 		keys.addAll(ReservationHolds.of(this.keyspace, reservation));
-		return this.release.run(this.redis, keys, List.of(user, String.valueOf(this.lapses.windowMillis())))
+		return this.release
+			.run(this.redis, keys, List.of(user, String.valueOf(this.lapses.windowMillis()),
+					this.offers.context(reservation.scheduleId())))
+			.doOnNext(reply -> WaitingListOffers.logOffered(reply, "a release"))
 			.map(reply -> StateReply.of(reply, ReleaseStatus.class));
 	}
 
@@ -155,7 +168,8 @@ class ReservationScripts {
 			.flatMap(due -> {
 				List<String> keys = new ArrayList<>(List.of(k.expiry(), outbox(scheduleId)));
 				List<String> args = new ArrayList<>(
-						List.of(String.valueOf(scheduleId), String.valueOf(this.lapses.windowMillis())));
+						List.of(String.valueOf(scheduleId), String.valueOf(this.lapses.windowMillis()),
+								this.offers.context(scheduleId)));
 				for (String candidate : due) {
 					ExpiryMember member = ExpiryMember.parse(candidate);
 					keys.add(k.reservation(member.reservationId()));
@@ -163,20 +177,29 @@ class ReservationScripts {
 					keys.add(k.lapses(member.userId()));
 					args.add(candidate);
 				}
-				return this.expire.run(this.redis, keys, args).map(ReservationScripts::expired).map(expired -> {
-					expired.forEach((id, user) -> log.info("Expired: reservation {}, user {} (the hold lapsed)", id, user));
-					return (long) expired.size();
-				});
+				return this.expire.run(this.redis, keys, args)
+					.doOnNext(reply -> WaitingListOffers.logOffered(reply, "an expiry"))
+					.map(ReservationScripts::expired)
+					.map(expired -> {
+						expired.forEach(
+								(id, user) -> log.info("Expired: reservation {}, user {} (the hold lapsed)", id, user));
+						return (long) expired.size();
+					});
 			})
 			.defaultIfEmpty(0L);
 	}
 
-	/** {@code expire_holds.lua}'s reply: reservation id → user of each reservation expired now. */
+	/**
+	 * {@code expire_holds.lua}'s reply: reservation id → user of each reservation expired now
+	 * (without the {@code offered} field, see {@link WaitingListOffers#logOffered}).
+	 */
 	static Map<String, String> expired(ScriptReply reply) {
 		if (!"DONE".equals(reply.status())) {
 			throw reply.unexpected("unknown status '" + reply.status() + "'");
 		}
-		return reply.fields();
+		Map<String, String> expired = new java.util.LinkedHashMap<>(reply.fields());
+		expired.remove("offered");
+		return expired;
 	}
 
 	Mono<Reservation> find(long scheduleId, String reservationId) {

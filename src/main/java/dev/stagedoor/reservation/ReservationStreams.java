@@ -76,7 +76,8 @@ class ReservationStreams {
 	/** The reservation as it was at one transition (state and version of that transition). */
 	private static Reservation asOf(Reservation current, Reservation.Transition transition) {
 		return new Reservation(current.id(), current.scheduleId(), current.userId(), current.seatIds(),
-				current.items(), transition.state(), current.amount(), current.heldUntil(), transition.version(), current.history());
+				current.items(), transition.state(), current.amount(), current.heldUntil(), transition.version(), current.history(),
+				current.offer());
 	}
 
 }

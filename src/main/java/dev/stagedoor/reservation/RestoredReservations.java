@@ -66,7 +66,7 @@ public class RestoredReservations {
 				r.state().name(), String.valueOf(r.version()), String.valueOf(r.heldUntil()),
 				String.valueOf(r.updatedAt()), String.valueOf(paying.attempt()),
 				String.valueOf(paying.holdAtLeast().toMillis()), String.valueOf(paying.since()),
-				Reservation.Item.format(r.items())));
+				Reservation.Item.format(r.items()), r.offer() ? "1" : ""));
 		r.seatIds().forEach(seat -> args.add(String.valueOf(seat)));
 		return this.restore.run(this.redis, keys, args).map(reply -> reply.status(Status.class));
 	}
@@ -83,12 +83,19 @@ public class RestoredReservations {
 	 * comes back PAYING (the payment feature decides: {@code payment.RestoredPayments}).
 	 */
 	public record Record(String id, long scheduleId, String userId, ReservationState state, long amount, long version,
-			long heldUntil, long updatedAt, List<Long> seatIds, List<Reservation.Item> items, Paying paying) {
+			long heldUntil, long updatedAt, List<Long> seatIds, List<Reservation.Item> items, Paying paying,
+			boolean offer) {
+
+		/** A reservation the fan held themselves (not a waiting-list offer). */
+		public Record(String id, long scheduleId, String userId, ReservationState state, long amount, long version,
+				long heldUntil, long updatedAt, List<Long> seatIds, List<Reservation.Item> items, Paying paying) {
+			this(id, scheduleId, userId, state, amount, version, heldUntil, updatedAt, seatIds, items, paying, false);
+		}
 
 		/** This reservation coming back PAYING in {@code paying}. */
 		public Record payingIn(Paying paying) {
 			return new Record(this.id, this.scheduleId, this.userId, ReservationState.PAYING, this.amount, this.version,
-					this.heldUntil, this.updatedAt, this.seatIds, this.items, paying);
+					this.heldUntil, this.updatedAt, this.seatIds, this.items, paying, this.offer);
 		}
 
 	}

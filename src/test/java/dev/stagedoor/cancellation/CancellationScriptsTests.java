@@ -17,6 +17,7 @@ import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationKeys;
 import dev.stagedoor.reservation.ReservationState;
 import dev.stagedoor.reservation.StateReply;
+import dev.stagedoor.reservation.WaitingListOffers;
 import dev.stagedoor.support.ScriptRedis;
 import dev.stagedoor.support.ScriptReply;
 import dev.stagedoor.support.UnexpectedReplyException;
@@ -127,6 +128,27 @@ class CancellationScriptsTests {
 		assertThat(scripts.complete(bought).block())
 			.isEqualTo(new StateReply<>(CompleteStatus.ALREADY, ReservationState.CANCELLED, 5));
 		assertThat(held.events(schedule)).hasSize(5);
+	}
+
+	@Test
+	void completeCancellationOffersTheSeatsToTheWaitingListAtOnce() {
+		CancellationScripts offering = new CancellationScripts(redis.template(), redis.keyspace(),
+				new WaitingListOffers(redis.keyspace(), 60_000, 4));
+		long schedule = held.newSchedule();
+		held.hold(schedule, "others", List.of(3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), 60_000);
+		Reservation bought = paid.confirmed(schedule, "fan", List.of(1L, 2L));
+		assertThat(held.joinWaitingList(schedule, "waiting", 2)).isEqualTo(1);
+		scripts.request(bought, "fan").block();
+		assertThat(offering.complete(bought).block())
+			.isEqualTo(new StateReply<>(CompleteStatus.CANCELLED, ReservationState.CANCELLED, 5));
+		Reservation offer = held.offered(schedule, "waiting");
+		assertThat(offer.offer()).isTrue();
+		assertThat(offer.state()).isEqualTo(ReservationState.HELD);
+		assertThat(offer.seatIds()).containsExactly(1L, 2L);
+		List<Map<String, String>> events = held.events(schedule);
+		assertThat(events.get(events.size() - 3)).containsEntry("type", "CANCELLED");
+		assertThat(events.get(events.size() - 2)).containsEntry("type", "HELD").containsEntry("offer", "true");
+		assertThat(events.get(events.size() - 1)).containsEntry("type", "WAITING_LEFT").containsEntry("userId", "waiting");
 	}
 
 	@Test

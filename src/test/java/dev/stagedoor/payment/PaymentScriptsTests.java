@@ -19,6 +19,7 @@ import dev.stagedoor.reservation.Reservation;
 import dev.stagedoor.reservation.ReservationKeys;
 import dev.stagedoor.reservation.ReservationState;
 import dev.stagedoor.reservation.StateReply;
+import dev.stagedoor.reservation.WaitingListOffers;
 import dev.stagedoor.support.ScriptRedis;
 import dev.stagedoor.support.ScriptReply;
 import dev.stagedoor.support.UnexpectedReplyException;
@@ -195,6 +196,42 @@ class PaymentScriptsTests {
 		long lateAttempt = scripts.begin(lapsing, MINUTE).block().attempt();
 		redis.awaitPast(lapsing.heldUntil().toEpochMilli());
 		assertThat(scripts.fail(lapsing, lateAttempt, true).block().status()).isEqualTo(FailStatus.EXPIRED);
+	}
+
+	@Test
+	void failPaymentOffersTheSeatsOfAnExpiryToTheWaitingListButNotThoseHeldAgain() {
+		PaymentScripts offering = new PaymentScripts(redis.template(), redis.keyspace(),
+				new WaitingListOffers(redis.keyspace(), MINUTE, 4));
+		long schedule = held.newSchedule();
+		held.hold(schedule, "others", List.of(3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), MINUTE);
+		Reservation kept = held.hold(schedule, "keeper", List.of(1L), MINUTE);
+		Reservation lost = held.hold(schedule, "loser", List.of(2L), MINUTE);
+		held.joinWaitingList(schedule, "waiting", 1);
+		long keptAttempt = offering.begin(kept, MINUTE).block().attempt();
+		assertThat(offering.fail(kept, keptAttempt, true).block().status()).isEqualTo(FailStatus.HELD);
+		assertThat(held.offered(schedule, "waiting")).isNull();
+
+		long attempt = offering.begin(lost, MINUTE).block().attempt();
+		assertThat(offering.fail(lost, attempt, false).block())
+			.isEqualTo(new StateReply<>(FailStatus.EXPIRED, ReservationState.EXPIRED, 3));
+		Reservation offer = held.offered(schedule, "waiting");
+		assertThat(offer.seatIds()).containsExactly(2L);
+		assertThat(offer.offer()).isTrue();
+		assertThat(redis.template().opsForValue().get(ScheduleKeys.of(redis.keyspace(), schedule).hold(2)).block())
+			.isEqualTo(offer.id());
+	}
+
+	@Test
+	void beginPaymentOfALapsedHoldOffersItsSeatToTheWaitingList() {
+		PaymentScripts offering = new PaymentScripts(redis.template(), redis.keyspace(),
+				new WaitingListOffers(redis.keyspace(), MINUTE, 4));
+		long schedule = held.newSchedule();
+		held.hold(schedule, "others", List.of(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L), MINUTE);
+		Reservation lapsing = held.hold(schedule, "late", List.of(1L), 300);
+		held.joinWaitingList(schedule, "waiting", 1);
+		redis.awaitPast(lapsing.heldUntil().toEpochMilli());
+		assertThat(offering.begin(lapsing, MINUTE).block().status()).isEqualTo(BeginStatus.EXPIRED);
+		assertThat(held.offered(schedule, "waiting").seatIds()).containsExactly(1L);
 	}
 
 	@Test

@@ -107,6 +107,23 @@ public final class HeldReservations {
 			.block();
 	}
 
+	/** {@code user} joins the schedule's waiting list for {@code seats} seats; the place (1 = first). */
+	public long joinWaitingList(long schedule, String user, int seats) {
+		WaitingListScripts.Join join = new WaitingListScripts(this.redis.template(), this.redis.keyspace())
+			.join(schedule, user, seats, 0, 0, 10)
+			.block();
+		assertThat(join.status()).isEqualTo(WaitingListScripts.JoinStatus.JOINED);
+		return join.position();
+	}
+
+	/** The reservation the schedule's waiting list offered {@code user}; null if none. */
+	public Reservation offered(long schedule, String user) {
+		WaitingListPlace place = new WaitingListScripts(this.redis.template(), this.redis.keyspace())
+			.place(schedule, user)
+			.block();
+		return place == null || place.offer() == null ? null : find(place.offer());
+	}
+
 	/** A reservation id of {@code schedule} that no reservation has. */
 	public static String unknownId(long schedule) {
 		return ReservationIds.next(schedule);

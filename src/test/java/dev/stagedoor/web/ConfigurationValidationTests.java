@@ -8,6 +8,7 @@ import org.springframework.boot.validation.autoconfigure.ValidationAutoConfigura
 import org.springframework.context.annotation.Configuration;
 
 import dev.stagedoor.queue.QueueProperties;
+import dev.stagedoor.reservation.WaitingListProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,6 +41,16 @@ class ConfigurationValidationTests {
 		assertFailsNaming("stagedoor.queue.poll-budget-per-second", SECRET, "stagedoor.queue.poll-budget-per-second=0");
 		assertFailsNaming("stagedoor.queue.early-poll-fraction", SECRET, "stagedoor.queue.early-poll-fraction=1.5");
 		assertFailsNaming("stagedoor.queue.early-poll-fraction", SECRET, "stagedoor.queue.early-poll-fraction=-0.1");
+	}
+
+	@Test
+	void anOfferTtlOutsideOneMillisecondToADayOrAStreamIntervalOutsideTenMillisecondsToAMinuteFailsNamingTheProperty() {
+		assertFailsNaming("stagedoor.waiting-list.offer-ttl", SECRET, "stagedoor.waiting-list.offer-ttl=0s");
+		assertFailsNaming("stagedoor.waiting-list.offer-ttl", SECRET, "stagedoor.waiting-list.offer-ttl=2d");
+		assertFailsNaming("stagedoor.waiting-list.stream-interval", SECRET, "stagedoor.waiting-list.stream-interval=1ms");
+		this.runner.withPropertyValues(SECRET)
+			.run(context -> assertThat(context.getBean(WaitingListProperties.class).offerTtl())
+				.isEqualTo(java.time.Duration.ofMinutes(10)));
 	}
 
 	@Test
@@ -162,7 +173,7 @@ class ConfigurationValidationTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties({ QueueProperties.class, AuthProperties.class, WebProperties.class,
-			LimiterProperties.class })
+			LimiterProperties.class, WaitingListProperties.class })
 	static class Properties {
 
 	}

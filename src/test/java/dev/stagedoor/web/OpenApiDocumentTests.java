@@ -172,9 +172,11 @@ class OpenApiDocumentTests {
 		});
 		assertThat(streams).containsExactlyInAnyOrder("GET /api/concerts/{concertId}/queue/stream",
 				"GET /api/reservations/{id}/stream", "GET /api/schedules/{scheduleId}/seats/stream",
-				"GET /api/schedules/{scheduleId}/inventories/stream", "GET /api/admin/concerts/{concertId}/stats/stream");
+				"GET /api/schedules/{scheduleId}/inventories/stream", "GET /api/admin/concerts/{concertId}/stats/stream",
+				"GET /api/schedules/{scheduleId}/waiting-list/stream");
 		assertThat(eventNames("/api/schedules/{scheduleId}/inventories/stream")).containsExactly("snapshot", "inventories");
 		assertThat(eventNames("/api/admin/concerts/{concertId}/stats/stream")).containsExactly("stats");
+		assertThat(eventNames("/api/schedules/{scheduleId}/waiting-list/stream")).containsExactly("position", "offer");
 		assertThat(eventNames("/api/concerts/{concertId}/queue/stream")).containsExactly("status");
 		assertThat(eventNames("/api/schedules/{scheduleId}/seats/stream")).containsExactly("snapshot", "seats");
 		assertThat(eventNames("/api/reservations/{id}/stream")).containsExactly("state");

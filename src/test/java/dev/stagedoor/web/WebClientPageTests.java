@@ -223,6 +223,43 @@ class WebClientPageTests {
 		Api.anonymous(this.port).get().uri("/api/concerts").exchange().expectStatus().isUnauthorized();
 	}
 
+	@Test
+	void aFanOnTheWaitingListSeesThePlaceThenTheOfferHeldForThem() {
+		long concert = Concerts.create(this.port, "Sold out");
+		long schedule = schedule(concert, List.of(Map.of("name", "A", "rows", 1, "seatsPerRow", 1, "price", 100)));
+		Concerts.configureQueue(this.port, concert, 100, 100, 600);
+		long seat = ((Number) Api.admin(this.port).get().uri("/api/schedules/{id}/seats", schedule).exchange()
+			.expectBodyList(Map.class).returnResult().getResponseBody().get(0).get("id")).longValue();
+		String holder = "holder-" + ThreadLocalRandom.current().nextLong(1_000_000, 1_000_000_000L);
+		String token = Admissions.admit(this.room, concert, holder);
+		Map<?, ?> held = Api.user(this.port, holder).post().uri("/api/schedules/{id}/reservations", schedule)
+			.header("Queue-Token", token).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("seatIds", List.of(seat))).exchange().expectStatus().isCreated()
+			.expectBody(Map.class).returnResult().getResponseBody();
+
+		String fanId = "fan-" + ThreadLocalRandom.current().nextLong(1_000_000, 1_000_000_000L);
+		Chromium fan = browser();
+		fan.open(base() + "/");
+		fan.script("sessionStorage.setItem('stagedoor.token', arguments[0]);", TestTokens.user(fanId));
+		fan.open(base() + "/#/schedules/" + schedule);
+		fan.driver.navigate().refresh();
+		await().atMost(Duration.ofSeconds(10)).until(() -> "true".equals(fan.attribute("#seatmap", "data-painted")));
+		fan.click("#join-waiting-list");
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(fan.text("#waiting-list")).isEqualTo("Waiting list: you are number 1 of 1."));
+
+		Api.user(this.port, holder).post().uri("/api/reservations/{id}/cancellation", held.get("id")).exchange()
+			.expectStatus().isOk();
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(fan.attribute("#reservation", "data-state"))
+			.isEqualTo("HELD"));
+		assertThat(fan.text("#waiting-list")).isEqualTo("Seats came back and are held for you: pay before the offer ends.");
+		String offer = fan.attribute("#reservation", "data-reservation");
+		assertThat(Api.user(this.port, fanId).get().uri("/api/reservations/{id}", offer).exchange()
+			.expectBody(Map.class).returnResult().getResponseBody()).containsEntry("offer", true).containsEntry("userId", fanId);
+		fan.screenshot("waiting-list-offer");
+		assertThat(fan.consoleErrors()).isEmpty();
+	}
+
 	private Chromium browser() {
 		Chromium browser = new Chromium(1280, 900);
 		this.browsers.add(browser);
