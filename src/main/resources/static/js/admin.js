@@ -29,6 +29,8 @@ const TILES = [
 	['backlog', 'Outbox backlog', v => v.outboxBacklog],
 	['lag', 'Persistence lag p99 (ms, bucket bound, last 10 s)', v => v.persistenceLagP99Millis == null ? 0 : Math.round(v.persistenceLagP99Millis)],
 	['dead', 'Dead letters', v => v.deadLetters],
+	['refused', 'Refused / s (rate limits, cooldowns; this instance)', v => v.refusalsPerSecond],
+	['shed', 'Shed / s (overloaded; this instance)', v => v.shedPerSecond],
 ];
 
 async function signIn() {
@@ -73,6 +75,9 @@ async function dashboard() {
 	const scheduleBody = el('tbody');
 	const table = el('table', { id: 'schedule-stats' }, el('caption', {}, 'Seats by schedule'),
 		el('thead', {}, el('tr', {}, ...['Schedule', 'Seats', 'Available', 'Held', 'Sold', 'Outbox', 'Sold out at'].map(h => el('th', { scope: 'col' }, h)))), scheduleBody);
+	const refusalBody = el('tbody');
+	const refusalTable = el('table', { id: 'refusal-breakdown' }, el('caption', {}, 'Fair-play refusals since this instance started'),
+		el('thead', {}, el('tr', {}, ...['Endpoint class', 'Reason', 'Refused'].map(h => el('th', { scope: 'col' }, h)))), refusalBody);
 	const updated = el('p', { id: 'updated', class: 'hint', 'aria-live': 'off' });
 	const newConcert = el('form', { class: 'inline', id: 'new-concert' },
 		el('label', {}, 'Title', el('input', { name: 'title', required: true })),
@@ -90,7 +95,7 @@ async function dashboard() {
 		el('label', {}, 'Admit / s', el('input', { name: 'admitPerSecond', type: 'number', min: '1', required: true })),
 		el('label', {}, 'Admission TTL (s)', el('input', { name: 'activeTtlSeconds', type: 'number', min: '1', required: true })),
 		el('button', { type: 'submit' }, 'Save queue settings'));
-	view.replaceChildren(el('h1', {}, 'Drop dashboard'), el('p', {}, el('label', {}, 'Concert ', select)), updated, tiles, table,
+	view.replaceChildren(el('h1', {}, 'Drop dashboard'), el('p', {}, el('label', {}, 'Concert ', select)), updated, tiles, table, refusalTable,
 		el('h2', {}, 'Waiting room settings'), settings, el('h2', {}, 'New schedule for this concert'), newSchedule,
 		el('h2', {}, 'New concert'), newConcert);
 	const history = Object.fromEntries(TILES.map(([id]) => [id, []]));
@@ -147,6 +152,8 @@ async function dashboard() {
 			el('td', {}, String(s.id)), el('td', { class: 'seats' }, String(s.seats)), el('td', { class: 'available' }, String(s.available)),
 			el('td', { class: 'held' }, String(s.held)), el('td', { class: 'sold' }, String(s.sold)), el('td', {}, String(s.outboxBacklog)),
 			el('td', { class: 'sold-out' }, s.soldOutAt ? new Date(s.soldOutAt).toLocaleTimeString() : '–'))));
+		refusalBody.replaceChildren(...(v.refusals || []).map(r => el('tr', { 'data-refusal': `${r.endpointClass}/${r.reason}` },
+			el('td', {}, r.endpointClass), el('td', {}, r.reason), el('td', { class: 'total' }, String(r.total)))));
 	}
 
 	select.addEventListener('change', () => open().catch(problem));

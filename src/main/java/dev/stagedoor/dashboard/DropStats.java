@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -120,16 +121,39 @@ public class DropStats {
 			double admissions = seconds == 0 ? 0 : Math.max(0, q.admittedTotal() - tracker.admittedTotal) / seconds;
 			tracker.lastAt = now;
 			tracker.admittedTotal = q.admittedTotal();
+			List<Refusal> refusals = refusals();
+			long refused = refusals.stream().mapToLong(Refusal::total).sum();
+			long shed = shed();
+			double refusedPerSecond = seconds == 0 ? 0 : Math.max(0, refused - tracker.refused) / seconds;
+			double shedPerSecond = seconds == 0 ? 0 : Math.max(0, shed - tracker.shed) / seconds;
+			tracker.refused = refused;
+			tracker.shed = shed;
 			return new DropFigures(Instant.ofEpochMilli(now), concertId, q.waiting(), q.active(), q.admittedTotal(),
 					round(admissions), seconds == 0 ? 0 : round(newlyHeld / seconds),
 					seconds == 0 ? 0 : round(newlySold / seconds), backlog, tracker.lagP99(lagBuckets()),
-					deadLetters(), perSchedule);
+					deadLetters(), perSchedule, round(refusedPerSecond), round(shedPerSecond), refusals);
 		});
 	}
 
 	private long backlog(long scheduleId) {
 		Gauge gauge = this.meters.find("stagedoor.outbox.backlog").tag("schedule", String.valueOf(scheduleId)).gauge();
 		return gauge == null || Double.isNaN(gauge.value()) ? 0 : (long) gauge.value();
+	}
+
+	/** This instance's fair-play refusals so far ({@code stagedoor.refusals}), by class and reason, those above 0. */
+	private List<Refusal> refusals() {
+		return this.meters.find("stagedoor.refusals")
+			.counters()
+			.stream()
+			.filter(c -> c.count() > 0)
+			.map(c -> new Refusal(c.getId().getTag("class"), c.getId().getTag("reason"), (long) c.count()))
+			.sorted(Comparator.comparing(Refusal::endpointClass).thenComparing(Refusal::reason))
+			.toList();
+	}
+
+	/** Requests this instance's concurrency limiter shed so far ({@code stagedoor.web.limiter.shed}). */
+	private long shed() {
+		return (long) this.meters.find("stagedoor.web.limiter.shed").counters().stream().mapToDouble(Counter::count).sum();
 	}
 
 	private long deadLetters() {
@@ -154,6 +178,10 @@ public class DropStats {
 		long lastAt;
 
 		long admittedTotal;
+
+		long refused;
+
+		long shed;
 
 		final Map<Long, SeatStatus[]> statuses = new HashMap<>();
 
@@ -204,7 +232,16 @@ public class DropStats {
 	 */
 	public record DropFigures(Instant at, long concertId, long waiting, long active, long admittedTotal,
 			double admissionsPerSecond, double holdsPerSecond, double salesPerSecond, long outboxBacklog,
-			Double persistenceLagP99Millis, long deadLetters, List<ScheduleDropFigures> schedules) {
+			Double persistenceLagP99Millis, long deadLetters, List<ScheduleDropFigures> schedules,
+			double refusalsPerSecond, double shedPerSecond, List<Refusal> refusals) {
+	}
+
+	/**
+	 * Requests of one endpoint class the fair-play defences refused for one reason on this
+	 * instance since it started (429 {@code rate-limited} or {@code hold-cooldown}, 503 when the
+	 * limiter's Redis was out of reach); the tags of {@code stagedoor.refusals}.
+	 */
+	public record Refusal(String endpointClass, String reason, long total) {
 	}
 
 	/**

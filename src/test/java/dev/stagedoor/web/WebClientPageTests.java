@@ -22,6 +22,8 @@ import dev.stagedoor.Concerts;
 import dev.stagedoor.DevSignIn;
 import dev.stagedoor.IntegrationTest;
 import dev.stagedoor.TestTokens;
+import dev.stagedoor.limits.EndpointClass;
+import dev.stagedoor.limits.Refusals;
 import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
 
@@ -52,6 +54,9 @@ class WebClientPageTests {
 
 	@Autowired
 	WaitingRoom room;
+
+	@Autowired
+	Refusals refusals;
 
 	final List<Chromium> browsers = new ArrayList<>();
 
@@ -200,6 +205,12 @@ class WebClientPageTests {
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(admin.text("#notice")).isEqualTo("Schedule created."));
 		// the stream picks the new schedule up: 300 seats, all available
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(admin.text("#schedule-stats tbody tr td.available")).isEqualTo("300"));
+		// a fair-play refusal on this instance shows in the breakdown with the next figures
+		this.refusals.count(EndpointClass.HOLDS, Refusals.Reason.HOLD_COOLDOWN);
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+				Long.parseLong(admin.text("#refusal-breakdown tr[data-refusal='holds/hold-cooldown'] td.total")))
+			.isPositive());
+		assertThat(admin.all("#stat-refused, #stat-shed")).hasSize(2);
 		admin.find("#queue-settings input[name=maxActive]").clear();
 		admin.find("#queue-settings input[name=maxActive]").sendKeys("250");
 		admin.click("#queue-settings button");
