@@ -42,12 +42,18 @@ class ClientAbortIntegrationTests {
 
 	private final Logger handler = (Logger) LoggerFactory.getLogger(ProblemExceptionHandler.class);
 
+	private final Logger aborts = (Logger) LoggerFactory.getLogger(ClientAborts.class);
+
 	private Level handlerLevel;
+
+	private Level abortsLevel;
 
 	@BeforeEach
 	void captureTheLog() {
 		this.handlerLevel = this.handler.getLevel();
 		this.handler.setLevel(Level.DEBUG);
+		this.abortsLevel = this.aborts.getLevel();
+		this.aborts.setLevel(Level.DEBUG);
 		this.appender.start();
 		this.root.addAppender(this.appender);
 	}
@@ -57,6 +63,7 @@ class ClientAbortIntegrationTests {
 		this.root.detachAppender(this.appender);
 		this.appender.stop();
 		this.handler.setLevel(this.handlerLevel);
+		this.aborts.setLevel(this.abortsLevel);
 	}
 
 	@Test
@@ -72,9 +79,11 @@ class ClientAbortIntegrationTests {
 			socket.setSoLinger(true, 0);
 		}
 
+		// which reports the reset depends on timing: the web handler while the exchange runs
+		// ("during POST …"), or the dropped-error hook when the exchange had already been
+		// cancelled ("after its exchange ended"); either way at DEBUG, never as an ERROR
 		await().atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> assertThat(events(Level.DEBUG, "Client went away during POST /api/me/points/charges"))
-				.isNotEmpty());
+			.untilAsserted(() -> assertThat(events(Level.DEBUG, "Client went away")).isNotEmpty());
 		assertNoErrorFor(Duration.ofSeconds(1));
 	}
 
