@@ -11,8 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -29,8 +32,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Makes a new instance fast from its first request: before readiness turns UP (runners run
- * after the web server has started and before the application is ready), it spends
+ * Makes a new instance fast from its first request: before readiness turns UP (it is held at
+ * REFUSING_TRAFFIC until the warm-up ends; nothing blocks), it spends
  * {@code stagedoor.warmup.duration} sending the first seconds of a drop through its own hot
  * paths — fans entering a waiting room and polling it — so the JIT has compiled them when
  * the load balancer sends the first real fan.
@@ -61,6 +64,8 @@ class StartupWarmup implements ApplicationRunner, Ordered {
 
 	private final ApplicationContext context;
 
+	private volatile boolean warming;
+
 	StartupWarmup(HttpHandler handler, WarmupRoom room, WarmupProperties properties, ApplicationContext context) {
 		this.handler = handler;
 		this.room = room;
@@ -79,15 +84,33 @@ class StartupWarmup implements ApplicationRunner, Ordered {
 		if (this.properties.duration().isZero()) {
 			return;
 		}
-		try {
-			Result result = warmUp(this.properties.duration(), this.properties.concurrency())
-				.block(this.properties.duration().plusSeconds(60));
-			log.info("Warm-up: {} requests in {} ms ({} answered otherwise than expected); readiness turns UP now",
-					result.requests(), result.took().toMillis(), result.unexpected());
+		// nothing blocks: readiness is held back (below) until the warm-up signals its end
+		this.warming = true;
+		warmUp(this.properties.duration(), this.properties.concurrency())
+			.timeout(this.properties.duration().plusSeconds(60))
+			.doFinally(signal -> {
+				this.warming = false;
+				AvailabilityChangeEvent.publish(this.context, ReadinessState.ACCEPTING_TRAFFIC);
+			})
+			.subscribe(result -> log.info(
+					"Warm-up: {} requests in {} ms ({} answered otherwise than expected); readiness turns UP now",
+					result.requests(), result.took().toMillis(), result.unexpected()),
+					ex -> log.warn("The warm-up failed; the instance starts cold", ex));
+	}
+
+	/**
+	 * Spring turns readiness UP once the application is ready, which comes while the warm-up
+	 * still runs: until it ends, readiness is turned back to REFUSING_TRAFFIC.
+	 */
+	@EventListener
+	void holdReadiness(AvailabilityChangeEvent<ReadinessState> event) {
+		if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC && this.warming) {
+			AvailabilityChangeEvent.publish(this.context, ReadinessState.REFUSING_TRAFFIC);
 		}
-		catch (RuntimeException ex) {
-			log.warn("The warm-up failed; the instance starts cold", ex);
-		}
+	}
+
+	boolean warming() {
+		return this.warming;
 	}
 
 	/** Sends warm-up fans through the hot paths for {@code duration}, {@code concurrency} at a time. */
