@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -257,7 +258,9 @@ class WaitingListIntegrationTests {
 		assertThat(reservation.body().get("seatIds"))
 			.isEqualTo(drop.seatIds().stream().map(Long::intValue).toList());
 		assertThat(fans.reservation(buyer, bought).block().state()).isEqualTo("CANCELLED");
-		assertThat(Drops.statuses(this.port, drop.scheduleId()).values()).containsOnly("HELD");
+		// the seat map is a snapshot at most 250 ms old
+		Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(
+				() -> assertThat(Drops.statuses(this.port, drop.scheduleId()).values()).containsOnly("HELD"));
 
 		await().atMost(Duration.ofSeconds(10)).until(streamed::isDone);
 		ServerSentEvent<Map<String, Object>> last = events.get(events.size() - 1);
@@ -342,7 +345,9 @@ class WaitingListIntegrationTests {
 		assertThat(fans.reservation(line.get(0), offer).block().body()).containsEntry("state", "HELD")
 			.containsEntry("offer", true);
 		// the holds came back too, so the first released seat still goes to the first in line
-		assertThat(Drops.statuses(this.port, drop.scheduleId()).values()).containsOnly("HELD");
+		// the seat map is a snapshot at most 250 ms old
+		Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(
+				() -> assertThat(Drops.statuses(this.port, drop.scheduleId()).values()).containsOnly("HELD"));
 	}
 
 }
