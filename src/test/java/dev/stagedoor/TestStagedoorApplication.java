@@ -9,11 +9,14 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -51,13 +54,15 @@ public class TestStagedoorApplication {
 	/**
 	 * Creates the demo data through the public API, as a frontend team would: a concert (its
 	 * waiting room opens with it), one schedule a month ahead with two priced sections and a
-	 * standing floor sold by quantity, and points for the demo fan; then prints how to use them.
+	 * standing floor sold by quantity, and points for the demo fan; then, once the instance is
+	 * ready, prints how to use them.
 	 */
 	private static void seed(ApplicationReadyEvent event) {
 		int port = ((WebServerApplicationContext) event.getApplicationContext()).getWebServer().getPort();
 		String admin = TestTokens.admin("demo-admin");
 		String fan = TestTokens.user(DEMO_FAN);
 		WebClient api = WebClient.create("http://localhost:" + port);
+		ApplicationAvailability availability = event.getApplicationContext().getBean(ApplicationAvailability.class);
 		Instant startsAt = Instant.now().plus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
 		post(api, admin, "/api/admin/concerts", Map.of("title", "Stagedoor Demo Night", "venue", "Main Hall"))
 			.flatMap(concert -> post(api, admin, "/api/admin/concerts/" + concert.get("id") + "/schedules",
@@ -75,6 +80,12 @@ public class TestStagedoorApplication {
 						.retrieve()
 						.bodyToMono(Map.class)
 						.map(charge -> List.<Map<?, ?>>of(concert, schedule, charge, inventory)))))
+			// printed once the instance is ready (the start-up warm-up holds readiness back), so a
+			// developer who copies a token finds /actuator/health UP and the block printed last
+			.flatMap(seeded -> Flux.interval(Duration.ofMillis(100))
+				.filter(tick -> availability.getReadinessState() == ReadinessState.ACCEPTING_TRAFFIC)
+				.next()
+				.thenReturn(seeded))
 			.timeout(Duration.ofSeconds(60))
 			.subscribe(seeded -> log.info("""
 
