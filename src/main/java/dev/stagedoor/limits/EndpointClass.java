@@ -67,12 +67,4 @@ public enum EndpointClass {
 		return null;
 	}
 
-	/**
-	 * Whether a request of this class is refused when the limiter cannot reach Redis: only a new
-	 * queue entry ({@code POST …/queue}). See {@link RateLimiter}.
-	 */
-	static boolean failsClosed(EndpointClass endpoint, HttpMethod method) {
-		return endpoint == QUEUE && HttpMethod.POST.equals(method);
-	}
-
 }

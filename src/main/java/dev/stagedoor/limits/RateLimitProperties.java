@@ -28,7 +28,7 @@ public record RateLimitProperties(@DefaultValue @Valid Limits queue, @DefaultVal
 			EndpointClass.CHARGES, new Bucket[] { new Bucket(10, 0.2), new Bucket(200, 20.0) });
 
 	/** The buckets in force for a class: per user, then per address. */
-	Bucket[] of(EndpointClass endpoint) {
+	public Bucket[] of(EndpointClass endpoint) {
 		Limits limits = switch (endpoint) {
 			case QUEUE -> this.queue;
 			case SEATS -> this.seats;
@@ -61,9 +61,12 @@ public record RateLimitProperties(@DefaultValue @Valid Limits queue, @DefaultVal
 	}
 
 	/** One bucket in force; off when either number is 0. */
-	record Bucket(int capacity, double refillPerSecond) {
+	public record Bucket(int capacity, double refillPerSecond) {
 
-		boolean on() {
+		/** A bucket that limits nothing. */
+		public static final Bucket OFF = new Bucket(0, 0);
+
+		public boolean on() {
 			return this.capacity > 0 && this.refillPerSecond > 0;
 		}
 

@@ -11,11 +11,13 @@ import dev.stagedoor.support.LuaScript;
 import dev.stagedoor.support.RedisKeyspace;
 import dev.stagedoor.support.ScriptReply;
 
-/** {@code take_token.lua}, loaded once, and the one place its reply is decoded. */
+/** {@code take_token.lua} and {@code return_token.lua}, loaded once, and the one place their replies are decoded. */
 @Component
 class RateLimitScripts {
 
 	private final LuaScript take = LuaScript.load("take_token");
+
+	private final LuaScript giveBack = LuaScript.load("return_token");
 
 	private final ReactiveStringRedisTemplate redis;
 
@@ -36,6 +38,19 @@ class RateLimitScripts {
 			.run(this.redis, List.of(key),
 					List.of(String.valueOf(bucket.capacity()), String.valueOf(bucket.refillPerSecond())))
 			.map(Take::of);
+	}
+
+	/** Gives back a token taken from the bucket under {@code key} (never past its capacity). */
+	Mono<Void> giveBack(String key, Bucket bucket) {
+		return this.giveBack.run(this.redis, List.of(key), List.of(String.valueOf(bucket.capacity())))
+			.doOnNext(reply -> reply.status(Returned.class))
+			.then();
+	}
+
+	enum Returned {
+
+		RETURNED, FULL
+
 	}
 
 	enum Status {

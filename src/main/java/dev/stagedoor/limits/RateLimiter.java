@@ -3,14 +3,12 @@ package dev.stagedoor.limits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
@@ -26,23 +24,27 @@ import dev.stagedoor.limits.RateLimitScripts.Take;
 import dev.stagedoor.limits.Refusals.Reason;
 import dev.stagedoor.web.ClientAddresses;
 import dev.stagedoor.web.InternalCaller;
-import dev.stagedoor.web.Problem;
 import dev.stagedoor.web.ProblemWriter;
 
 /**
  * Token-bucket rate limits per endpoint class ({@link EndpointClass}), one bucket per user and
  * one per client address, both in Redis ({@code take_token.lua}, Redis time), so every instance
  * draws from the same buckets. Runs after authentication (Spring Security's filter chain is at
- * order -100), before any handler: a refused request never reaches one and so changes nothing.
- * Limited endpoints answer with the IETF {@code RateLimit-Policy} and {@code RateLimit} headers
- * (one item per bucket, {@code "<class>-user"} and {@code "<class>-address"}); a refusal is 429
- * {@code rate-limited} with {@code Retry-After}.
+ * order -100), before any handler: a refused request never reaches one and so changes nothing,
+ * not even the other bucket (the two live in different hash slots, so they are taken in two
+ * calls, and a token taken from one is given back when the other refuses). Limited endpoints
+ * answer with the IETF {@code RateLimit-Policy} and {@code RateLimit} headers
+ * ({@link BucketState}); a refusal is 429 {@code rate-limited} with {@code Retry-After}.
  * <p>
- * When Redis cannot be reached the limiter fails open, except for new queue entries: an
- * admitted fan in the middle of buying must not lose the sale to the limiter's store (and every
- * call it makes needs Redis anyway), while a queue entry that cannot be limited is exactly the
- * flood the waiting room exists to meter; it answers 503 {@code unavailable} with
- * {@code Retry-After}, as any Redis outage does.
+ * Queue entries ({@code POST /api/concerts/{id}/queue}) are not limited here: the waiting room
+ * takes their buckets, per room, inside its entry script (one Redis call per entry instead of
+ * three), with the same configuration ({@code stagedoor.rate-limit.queue.*}) and answers.
+ * <p>
+ * When Redis cannot be reached the limiter fails open: an admitted fan in the middle of buying
+ * must not lose the sale to the limiter's store (and every call it makes needs Redis anyway).
+ * New queue entries fail closed, as the flood the waiting room exists to meter: their buckets
+ * are in the entry script, so an entry that cannot be limited is not taken either (503
+ * {@code unavailable} with {@code Retry-After}, counted as {@code limiter-unavailable}).
  */
 @Component
 @Order(RateLimiter.ORDER)
@@ -50,10 +52,6 @@ class RateLimiter implements WebFilter {
 
 	/** After Spring Security's web filter chain (-100), so the caller is known. */
 	static final int ORDER = 0;
-
-	static final String POLICY_HEADER = "RateLimit-Policy";
-
-	static final String STATE_HEADER = "RateLimit";
 
 	private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
 
@@ -85,7 +83,7 @@ class RateLimiter implements WebFilter {
 		}
 		String address = this.addresses.of(exchange);
 		EndpointClass endpoint = EndpointClass.of(request.getMethod(), path);
-		if (endpoint == null) {
+		if (endpoint == null || enteringAQueue(endpoint, request.getMethod())) {
 			return chain.filter(exchange);
 		}
 		Bucket[] buckets = this.properties.of(endpoint);
@@ -96,27 +94,32 @@ class RateLimiter implements WebFilter {
 			.map(context -> Optional.ofNullable(context.getAuthentication()))
 			.defaultIfEmpty(Optional.empty())
 			.flatMap(caller -> caller.filter(InternalCaller::is).isPresent() ? chain.filter(exchange)
-					: decide(endpoint, request.getMethod(), buckets,
+					: decide(endpoint, buckets,
 							caller.filter(Authentication::isAuthenticated).map(Authentication::getName), address)
 						.flatMap(verdict -> apply(verdict, endpoint, exchange, chain)));
 	}
 
-	private Mono<Verdict> decide(EndpointClass endpoint, HttpMethod method, Bucket[] buckets, Optional<String> user,
+	/** A queue entry: limited by the waiting room's entry script, not here. */
+	static boolean enteringAQueue(EndpointClass endpoint, HttpMethod method) {
+		return endpoint == EndpointClass.QUEUE && HttpMethod.POST.equals(method);
+	}
+
+	private Mono<Verdict> decide(EndpointClass endpoint, Bucket[] buckets, Optional<String> user,
 			String address) {
 		List<Mono<Checked>> checks = new ArrayList<>(2);
 		if (buckets[0].on() && user.isPresent()) {
-			checks.add(this.scripts.take(this.scripts.keys().user(endpoint, user.get()), buckets[0])
-				.map(take -> new Checked(endpoint.id() + "-user", Reason.USER_RATE, buckets[0], take)));
+			String key = this.scripts.keys().user(endpoint, user.get());
+			checks.add(this.scripts.take(key, buckets[0])
+				.map(take -> new Checked(endpoint.id() + "-user", key, Reason.USER_RATE, buckets[0], take)));
 		}
 		if (buckets[1].on()) {
-			checks.add(this.scripts.take(this.scripts.keys().address(endpoint, address), buckets[1])
-				.map(take -> new Checked(endpoint.id() + "-address", Reason.ADDRESS_RATE, buckets[1], take)));
+			String key = this.scripts.keys().address(endpoint, address);
+			checks.add(this.scripts.take(key, buckets[1])
+				.map(take -> new Checked(endpoint.id() + "-address", key, Reason.ADDRESS_RATE, buckets[1], take)));
 		}
 		return Flux.mergeSequential(checks).collectList().map(Verdict::of).onErrorResume(ex -> {
-			boolean closed = EndpointClass.failsClosed(endpoint, method);
-			log.debug("Rate limiter cannot reach Redis ({}): {} request {}", ex.toString(), endpoint.id(),
-					closed ? "refused (a new queue entry)" : "let through");
-			return Mono.just(closed ? Verdict.UNAVAILABLE : Verdict.OPEN);
+			log.debug("Rate limiter cannot reach Redis ({}): {} request let through", ex.toString(), endpoint.id());
+			return Mono.just(Verdict.OPEN);
 		});
 	}
 
@@ -125,19 +128,10 @@ class RateLimiter implements WebFilter {
 			this.refusals.failedOpen(endpoint);
 			return chain.filter(exchange);
 		}
-		if (verdict.kind == Kind.UNAVAILABLE) {
-			this.refusals.count(endpoint, Reason.LIMITER_UNAVAILABLE);
-			exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
-			return this.problems.reject(exchange, Problem.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
-					"The rate limiter cannot reach its store, so no new queue entries are taken; retry in a moment."));
-		}
 		HttpHeaders headers = exchange.getResponse().getHeaders();
-		headers.set(POLICY_HEADER, verdict.checked.stream()
-			.map(c -> "\"" + c.name + "\";q=" + c.bucket.capacity() + ";w=" + c.bucket.windowSeconds())
-			.collect(Collectors.joining(", ")));
-		headers.set(STATE_HEADER, verdict.checked.stream()
-			.map(c -> "\"" + c.name + "\";r=" + c.take.remaining() + ";t=" + seconds(c.take.fullInMs()))
-			.collect(Collectors.joining(", ")));
+		BucketState.writeHeaders(headers, verdict.checked.stream()
+			.map(c -> new BucketState(c.name, c.bucket, c.take.remaining(), c.take.fullInMs()))
+			.toList());
 		Optional<Checked> limited = verdict.checked.stream()
 			.filter(c -> !c.take.allowed())
 			.max((a, b) -> Long.compare(a.take.retryAfterMs(), b.take.retryAfterMs()));
@@ -145,25 +139,31 @@ class RateLimiter implements WebFilter {
 			return chain.filter(exchange);
 		}
 		Checked refused = limited.get();
-		long retryAfter = Math.max(1, seconds(refused.take.retryAfterMs()));
+		long retryAfter = Math.max(1, BucketState.seconds(refused.take.retryAfterMs()));
 		this.refusals.count(endpoint, refused.reason);
 		headers.set(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfter));
-		return this.problems.reject(exchange, LimitProblems.rateLimited(retryAfter, refused.name));
+		return giveBackTaken(verdict)
+			.then(this.problems.reject(exchange, LimitProblems.rateLimited(retryAfter, refused.name)));
 	}
 
-	private static long seconds(long millis) {
-		return (millis + 999) / 1000;
+	/** The tokens a refused request took from the buckets that let it through go back. */
+	private Mono<Void> giveBackTaken(Verdict verdict) {
+		return Flux.fromIterable(verdict.checked)
+			.filter(c -> c.take.allowed())
+			.flatMap(c -> this.scripts.giveBack(c.key, c.bucket).onErrorResume(ex -> {
+				log.debug("Could not give back a token to {}: {}", c.key, ex.toString());
+				return Mono.empty();
+			}))
+			.then();
 	}
 
-	private record Checked(String name, Reason reason, Bucket bucket, Take take) {
+	private record Checked(String name, String key, Reason reason, Bucket bucket, Take take) {
 	}
 
-	/** The buckets checked; or, without Redis, let through (OPEN) or refused (UNAVAILABLE). */
+	/** The buckets checked; or, without Redis, let through (OPEN). */
 	private record Verdict(Kind kind, List<Checked> checked) {
 
 		static final Verdict OPEN = new Verdict(Kind.OPEN, List.of());
-
-		static final Verdict UNAVAILABLE = new Verdict(Kind.UNAVAILABLE, List.of());
 
 		static Verdict of(List<Checked> checked) {
 			return new Verdict(Kind.CHECKED, checked);
@@ -173,7 +173,7 @@ class RateLimiter implements WebFilter {
 
 	private enum Kind {
 
-		CHECKED, OPEN, UNAVAILABLE
+		CHECKED, OPEN
 
 	}
 

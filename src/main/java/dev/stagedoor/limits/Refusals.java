@@ -35,7 +35,7 @@ public class Refusals {
 
 	private final MeterRegistry meters;
 
-	Refusals(MeterRegistry meters) {
+	public Refusals(MeterRegistry meters) {
 		this.meters = meters;
 		for (EndpointClass endpoint : EndpointClass.values()) {
 			counter(endpoint, Reason.USER_RATE);

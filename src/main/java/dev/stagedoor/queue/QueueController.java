@@ -17,6 +17,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.limits.BucketState;
 import dev.stagedoor.limits.LimitProblems;
 import dev.stagedoor.web.ApiDoc.Answer;
 import dev.stagedoor.web.ApiDoc.Event;
@@ -61,9 +62,14 @@ class QueueController {
 		String user = caller.getName();
 		// the instance's own warm-up fans all come from one place: no per-address cap for them
 		String address = InternalCaller.is(caller) ? null : this.addresses.of(exchange);
-		return this.room.enter(concertId, user, address)
-			.doOnNext(outcome -> this.earlyPolls.answered(concertId, user, outcome))
-			.map(QueueController::toResponse);
+		return this.room.enter(concertId, user, address).map(entered -> {
+			this.earlyPolls.answered(concertId, user, entered.outcome());
+			ResponseEntity<Object> response = toResponse(entered.outcome());
+			HttpHeaders headers = new HttpHeaders();
+			headers.addAll(response.getHeaders());
+			BucketState.writeHeaders(headers, entered.buckets());
+			return new ResponseEntity<>(response.getBody(), headers, response.getStatusCode());
+		});
 	}
 
 	@GetMapping
@@ -111,6 +117,9 @@ class QueueController {
 		}
 		if (outcome instanceof QueueOutcome.AddressLimited limited) {
 			return LimitProblems.rateLimitedResponse(limited.retryAfterSeconds(), "queue-entries-per-address");
+		}
+		if (outcome instanceof QueueOutcome.RateLimited limited) {
+			return LimitProblems.rateLimitedResponse(limited.retryAfterSeconds(), limited.policy());
 		}
 		return Problem.response(problem(outcome));
 	}

@@ -22,6 +22,14 @@ record QueueKeys(String cfg, String waiting, String seen, String active, String 
 		return this.root + ":from:" + address;
 	}
 
+	/**
+	 * One user's ({@code kind} "u") or one client address's ("a") token bucket for entering this
+	 * room: under the room's hash tag, so the entry script takes it in the same call.
+	 */
+	public String entryBucket(String kind, String id) {
+		return this.root + ":rl:" + kind + ":" + id;
+	}
+
 	List<String> all() {
 		return List.of(this.cfg, this.waiting, this.seen, this.active, this.sequence, this.admits, this.admittedTotal);
 	}

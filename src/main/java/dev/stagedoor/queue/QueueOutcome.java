@@ -21,4 +21,8 @@ sealed interface QueueOutcome {
 	record AddressLimited(long retryAfterSeconds) implements QueueOutcome {
 	}
 
+	/** The caller's or the caller's address's entry bucket of this room is empty ({@code policy} names it). */
+	record RateLimited(long retryAfterSeconds, String policy) implements QueueOutcome {
+	}
+
 }

@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 
 import dev.stagedoor.queue.WaitingRoom.AdmissionStep;
 import dev.stagedoor.queue.WaitingRoom.QueueStats;
+import dev.stagedoor.limits.RateLimitProperties.Bucket;
 import dev.stagedoor.support.LuaScript;
 import dev.stagedoor.support.RedisKeyspace;
 import dev.stagedoor.support.ScriptReply;
@@ -53,50 +54,80 @@ class QueueScripts {
 	}
 
 	Mono<Entry> enter(long concertId, String user) {
-		return enter(concertId, user, "unknown", 0);
+		return enter(concertId, user, "unknown", 0, Bucket.OFF, Bucket.OFF);
 	}
 
 	/**
-	 * Enters from a client address: a user new to the room is refused (ADDRESS_LIMIT) once
-	 * {@code maxPerAddress} other users entered from that address in the last minute (0 = no cap).
+	 * Enters from a client address, taking a token from the user's and the address's entry
+	 * buckets of the room first (both or neither; {@link Bucket#OFF} for none): over either the
+	 * reply is RATE_LIMITED and nothing changes. A user new to the room is refused
+	 * (ADDRESS_LIMIT, no token taken) once {@code maxPerAddress} other users entered from that
+	 * address in the last minute (0 = no cap).
 	 */
-	Mono<Entry> enter(long concertId, String user, String address, int maxPerAddress) {
+	Mono<Entry> enter(long concertId, String user, String address, int maxPerAddress, Bucket perUser,
+			Bucket perAddress) {
 		QueueKeys k = keys(concertId);
-		List<String> args = new ArrayList<>(5);
+		List<String> args = new ArrayList<>(9);
 		args.add(user);
 		args.addAll(paceDefaults());
 		args.add(String.valueOf(maxPerAddress));
+		args.add(String.valueOf(perUser.capacity()));
+		args.add(String.valueOf(perUser.refillPerSecond()));
+		args.add(String.valueOf(perAddress.capacity()));
+		args.add(String.valueOf(perAddress.refillPerSecond()));
 		return run(this.enter, List.of(k.cfg(), k.waiting(), k.seen(), k.active(), k.sequence(), k.admits(),
-				k.entriesFrom(address)), args)
+				k.entriesFrom(address), k.entryBucket("u", user), k.entryBucket("a", address)), args)
 			.map(Entry::of);
 	}
 
 	enum EntryStatus {
 
-		UNKNOWN, ADMITTED, WAITING, ADDRESS_LIMIT
+		UNKNOWN, ADMITTED, WAITING, ADDRESS_LIMIT, RATE_LIMITED
 
 	}
 
 	/**
 	 * {@code enter_queue.lua}'s reply: {@code expiresAt} only when ADMITTED; position,
-	 * placeFreeAt and pace only when WAITING; retryAfterMs only when ADDRESS_LIMIT.
+	 * placeFreeAt and pace only when WAITING; retryAfterMs when ADDRESS_LIMIT or RATE_LIMITED,
+	 * and then {@code limitedBy} the bucket that refused ("user" or "address"); the levels of
+	 * the entry buckets that are on with every reply but UNKNOWN.
 	 */
 	record Entry(EntryStatus status, boolean created, long expiresAt, long position, long placeFreeAt, Pace pace,
-			long retryAfterMs) {
+			long retryAfterMs, String limitedBy, List<Level> buckets) {
 
 		static Entry of(ScriptReply reply) {
 			EntryStatus status = reply.status(EntryStatus.class);
+			List<Level> levels = Level.of(reply);
 			return switch (status) {
-				case UNKNOWN -> new Entry(status, false, 0, 0, 0, null, 0);
-				case ADMITTED -> new Entry(status, created(reply), reply.number("expiresAt"), 0, 0, null, 0);
+				case UNKNOWN -> new Entry(status, false, 0, 0, 0, null, 0, null, levels);
+				case ADMITTED -> new Entry(status, created(reply), reply.number("expiresAt"), 0, 0, null, 0, null,
+						levels);
 				case WAITING -> new Entry(status, created(reply), 0, reply.number("position"),
-						reply.number("placeFreeAt"), Pace.of(reply), 0);
-				case ADDRESS_LIMIT -> new Entry(status, false, 0, 0, 0, null, reply.number("retryAfterMs"));
+						reply.number("placeFreeAt"), Pace.of(reply), 0, null, levels);
+				case ADDRESS_LIMIT -> new Entry(status, false, 0, 0, 0, null, reply.number("retryAfterMs"), null,
+						levels);
+				case RATE_LIMITED -> new Entry(status, false, 0, 0, 0, null, reply.number("retryAfterMs"),
+						reply.text("bucket"), levels);
 			};
 		}
 
 		private static boolean created(ScriptReply reply) {
 			return "1".equals(reply.text("created"));
+		}
+
+	}
+
+	/** An entry bucket ("user" or "address") as the entry left it: whole tokens left, ms until full. */
+	record Level(String bucket, long remaining, long fullInMs) {
+
+		static List<Level> of(ScriptReply reply) {
+			List<Level> levels = new ArrayList<>(2);
+			for (String bucket : List.of("user", "address")) {
+				if (reply.has(bucket + "Remaining")) {
+					levels.add(new Level(bucket, reply.number(bucket + "Remaining"), reply.number(bucket + "FullInMs")));
+				}
+			}
+			return levels;
 		}
 
 	}

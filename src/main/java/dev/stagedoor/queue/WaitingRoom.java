@@ -5,10 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
+import dev.stagedoor.limits.BucketState;
 import dev.stagedoor.limits.EndpointClass;
+import dev.stagedoor.limits.RateLimitProperties;
+import dev.stagedoor.limits.RateLimitProperties.Bucket;
 import dev.stagedoor.limits.Refusals;
 
 /**
@@ -33,9 +38,12 @@ public class WaitingRoom {
 
 	private final Refusals refusals;
 
+	private final RateLimitProperties limits;
+
 	WaitingRoom(QueueScripts scripts, AdmissionTokens tokens, OpenQueues openQueues, QueueMetrics metrics,
-			PollPacing pacing, QueueEntryProperties entries, Refusals refusals) {
+			PollPacing pacing, QueueEntryProperties entries, Refusals refusals, RateLimitProperties limits) {
 		this.scripts = scripts;
+		this.limits = limits;
 		this.entries = entries;
 		this.refusals = refusals;
 		this.pacing = pacing;
@@ -49,29 +57,62 @@ public class WaitingRoom {
 		return this.scripts.configure(concertId, null).doOnSuccess(done -> this.openQueues.add(concertId));
 	}
 
+	/** Enters without limits (no entry buckets, no per-address cap): the instance's own callers. */
 	Mono<QueueOutcome> enter(long concertId, String user) {
-		return enter(concertId, user, "unknown");
+		return enter(concertId, user, null).map(Entered::outcome);
 	}
 
 	/**
-	 * Enters from a client address, within {@code stagedoor.queue.max-entries-per-address-per-minute}
-	 * (a refusal is counted in {@code stagedoor.refusals}); a {@code null} address is not capped.
+	 * Enters from a client address: within the room's entry buckets ({@code
+	 * stagedoor.rate-limit.queue.*}, per user and per address) and
+	 * {@code stagedoor.queue.max-entries-per-address-per-minute}, refusals counted in
+	 * {@code stagedoor.refusals}. A {@code null} address (the instance's own warm-up fans) is
+	 * neither limited nor capped.
 	 */
-	Mono<QueueOutcome> enter(long concertId, String user, String address) {
+	Mono<Entered> enter(long concertId, String user, String address) {
+		Bucket[] buckets = address == null ? new Bucket[] { Bucket.OFF, Bucket.OFF }
+				: this.limits.of(EndpointClass.QUEUE);
 		return this.scripts
 			.enter(concertId, user, address == null ? "unknown" : address,
-					address == null ? 0 : this.entries.maxEntriesPerAddressPerMinute())
-			.map(entry -> switch (entry.status()) {
+					address == null ? 0 : this.entries.maxEntriesPerAddressPerMinute(), buckets[0], buckets[1])
+			.doOnError(WaitingRoom::storeUnreachable,
+					ex -> this.refusals.count(EndpointClass.QUEUE, Refusals.Reason.LIMITER_UNAVAILABLE))
+			.map(entry -> new Entered(switch (entry.status()) {
+			case RATE_LIMITED -> {
+				boolean byUser = "user".equals(entry.limitedBy());
+				this.refusals.count(EndpointClass.QUEUE,
+						byUser ? Refusals.Reason.USER_RATE : Refusals.Reason.ADDRESS_RATE);
+				yield new QueueOutcome.RateLimited(Math.max(1, BucketState.seconds(entry.retryAfterMs())),
+						policy(entry.limitedBy()));
+			}
 			case ADDRESS_LIMIT -> {
 				this.refusals.count(EndpointClass.QUEUE, Refusals.Reason.ADDRESS_ENTRIES);
-				yield new QueueOutcome.AddressLimited(Math.max(1, (entry.retryAfterMs() + 999) / 1000));
+				yield new QueueOutcome.AddressLimited(Math.max(1, BucketState.seconds(entry.retryAfterMs())));
 			}
 			case UNKNOWN -> new QueueOutcome.UnknownConcert();
 			case ADMITTED -> new QueueOutcome.Placed(admitted(concertId, user, entry.expiresAt()), false,
 					PollPacing.ADMITTED_SECONDS);
 			case WAITING -> placed(waiting(entry.position(), entry.placeFreeAt(), entry.pace()), entry.created(),
 					entry.pace());
-		});
+		}, entry.buckets()
+			.stream()
+			.map(level -> new BucketState(policy(level.bucket()),
+					"user".equals(level.bucket()) ? buckets[0] : buckets[1], level.remaining(), level.fullInMs()))
+			.toList()));
+	}
+
+	/** The name of a queue entry bucket in the RateLimit headers and problems, as the limiter's. */
+	private static String policy(String bucket) {
+		return EndpointClass.QUEUE.id() + "-" + bucket;
+	}
+
+	/** Redis out of reach: the entry, and with it its limit, cannot be taken. */
+	private static boolean storeUnreachable(Throwable ex) {
+		return ex instanceof TransientDataAccessException || ex instanceof DataAccessResourceFailureException;
+	}
+
+	/** An entry's outcome and the entry buckets as it left them (for the RateLimit headers). */
+	record Entered(QueueOutcome outcome, List<BucketState> buckets) {
 	}
 
 	Mono<QueueOutcome> status(long concertId, String user) {

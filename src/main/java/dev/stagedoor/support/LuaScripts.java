@@ -25,7 +25,7 @@ public final class LuaScripts {
 	 * The prelude files, in the order they must be defined (reservation uses events and units;
 	 * waiting, the waiting list's offers, uses all of them).
 	 */
-	static final List<String> PRELUDE = List.of("clock", "events", "units", "reservation", "waiting");
+	static final List<String> PRELUDE = List.of("clock", "buckets", "events", "units", "reservation", "waiting");
 
 	private static final String PRELUDE_TEXT = String.join("\n",
 			PRELUDE.stream().map(lib -> text("lib/" + lib)).toList());

@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the cost must stay within 10 %. Writes {@code target/bench/limiter-report.json}.
  * <pre>
  * ./mvnw test -Dtest=LimiterBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
- *     [-Dstagedoor.bench.limiter.fans=4000 -Dstagedoor.bench.limiter.rounds=6]
+ *     [-Dstagedoor.bench.limiter.fans=4000 -Dstagedoor.bench.limiter.rounds=6 -Dstagedoor.bench.limiter.warmup-rounds=4]
  * </pre>
  */
 class LimiterBenchmark {
@@ -45,6 +45,9 @@ class LimiterBenchmark {
 	private static final int FANS = Integer.getInteger("stagedoor.bench.limiter.fans", 4000);
 
 	private static final int ROUNDS = Integer.getInteger("stagedoor.bench.limiter.rounds", 6);
+
+	/** Unmeasured rounds of each before the measured ones: the first runs found both still climbing. */
+	private static final int WARMUP_ROUNDS = Integer.getInteger("stagedoor.bench.limiter.warmup-rounds", 4);
 
 	private static final int CONCURRENCY = 64;
 
@@ -57,8 +60,10 @@ class LimiterBenchmark {
 			int withoutPort = port(without);
 			WebClient client = WebClient.create();
 			// warm-up of both, then measured rounds by turns
-			round(client, withPort, "warm-with", FANS / 4);
-			round(client, withoutPort, "warm-without", FANS / 4);
+			for (int w = 0; w < WARMUP_ROUNDS; w++) {
+				log.info("Warm-up {}: {} req/s with, {} without", w, Math.round(round(client, withPort, "warm-with-" + w, FANS)),
+						Math.round(round(client, withoutPort, "warm-without-" + w, FANS)));
+			}
 			List<Double> withRates = new ArrayList<>();
 			List<Double> withoutRates = new ArrayList<>();
 			for (int r = 0; r < ROUNDS; r++) {

@@ -18,9 +18,10 @@ import dev.stagedoor.support.ScriptRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * take_token.lua driven straight against Redis through {@link RateLimitScripts}: the burst,
- * the refill by Redis time, the wait it names, the bucket's expiry, and a burst of 200
- * concurrent takes racing for one bucket.
+ * take_token.lua and return_token.lua driven straight against Redis through
+ * {@link RateLimitScripts}: the burst, the refill by Redis time, the wait it names, the
+ * bucket's expiry, a burst of 200 concurrent takes racing for one bucket, and giving a token
+ * back (never past the capacity, never creating a bucket).
  */
 class RateLimitScriptTests {
 
@@ -87,6 +88,33 @@ class RateLimitScriptTests {
 			.collect(Collectors.toMap(Function.identity(), key -> scripts.take(key, one).block().status()));
 		assertThat(first.values()).containsOnly(Status.ALLOWED);
 		assertThat(distinct).allSatisfy(key -> assertThat(scripts.take(key, one).block().status()).isEqualTo(Status.LIMITED));
+	}
+
+	@Test
+	void aTokenGivenBackCanBeTakenAgainButNeverFillsPastTheCapacity() {
+		String key = scripts.keys().user(EndpointClass.CHARGES, "refunded-fan");
+		Bucket bucket = new Bucket(2, 0.001);
+		scripts.take(key, bucket).block();
+		scripts.take(key, bucket).block();
+		assertThat(scripts.take(key, bucket).block().status()).isEqualTo(Status.LIMITED);
+
+		scripts.giveBack(key, bucket).block();
+		Take again = scripts.take(key, bucket).block();
+		assertThat(again.status()).isEqualTo(Status.ALLOWED);
+		assertThat(again.remaining()).isZero();
+
+		// three given back to a bucket of two: it holds two
+		for (int i = 0; i < 3; i++) {
+			scripts.giveBack(key, bucket).block();
+		}
+		assertThat(scripts.take(key, bucket).block().remaining()).isEqualTo(1);
+		assertThat(scripts.take(key, bucket).block().remaining()).isZero();
+		assertThat(scripts.take(key, bucket).block().status()).isEqualTo(Status.LIMITED);
+
+		// an absent bucket is full: giving back creates nothing
+		String absent = scripts.keys().user(EndpointClass.CHARGES, "never-seen");
+		scripts.giveBack(absent, bucket).block();
+		assertThat(redis.template().hasKey(absent).block()).isFalse();
 	}
 
 }

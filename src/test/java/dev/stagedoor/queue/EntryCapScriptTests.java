@@ -5,22 +5,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
+import dev.stagedoor.limits.RateLimitProperties.Bucket;
 import dev.stagedoor.queue.QueueScripts.Entry;
 import dev.stagedoor.queue.QueueScripts.EntryStatus;
 import dev.stagedoor.support.ScriptRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * The per-address cap of enter_queue.lua against Redis: distinct users per address and room
- * per minute, racing; a refused entry takes no place; re-entries and other addresses and rooms
- * are not held back.
+ * The limits of enter_queue.lua against Redis. The per-address cap: distinct users per address
+ * and room per minute, racing; a refused entry takes no place; re-entries and other addresses
+ * and rooms are not held back. The entry buckets (per user and per address, of one room):
+ * exactly their capacity gets in, racing; both buckets or neither give a token; a refusal of
+ * either kind takes no place and no token.
  */
 class EntryCapScriptTests {
 
@@ -54,7 +59,7 @@ class EntryCapScriptTests {
 	void fiftyAccountsFromOneAddressAtOnceEnterUpToTheCapAndTheRestTakeNoPlace() {
 		long concert = room();
 		List<Entry> entries = Flux.range(0, 50)
-			.flatMap(i -> scripts.enter(concert, "fleet-" + i, "198.51.100.4", 10), 50)
+			.flatMap(i -> scripts.enter(concert, "fleet-" + i, "198.51.100.4", 10, Bucket.OFF, Bucket.OFF), 50)
 			.collectList()
 			.block();
 		Map<EntryStatus, Long> byStatus = entries.stream()
@@ -75,15 +80,15 @@ class EntryCapScriptTests {
 			.toList();
 		assertThat(inside).hasSize(10);
 		for (String user : inside) {
-			assertThat(scripts.enter(concert, user, "198.51.100.4", 10).block().status()).isEqualTo(EntryStatus.WAITING);
+			assertThat(scripts.enter(concert, user, "198.51.100.4", 10, Bucket.OFF, Bucket.OFF).block().status()).isEqualTo(EntryStatus.WAITING);
 		}
-		assertThat(scripts.enter(concert, "fleet-new", "198.51.100.5", 10).block().status())
+		assertThat(scripts.enter(concert, "fleet-new", "198.51.100.5", 10, Bucket.OFF, Bucket.OFF).block().status())
 			.isEqualTo(EntryStatus.WAITING);
-		assertThat(scripts.enter(room(), "fleet-new", "198.51.100.4", 10).block().status())
+		assertThat(scripts.enter(room(), "fleet-new", "198.51.100.4", 10, Bucket.OFF, Bucket.OFF).block().status())
 			.isEqualTo(EntryStatus.WAITING);
 		// a user who left and comes back within the minute counts once
 		scripts.leave(concert, inside.get(0)).block();
-		assertThat(scripts.enter(concert, inside.get(0), "198.51.100.4", 10).block().status())
+		assertThat(scripts.enter(concert, inside.get(0), "198.51.100.4", 10, Bucket.OFF, Bucket.OFF).block().status())
 			.isEqualTo(EntryStatus.WAITING);
 		assertThat(scripts.stats(concert).block().waiting()).isEqualTo(11);
 	}
@@ -92,10 +97,84 @@ class EntryCapScriptTests {
 	void noCapWhenZero() {
 		long concert = room();
 		assertThat(Flux.range(0, 30)
-			.flatMap(i -> scripts.enter(concert, "crowd-" + i, "198.51.100.9", 0))
+			.flatMap(i -> scripts.enter(concert, "crowd-" + i, "198.51.100.9", 0, Bucket.OFF, Bucket.OFF))
 			.map(Entry::status)
 			.collectList()
 			.block()).containsOnly(EntryStatus.WAITING).hasSize(30);
+	}
+
+	/** One token every 1,000 s: none comes back while a test runs. */
+	private static Bucket burst(int capacity) {
+		return new Bucket(capacity, 0.001);
+	}
+
+	@Test
+	void twoHundredEntriesOfOneUserAtOnceGetExactlyTheUsersBucket() {
+		long concert = room();
+		List<Entry> entries = Flux.range(0, 200)
+			.flatMap(i -> scripts.enter(concert, "hammer", "198.51.100.20", 0, burst(20), Bucket.OFF), 200)
+			.collectList()
+			.block();
+		Map<EntryStatus, Long> byStatus = entries.stream()
+			.collect(Collectors.groupingBy(Entry::status, Collectors.counting()));
+		assertThat(byStatus).containsOnly(Map.entry(EntryStatus.WAITING, 20L), Map.entry(EntryStatus.RATE_LIMITED, 180L));
+		assertThat(entries).filteredOn(Entry::created).hasSize(1);
+		assertThat(entries).filteredOn(e -> e.status() == EntryStatus.RATE_LIMITED).allSatisfy(e -> {
+			assertThat(e.limitedBy()).isEqualTo("user");
+			assertThat(e.retryAfterMs()).isBetween(1L, 1_000_000L);
+			assertThat(e.buckets()).containsExactly(new QueueScripts.Level("user", 0, e.buckets().get(0).fullInMs()));
+		});
+		// the levels the allowed entries saw: 19 down to 0, each once
+		assertThat(entries.stream()
+			.filter(e -> e.status() == EntryStatus.WAITING)
+			.map(e -> e.buckets().get(0).remaining())
+			.sorted()
+			.toList()).isEqualTo(LongStream.range(0, 20).boxed().toList());
+		assertThat(scripts.stats(concert).block().waiting()).isEqualTo(1);
+	}
+
+	@Test
+	void twoHundredUsersFromOneAddressAtOnceGetExactlyTheAddresssBucketAndTheRestTakeNoPlace() {
+		long concert = room();
+		List<Entry> entries = Flux.range(0, 200)
+			.flatMap(i -> scripts.enter(concert, "crowd-" + i, "198.51.100.21", 0, burst(5), burst(50)), 200)
+			.collectList()
+			.block();
+		Map<EntryStatus, Long> byStatus = entries.stream()
+			.collect(Collectors.groupingBy(Entry::status, Collectors.counting()));
+		assertThat(byStatus).containsOnly(Map.entry(EntryStatus.WAITING, 50L), Map.entry(EntryStatus.RATE_LIMITED, 150L));
+		assertThat(entries).filteredOn(e -> e.status() == EntryStatus.RATE_LIMITED)
+			.allSatisfy(e -> assertThat(e.limitedBy()).isEqualTo("address"));
+		assertThat(scripts.stats(concert).block().waiting()).isEqualTo(50);
+	}
+
+	@Test
+	void anEntryRefusedByOneBucketOrByTheCapTakesNoTokenFromTheOther() {
+		long concert = room();
+		// the address's bucket holds one entry: the second user is refused by it
+		assertThat(scripts.enter(concert, "first", "198.51.100.22", 0, burst(5), burst(1)).block().status())
+			.isEqualTo(EntryStatus.WAITING);
+		Entry refused = scripts.enter(concert, "second", "198.51.100.22", 0, burst(5), burst(1)).block();
+		assertThat(refused.status()).isEqualTo(EntryStatus.RATE_LIMITED);
+		assertThat(refused.limitedBy()).isEqualTo("address");
+		// ...and its own bucket gave nothing: from another address it still has all five
+		Entry elsewhere = scripts.enter(concert, "second", "198.51.100.23", 0, burst(5), burst(1)).block();
+		assertThat(elsewhere.status()).isEqualTo(EntryStatus.WAITING);
+		assertThat(elsewhere.buckets()).extracting(QueueScripts.Level::bucket, QueueScripts.Level::remaining)
+			.containsExactly(tuple("user", 4L), tuple("address", 0L));
+
+		// the per-address cap refuses a third user: neither of its buckets gives a token
+		long capped = room();
+		assertThat(scripts.enter(capped, "inside", "198.51.100.24", 1, burst(5), burst(5)).block().status())
+			.isEqualTo(EntryStatus.WAITING);
+		Entry overCap = scripts.enter(capped, "outside", "198.51.100.24", 1, burst(5), burst(5)).block();
+		assertThat(overCap.status()).isEqualTo(EntryStatus.ADDRESS_LIMIT);
+		assertThat(overCap.buckets()).extracting(QueueScripts.Level::bucket, QueueScripts.Level::remaining)
+			.containsExactly(tuple("user", 5L), tuple("address", 4L));
+		assertThat(scripts.enter(capped, "inside", "198.51.100.24", 1, burst(5), burst(5)).block().buckets())
+			.extracting(QueueScripts.Level::remaining)
+			.containsExactly(3L, 3L);
+		assertThat(scripts.stats(capped).block().waiting()).isEqualTo(1);
 	}
 
 }

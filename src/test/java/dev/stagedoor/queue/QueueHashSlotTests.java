@@ -1,5 +1,6 @@
 package dev.stagedoor.queue;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.lettuce.core.cluster.SlotHash;
@@ -16,7 +17,15 @@ class QueueHashSlotTests {
 	void allQueueKeysShareOneSlot() {
 		for (String prefix : List.of("", "prod:", "test-abc:")) {
 			for (long concert : List.of(1L, 7L, 99_999L)) {
-				List<String> keys = QueueKeys.of(new RedisKeyspace(prefix), concert).all();
+				QueueKeys room = QueueKeys.of(new RedisKeyspace(prefix), concert);
+				List<String> keys = new ArrayList<>(room.all());
+				// the keys enter_queue.lua gets besides: per-address entries and the entry buckets,
+				// whatever braces a user id or an address holds
+				for (String id : List.of("fan", "{evil}", "}{", "203.0.113.7", "2001:db8::1")) {
+					keys.add(room.entriesFrom(id));
+					keys.add(room.entryBucket("u", id));
+					keys.add(room.entryBucket("a", id));
+				}
 				int slot = SlotHash.getSlot(keys.get(0));
 				assertThat(keys).allSatisfy(key -> assertThat(SlotHash.getSlot(key)).as(key).isEqualTo(slot));
 			}
