@@ -71,27 +71,14 @@ class WebClientReconnectTests {
 		long concert = Concerts.create(this.port, "Reconnecting");
 		long schedule = schedule(concert);
 		Concerts.configureQueue(this.port, concert, 100, 100, 600);
-		List<Long> seats = Api.admin(this.port).get().uri("/api/schedules/{id}/seats", schedule).exchange()
-			.expectBodyList(Map.class).returnResult().getResponseBody().stream()
-			.map(seat -> ((Number) seat.get("id")).longValue())
-			.toList();
+		List<Long> seats = seats(schedule);
 		long mine = seats.get(0);
 		long theirs = seats.get(1);
 		String fanId = "fan-" + ThreadLocalRandom.current().nextLong(1_000_000, 1_000_000_000L);
 		this.proxy = new TcpProxy("127.0.0.1", this.port);
 		String base = "http://localhost:" + this.proxy.port();
 
-		Chromium fan = browser();
-		fan.open(base + "/");
-		fan.script("sessionStorage.setItem('stagedoor.token', arguments[0]);", TestTokens.user(fanId));
-		fan.open(base + "/#/concerts/" + concert);
-		fan.driver.navigate().refresh();
-		fan.click("#join");
-		await().atMost(Duration.ofSeconds(10)).until(() -> "WAITING".equals(fan.attribute("#queue", "data-status")));
-		Admissions.step(this.room, concert);
-		await().atMost(Duration.ofSeconds(10)).until(() -> "ADMITTED".equals(fan.attribute("#queue", "data-status")));
-		fan.click("a.choose[data-schedule='" + schedule + "']");
-		await().atMost(Duration.ofSeconds(10)).until(() -> "true".equals(fan.attribute("#seatmap", "data-painted")));
+		Chromium fan = admittedOnTheSeatMap(base, fanId, concert, schedule);
 		fan.click("#seat-" + mine);
 		fan.click("#hold");
 		await().atMost(Duration.ofSeconds(10)).until(() -> "HELD".equals(fan.attribute("#reservation", "data-state")));
@@ -144,10 +131,7 @@ class WebClientReconnectTests {
 		// changes after the reconnect reach the page without a reload: a seat held by someone
 		// else (seat stream), the fan's cancellation (reservation stream) and its seat back on sale
 		Object page = fan.script("return performance.timeOrigin;");
-		String other = Admissions.admit(this.room, concert, "reconnect-other-" + fanId);
-		Api.user(this.port, "reconnect-other-" + fanId).post().uri("/api/schedules/{id}/reservations", schedule)
-			.header("Queue-Token", other).contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("seatIds", List.of(theirs))).exchange().expectStatus().isCreated();
+		holdAsSomeoneElse(concert, schedule, theirs);
 		await().atMost(Duration.ofSeconds(5)).until(() -> "HELD".equals(fan.attribute("#seat-" + theirs, "data-status")));
 		assertThat(fan.attribute("#seat-" + mine, "data-status")).isEqualTo("SOLD");
 		// a paid reservation is cancelled in the background (202 CANCELLING, then the refund)
@@ -162,6 +146,83 @@ class WebClientReconnectTests {
 		// no script error
 		assertThat(fan.consoleErrors()).allSatisfy(entry -> assertThat(entry).doesNotContain("Uncaught")
 			.containsAnyOf("/stream?ticket=", "/api/me/stream-tickets"));
+	}
+
+	@Test
+	void aPickedSeatTakenWhileThePageWasDisconnectedIsNoLongerPickedAfterTheReconnect() throws IOException {
+		long concert = Concerts.create(this.port, "Taken while away");
+		long schedule = schedule(concert);
+		Concerts.configureQueue(this.port, concert, 100, 100, 600);
+		List<Long> seats = seats(schedule);
+		long taken = seats.get(0);
+		long kept = seats.get(2);
+		String fanId = "fan-" + ThreadLocalRandom.current().nextLong(1_000_000, 1_000_000_000L);
+		this.proxy = new TcpProxy("127.0.0.1", this.port);
+		Chromium fan = admittedOnTheSeatMap("http://localhost:" + this.proxy.port(), fanId, concert, schedule);
+		String seatStream = "/api/schedules/" + schedule + "/seats/stream";
+		fan.click("#seat-" + taken);
+		fan.click("#seat-" + kept);
+		assertThat(fan.text("#selection")).isEqualTo("Picked: A-1-1, A-1-3 (200 points)");
+
+		// while the page is cut off, someone else holds one of the picked seats; the page
+		// cannot know (its seat stream is down and new connections are refused)
+		int before = this.requests.size();
+		this.proxy.cut();
+		await().atMost(Duration.ofSeconds(10)).until(() -> openStreams("seats") == 0);
+		holdAsSomeoneElse(concert, schedule, taken);
+		assertThat(fan.attribute("#seat-" + taken, "data-status")).isEqualTo("AVAILABLE");
+		assertThat(fan.attribute("#seat-" + taken, "aria-selected")).isEqualTo("true");
+		this.proxy.restore();
+
+		// the reopened stream's snapshot shows the seat held, and it is no longer picked
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.requests.since(before).stream().anyMatch(r -> r.isStream(seatStream)));
+		await().atMost(Duration.ofSeconds(10)).until(() -> renders(fan) == 2);
+		assertThat(fan.attribute("#seat-" + taken, "data-status")).isEqualTo("HELD");
+		assertThat(fan.attribute("#seat-" + taken, "aria-selected")).isEqualTo("false");
+		assertThat(fan.attribute("#seat-" + kept, "aria-selected")).isEqualTo("true");
+		assertThat(((Number) fan.script("return document.querySelectorAll('#seatmap rect[aria-selected=true]').length;")).intValue())
+			.isEqualTo(1);
+		assertThat(fan.text("#selection")).isEqualTo("Picked: A-1-3 (100 points)");
+		assertThat(fan.find("#hold").isEnabled()).isTrue();
+		// what the page shows picked is what it holds
+		fan.click("#hold");
+		await().atMost(Duration.ofSeconds(10)).until(() -> "HELD".equals(fan.attribute("#reservation", "data-state")));
+		assertThat(reservation(fanId, fan.attribute("#reservation", "data-reservation")).get("seatIds"))
+			.isEqualTo(List.of((int) kept));
+		assertThat(fan.consoleErrors()).allSatisfy(entry -> assertThat(entry).doesNotContain("Uncaught")
+			.containsAnyOf("/stream?ticket=", "/api/me/stream-tickets"));
+	}
+
+	/** A fan admitted through the page's waiting room, on the schedule's seat map, loaded from {@code base}. */
+	private Chromium admittedOnTheSeatMap(String base, String fanId, long concert, long schedule) {
+		Chromium fan = browser();
+		fan.open(base + "/");
+		fan.script("sessionStorage.setItem('stagedoor.token', arguments[0]);", TestTokens.user(fanId));
+		fan.open(base + "/#/concerts/" + concert);
+		fan.driver.navigate().refresh();
+		fan.click("#join");
+		await().atMost(Duration.ofSeconds(10)).until(() -> "WAITING".equals(fan.attribute("#queue", "data-status")));
+		Admissions.step(this.room, concert);
+		await().atMost(Duration.ofSeconds(10)).until(() -> "ADMITTED".equals(fan.attribute("#queue", "data-status")));
+		fan.click("a.choose[data-schedule='" + schedule + "']");
+		await().atMost(Duration.ofSeconds(10)).until(() -> "true".equals(fan.attribute("#seatmap", "data-painted")));
+		return fan;
+	}
+
+	/** Another admitted user holds the seat, through the API (not through the proxy). */
+	private void holdAsSomeoneElse(long concert, long schedule, long seat) {
+		String other = "other-" + ThreadLocalRandom.current().nextLong(1_000_000, 1_000_000_000L);
+		String token = Admissions.admit(this.room, concert, other);
+		Api.user(this.port, other).post().uri("/api/schedules/{id}/reservations", schedule)
+			.header("Queue-Token", token).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("seatIds", List.of(seat))).exchange().expectStatus().isCreated();
+	}
+
+	private List<Long> seats(long schedule) {
+		return Api.admin(this.port).get().uri("/api/schedules/{id}/seats", schedule).exchange()
+			.expectBodyList(Map.class).returnResult().getResponseBody().stream()
+			.map(seat -> ((Number) seat.get("id")).longValue())
+			.toList();
 	}
 
 	private double openStreams(String kind) {
