@@ -6,6 +6,7 @@ const CELL = 14;
 const SIZE = 12;
 const HEADING = 22;
 const SVG_NS = 'http://www.w3.org/2000/svg';
+const MAP_KEYS = new Set(['ArrowRight', 'ArrowLeft', 'ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Home', 'End', ' ', 'Enter']);
 
 export class SeatMapView {
 	constructor(container, { limit = 4, onSelection = () => {}, announce = () => {} } = {}) {
@@ -224,6 +225,12 @@ export class SeatMapView {
 
 	key(e) {
 		if (this.active == null) {
+			// focused before the seats arrived (the focus handler found none): the first of the
+			// map's keys lands on the first seat
+			if (this.order.length && MAP_KEYS.has(e.key)) {
+				e.preventDefault();
+				this.activate(this.order[0]);
+			}
 			return;
 		}
 		const s = this.seats.get(this.active).seat;
