@@ -6,6 +6,7 @@ const CELL = 14;
 const SIZE = 12;
 const HEADING = 22;
 const SVG_NS = 'http://www.w3.org/2000/svg';
+const MAP_KEYS = new Set(['ArrowRight', 'ArrowLeft', 'ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Home', 'End', ' ', 'Enter']);
 
 export class SeatMapView {
 	constructor(container, { limit = 4, onSelection = () => {}, announce = () => {} } = {}) {
@@ -42,6 +43,14 @@ export class SeatMapView {
 	/** Draws a full snapshot (the stream's first event, and again after a reconnect). */
 	render(seats) {
 		performance.mark('seatmap-render-start');
+		// a picked seat that is gone or no longer available (taken while the stream was down)
+		// is unpicked before drawing, so no rect is drawn picked that the selection lacks
+		const available = new Set(seats.filter(seat => seat.status === 'AVAILABLE').map(seat => seat.id));
+		for (const id of [...this.selected]) {
+			if (!available.has(id)) {
+				this.selected.delete(id);
+			}
+		}
 		const bySection = new Map();
 		for (const seat of seats) {
 			let s = bySection.get(seat.section);
@@ -86,12 +95,6 @@ export class SeatMapView {
 				: this.container.querySelector('#seat-' + seat.id);
 			this.seats.set(seat.id, { seat, node, status: seat.status });
 		});
-		for (const id of [...this.selected]) {
-			const s = this.seats.get(id);
-			if (!s || s.status !== 'AVAILABLE') {
-				this.selected.delete(id);
-			}
-		}
 		this.container.dataset.seats = String(seats.length);
 		performance.mark('seatmap-render-end');
 		performance.measure('seatmap-render', 'seatmap-render-start', 'seatmap-render-end');
@@ -222,6 +225,12 @@ export class SeatMapView {
 
 	key(e) {
 		if (this.active == null) {
+			// focused before the seats arrived (the focus handler found none): the first of the
+			// map's keys lands on the first seat
+			if (this.order.length && MAP_KEYS.has(e.key)) {
+				e.preventDefault();
+				this.activate(this.order[0]);
+			}
 			return;
 		}
 		const s = this.seats.get(this.active).seat;

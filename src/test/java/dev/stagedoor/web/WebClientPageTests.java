@@ -10,6 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -268,6 +270,160 @@ class WebClientPageTests {
 			.expectBody(Map.class).returnResult().getResponseBody()).containsEntry("offer", true).containsEntry("userId", fanId);
 		fan.screenshot("waiting-list-offer");
 		assertThat(fan.consoleErrors()).isEmpty();
+	}
+
+	@Test
+	void theSeatMapWorksFromTheKeyboardArrowsMovePageKeysChangeSectionSpaceAndEnterPickAndTabReachesTheHold() {
+		long concert = Concerts.create(this.port, "Keyboard");
+		long schedule = schedule(concert, List.of(Map.of("name", "A", "rows", 2, "seatsPerRow", 3, "price", 100),
+				Map.of("name", "B", "rows", 1, "seatsPerRow", 2, "price", 60)));
+		Concerts.configureQueue(this.port, concert, 100, 100, 600);
+		Map<String, Long> seats = new java.util.HashMap<>();
+		for (Map<?, ?> seat : Api.admin(this.port).get().uri("/api/schedules/{id}/seats", schedule).exchange()
+			.expectBodyList(Map.class).returnResult().getResponseBody()) {
+			seats.put((String) seat.get("label"), ((Number) seat.get("id")).longValue());
+		}
+		// B-1-2 is someone else's before the fan arrives
+		String other = Admissions.admit(this.room, concert, "keyboard-other");
+		Api.user(this.port, "keyboard-other").post().uri("/api/schedules/{id}/reservations", schedule)
+			.header("Queue-Token", other).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("seatIds", List.of(seats.get("B-1-2")))).exchange().expectStatus().isCreated();
+		String fanId = "fan-" + ThreadLocalRandom.current().nextLong(1_000_000, 1_000_000_000L);
+		Chromium fan = browser();
+		fan.open(base() + "/");
+		fan.script("sessionStorage.setItem('stagedoor.token', arguments[0]);", TestTokens.user(fanId));
+		fan.open(base() + "/#/concerts/" + concert);
+		fan.driver.navigate().refresh();
+		fan.click("#join");
+		await().atMost(Duration.ofSeconds(10)).until(() -> "WAITING".equals(fan.attribute("#queue", "data-status")));
+		Admissions.step(this.room, concert);
+		await().atMost(Duration.ofSeconds(10)).until(() -> "ADMITTED".equals(fan.attribute("#queue", "data-status")));
+		fan.click("a.choose[data-schedule='" + schedule + "']");
+		await().atMost(Duration.ofSeconds(10)).until(() -> "true".equals(fan.attribute("#seatmap", "data-painted")));
+		assertThat(fan.attribute("#seat-" + seats.get("B-1-2"), "data-status")).isEqualTo("HELD");
+		assertThat(fan.attribute("#seatmap", "aria-activedescendant")).isNull();
+		WebElement map = fan.find("#seatmap");
+
+		// focus lands on the first seat; the arrows move within the section's grid and stop at its edges
+		map.sendKeys(Keys.ARROW_RIGHT);
+		assertOnSeat(fan, seats.get("A-1-2"), "A row 1 seat 2, available, 100 points");
+		map.sendKeys(Keys.ARROW_DOWN);
+		assertOnSeat(fan, seats.get("A-2-2"), "A row 2 seat 2, available, 100 points");
+		map.sendKeys(Keys.ARROW_RIGHT);
+		map.sendKeys(Keys.ARROW_RIGHT);
+		assertOnSeat(fan, seats.get("A-2-3"), "A row 2 seat 3, available, 100 points");
+		map.sendKeys(Keys.ARROW_DOWN);
+		assertOnSeat(fan, seats.get("A-2-3"), "A row 2 seat 3, available, 100 points");
+		map.sendKeys(Keys.ARROW_UP);
+		assertOnSeat(fan, seats.get("A-1-3"), "A row 1 seat 3, available, 100 points");
+		map.sendKeys(Keys.ARROW_LEFT);
+		map.sendKeys(Keys.ARROW_LEFT);
+		map.sendKeys(Keys.ARROW_LEFT);
+		assertOnSeat(fan, seats.get("A-1-1"), "A row 1 seat 1, available, 100 points");
+		map.sendKeys(Keys.ARROW_UP);
+		assertOnSeat(fan, seats.get("A-1-1"), "A row 1 seat 1, available, 100 points");
+		// Page Down: the next section; a held seat cannot be picked
+		map.sendKeys(Keys.PAGE_DOWN);
+		assertOnSeat(fan, seats.get("B-1-1"), "B row 1 seat 1, available, 60 points");
+		map.sendKeys(Keys.ARROW_RIGHT);
+		assertOnSeat(fan, seats.get("B-1-2"), "B row 1 seat 2, held, 60 points");
+		map.sendKeys(Keys.ENTER);
+		assertThat(fan.attribute("#seat-" + seats.get("B-1-2"), "aria-selected")).isEqualTo("false");
+		assertThat(fan.find("#live").getDomProperty("textContent")).isEqualTo("B-1-2 is held and cannot be picked.");
+		assertThat(fan.text("#selection")).isEqualTo("Pick up to 4 seats.");
+		assertThat(fan.find("#hold").isEnabled()).isFalse();
+		// Page Up, then Enter and Space pick; Space again unpicks
+		map.sendKeys(Keys.PAGE_UP);
+		assertOnSeat(fan, seats.get("A-1-1"), "A row 1 seat 1, available, 100 points");
+		map.sendKeys(Keys.ARROW_DOWN);
+		map.sendKeys(Keys.ENTER);
+		assertOnSeat(fan, seats.get("A-2-1"), "A row 2 seat 1, available, 100 points, picked");
+		assertThat(fan.attribute("#seat-" + seats.get("A-2-1"), "aria-selected")).isEqualTo("true");
+		assertThat(fan.text("#selection")).isEqualTo("Picked: A-2-1 (100 points)");
+		map.sendKeys(Keys.ARROW_RIGHT);
+		map.sendKeys(Keys.SPACE);
+		assertOnSeat(fan, seats.get("A-2-2"), "A row 2 seat 2, available, 100 points, picked");
+		assertThat(fan.text("#selection")).isEqualTo("Picked: A-2-1, A-2-2 (200 points)");
+		map.sendKeys(Keys.SPACE);
+		assertOnSeat(fan, seats.get("A-2-2"), "A row 2 seat 2, available, 100 points");
+		assertThat(fan.attribute("#seat-" + seats.get("A-2-2"), "aria-selected")).isEqualTo("false");
+		assertThat(fan.text("#selection")).isEqualTo("Picked: A-2-1 (100 points)");
+		// the keys did not scroll the page (Space and the arrows are the map's)
+		assertThat(((Number) fan.script("return window.scrollY;")).intValue()).isZero();
+
+		// Tab leaves the map for the hold button; Enter holds what was picked
+		map.sendKeys(Keys.TAB);
+		assertThat(fan.script("return document.activeElement.id;")).isEqualTo("hold");
+		fan.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+		await().atMost(Duration.ofSeconds(10)).until(() -> "HELD".equals(fan.attribute("#reservation", "data-state")));
+		Map<?, ?> held = Api.user(this.port, fanId).get().uri("/api/reservations/{id}", fan.attribute("#reservation", "data-reservation"))
+			.exchange().expectStatus().isOk().expectBody(Map.class).returnResult().getResponseBody();
+		assertThat(held.get("seatIds")).isEqualTo(List.of(seats.get("A-2-1").intValue()));
+		assertThat(held.get("state")).isEqualTo("HELD");
+		await().atMost(Duration.ofSeconds(5)).until(() -> "HELD".equals(fan.attribute("#seat-" + seats.get("A-2-1"), "data-status")));
+		fan.screenshot("seat-map-keyboard");
+		assertThat(fan.consoleErrors()).isEmpty();
+	}
+
+	@Test
+	void aKeyboardUserWhoFocusesTheMapBeforeItsSeatsArriveCanStillMoveAndPick() {
+		long concert = Concerts.create(this.port, "Keyboard early");
+		long schedule = schedule(concert, List.of(Map.of("name", "A", "rows", 1, "seatsPerRow", 3, "price", 100)));
+		List<Long> seats = Api.admin(this.port).get().uri("/api/schedules/{id}/seats", schedule).exchange()
+			.expectBodyList(Map.class).returnResult().getResponseBody().stream()
+			.map(seat -> ((Number) seat.get("id")).longValue())
+			.toList();
+		Chromium fan = browser();
+		fan.open(base() + "/");
+		fan.script("sessionStorage.setItem('stagedoor.token', arguments[0]);", TestTokens.user("keyboard-early"));
+		// the browser refuses the seat stream for now: the map is there, its seats are not
+		fan.driver.executeCdpCommand("Network.enable", Map.of());
+		fan.driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of("*/seats/stream*")));
+		fan.open(base() + "/#/schedules/" + schedule);
+		await().atMost(Duration.ofSeconds(10)).until(() -> !fan.all("#seatmap").isEmpty());
+		WebElement map = fan.find("#seatmap");
+		map.sendKeys(Keys.ARROW_RIGHT);
+		assertThat(fan.script("return document.activeElement.id;")).isEqualTo("seatmap");
+		assertThat(fan.attribute("#seatmap", "data-seats")).isNull();
+		assertThat(fan.attribute("#seatmap", "aria-activedescendant")).isNull();
+
+		// the stream gets through (the page keeps retrying); the focus never left the map
+		fan.driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
+		await().atMost(Duration.ofSeconds(20)).until(() -> "true".equals(fan.attribute("#seatmap", "data-painted")));
+		assertThat(fan.script("return document.activeElement.id;")).isEqualTo("seatmap");
+		// the first key lands on the first seat, the next ones move and pick as usual
+		map.sendKeys(Keys.ARROW_RIGHT);
+		assertOnSeat(fan, seats.get(0), "A row 1 seat 1, available, 100 points");
+		map.sendKeys(Keys.ARROW_RIGHT);
+		assertOnSeat(fan, seats.get(1), "A row 1 seat 2, available, 100 points");
+		map.sendKeys(Keys.SPACE);
+		assertThat(fan.attribute("#seat-" + seats.get(1), "aria-selected")).isEqualTo("true");
+		assertThat(fan.text("#selection")).isEqualTo("Picked: A-1-2 (100 points)");
+		// the only console entries are the refused stream requests
+		assertThat(fan.consoleErrors()).allSatisfy(entry -> assertThat(entry).contains("/seats/stream?ticket=")
+			.doesNotContain("Uncaught"));
+	}
+
+	/**
+	 * The map has the focus and its active seat is {@code seat}: aria-activedescendant names it,
+	 * it alone is marked active, its aria-label describes it and the live region said so.
+	 */
+	private static void assertOnSeat(Chromium fan, long seat, String description) {
+		Map<?, ?> state = (Map<?, ?>) fan.script("""
+				const map = document.getElementById('seatmap');
+				const id = map.getAttribute('aria-activedescendant');
+				const seat = id && document.getElementById(id);
+				return { focused: document.activeElement === map, active: id,
+				  marked: [...map.querySelectorAll('rect.active')].map(r => r.id),
+				  role: seat ? seat.getAttribute('role') : null, label: seat ? seat.getAttribute('aria-label') : null,
+				  live: document.getElementById('live').textContent };
+				""");
+		assertThat(state.get("focused")).isEqualTo(true);
+		assertThat(state.get("active")).isEqualTo("seat-" + seat);
+		assertThat(state.get("marked")).isEqualTo(List.of("seat-" + seat));
+		assertThat(state.get("role")).isEqualTo("option");
+		assertThat(state.get("label")).isEqualTo(description);
+		assertThat(state.get("live")).isEqualTo(description);
 	}
 
 	private Chromium browser() {
