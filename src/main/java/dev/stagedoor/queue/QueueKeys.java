@@ -23,11 +23,16 @@ record QueueKeys(String cfg, String waiting, String seen, String active, String 
 	}
 
 	/**
-	 * One user's ({@code kind} "u") or one client address's ("a") token bucket for entering this
-	 * room: under the room's hash tag, so the entry script takes it in the same call.
+	 * One user's token bucket for entering this room: under the room's hash tag, so the entry
+	 * script takes it in the same call.
 	 */
-	public String entryBucket(String kind, String id) {
-		return this.root + ":rl:" + kind + ":" + id;
+	public String userEntryBucket(String user) {
+		return this.root + ":rl:u:" + user;
+	}
+
+	/** One client address's token bucket for entering this room (as {@link #userEntryBucket}). */
+	public String addressEntryBucket(String address) {
+		return this.root + ":rl:a:" + address;
 	}
 
 	List<String> all() {

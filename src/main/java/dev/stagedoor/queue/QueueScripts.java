@@ -76,7 +76,7 @@ class QueueScripts {
 		args.add(String.valueOf(perAddress.capacity()));
 		args.add(String.valueOf(perAddress.refillPerSecond()));
 		return run(this.enter, List.of(k.cfg(), k.waiting(), k.seen(), k.active(), k.sequence(), k.admits(),
-				k.entriesFrom(address), k.entryBucket("u", user), k.entryBucket("a", address)), args)
+				k.entriesFrom(address), k.userEntryBucket(user), k.addressEntryBucket(address)), args)
 			.map(Entry::of);
 	}
 

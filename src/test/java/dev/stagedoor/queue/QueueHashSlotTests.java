@@ -23,8 +23,8 @@ class QueueHashSlotTests {
 				// whatever braces a user id or an address holds
 				for (String id : List.of("fan", "{evil}", "}{", "203.0.113.7", "2001:db8::1")) {
 					keys.add(room.entriesFrom(id));
-					keys.add(room.entryBucket("u", id));
-					keys.add(room.entryBucket("a", id));
+					keys.add(room.userEntryBucket(id));
+					keys.add(room.addressEntryBucket(id));
 				}
 				int slot = SlotHash.getSlot(keys.get(0));
 				assertThat(keys).allSatisfy(key -> assertThat(SlotHash.getSlot(key)).as(key).isEqualTo(slot));
