@@ -107,9 +107,12 @@ final class HoldBaselines {
 		ReservationKeys reservationKeys = ReservationKeys.of(this.keyspace, scheduleId);
 		return this.hold.run(this.redis,
 				List.of(keys.seats(), keys.sold(), reservationKeys.expiry(), OutboxKeys.of(this.keyspace, scheduleId).outbox(),
-						reservationKeys.reservation(reservation), reservationKeys.userLive(user), keys.hold(seat)),
-				// no items (ARGV 6), then the seat
-				List.of(user, reservation, String.valueOf(scheduleId), "300000", "4", "", String.valueOf(seat)))
+						reservationKeys.reservation(reservation), reservationKeys.userLive(user),
+						reservationKeys.lapses(user), keys.hold(seat)),
+				// the layout of ReservationScripts.hold: no items, no seat-spinning cooldown (0, 0), no
+				// waiting-list offers (''), then the seat
+				List.of(user, reservation, String.valueOf(scheduleId), "300000", "4", "", "0", "0", "",
+						String.valueOf(seat)))
 			.map(reply -> "HELD".equals(reply.status()));
 	}
 

@@ -64,14 +64,16 @@ final class InventoryBaselines {
 		ScheduleKeys s = ScheduleKeys.of(this.keyspace, scheduleId);
 		InventoryKeys inventory = InventoryKeys.of(this.keyspace, scheduleId);
 		List<String> keys = new ArrayList<>(List.of(s.seats(), s.sold(), r.expiry(),
-				OutboxKeys.of(this.keyspace, scheduleId).outbox(), r.reservation(reservation), r.userLive(user)));
+				OutboxKeys.of(this.keyspace, scheduleId).outbox(), r.reservation(reservation), r.userLive(user),
+				r.lapses(user)));
 		for (long id : cart) {
 			keys.add(inventory.inventory(id));
 			keys.add(inventory.holds(id));
 		}
 		String items = String.join(",", cart.stream().map(id -> id + ":1").toList());
 		return this.hold
-			.run(this.redis, keys, List.of(user, reservation, String.valueOf(scheduleId), "300000", "4", items))
+			// the layout of ReservationScripts.hold: no seat-spinning cooldown (0, 0), no offers ('')
+			.run(this.redis, keys, List.of(user, reservation, String.valueOf(scheduleId), "300000", "4", items, "0", "0", ""))
 			.map(reply -> "HELD".equals(reply.status()));
 	}
 
