@@ -17,6 +17,12 @@ import reactor.core.publisher.Mono;
  * parameter value with control or non-ASCII bytes (a UTF-8 {@code Idempotency-Key}) — with
  * 400 {@code malformed-request} naming the part of the request, instead of an empty 400.
  * The rejected value is never echoed.
+ * <p>
+ * The body is not read here: the firewall checks a header when it is first read, which can be
+ * after a handler has started reading the body (a charge's {@code Idempotency-Key} is resolved
+ * beside its body), and a second reader of the body is refused by Reactor Netty (an ERROR line
+ * about a dropped "Rejecting additional inbound receiver"). Reactor Netty discards what is left
+ * of an unread body once the answer is sent.
  */
 @Component
 class RejectedRequests implements ServerExchangeRejectedHandler {
@@ -33,7 +39,7 @@ class RejectedRequests implements ServerExchangeRejectedHandler {
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, ServerExchangeRejectedException ex) {
-		return this.problems.reject(exchange, toProblem(ex.getMessage()));
+		return this.problems.write(exchange.getResponse(), toProblem(ex.getMessage()));
 	}
 
 	static ProblemDetail toProblem(String reason) {
