@@ -373,16 +373,48 @@ function toResult(res) {
  * @returns {ApiResult<T>}
  */
 export function call(endpoint, options) {
+  // A request the service shed (503 `overloaded`, see `shed`) is sent again after its
+  // Retry-After, up to OVERLOAD_RETRIES times; every attempt is a request in k6's metrics.
   const spec = ENDPOINTS[endpoint];
   const body = options.body === undefined ? null : JSON.stringify(options.body);
-  const res = http.request(spec.method, urlOf(endpoint, options.params, options.query), body,
-    requestParams(endpoint, options));
-  return toResult(res);
+  for (let attempt = 0; ; attempt++) {
+    const result = toResult(http.request(spec.method, urlOf(endpoint, options.params, options.query), body,
+      requestParams(endpoint, options)));
+    if (!shed(result) || attempt >= OVERLOAD_RETRIES) {
+      return result;
+    }
+    sleepRetryAfter(result);
+  }
+}
+
+/** How often a request shed by an overloaded instance is sent again (see `shed`). */
+export const OVERLOAD_RETRIES = 3;
+
+/**
+ * Whether the service shed the request: 503 `overloaded`, answered before any handler, so
+ * nothing changed and any call may be sent again after its `Retry-After`.
+ * @param {ApiResult<unknown>} result
+ * @returns {boolean}
+ */
+export function shed(result) {
+  return result.status === 503 && result.code === 'overloaded';
+}
+
+/**
+ * Sleeps the answer's `Retry-After` (1 s when absent, at most 30 s), plus up to 20 % so fans
+ * shed together do not come back together.
+ * @param {ApiResult<unknown>} result
+ */
+function sleepRetryAfter(result) {
+  const told = Number(result.res.headers['Retry-After']);
+  const seconds = Number.isFinite(told) && told >= 1 ? Math.min(told, 30) : 1;
+  sleep(seconds * (1 + Math.random() * 0.2));
 }
 
 /**
  * Sends several calls in parallel (http.batch; the options `batch` and `batchPerHost` bound
- * how many are in flight at once) and parses every answer, in order.
+ * how many are in flight at once) and parses every answer, in order; a call the service shed
+ * (503 `overloaded`) is sent again, as `call` does.
  * @template T
  * @param {EndpointName} endpoint
  * @param {CallOptions[]} calls
@@ -399,7 +431,11 @@ export function callAll(endpoint, calls) {
   }));
   /** @type {import('k6/http').Response[]} */
   const responses = http.batch(requests);
-  return responses.map((res) => toResult(res));
+  // a call of the batch the service shed is sent again on its own, as `call` does
+  return responses.map((res, i) => {
+    const result = toResult(res);
+    return shed(result) ? (sleepRetryAfter(result), call(endpoint, calls[i])) : result;
+  });
 }
 
 /**

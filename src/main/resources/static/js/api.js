@@ -49,8 +49,32 @@ export class ApiProblem extends Error {
 	}
 }
 
-/** fetch with the bearer token; JSON in and out; a problem answer (or network failure) throws ApiProblem. */
+/** How often a request shed by an overloaded instance (503 `overloaded`) is sent again. */
+export const OVERLOAD_RETRIES = 3;
+
+/**
+ * fetch with the bearer token; JSON in and out; a problem answer (or network failure) throws
+ * ApiProblem. A request the service shed (503 `overloaded`: it never reached a handler, so
+ * nothing changed) is sent again after its `Retry-After`, up to OVERLOAD_RETRIES times.
+ */
 export async function call(method, path, body, headers = {}) {
+	for (let attempt = 0; ; attempt++) {
+		try {
+			return await callOnce(method, path, body, headers);
+		}
+		catch (e) {
+			if (!(e instanceof ApiProblem) || e.status !== 503 || e.code !== 'overloaded' || attempt >= OVERLOAD_RETRIES) {
+				throw e;
+			}
+			const told = Number(e.retryAfter);
+			const seconds = Number.isFinite(told) && told >= 1 ? Math.min(told, 30) : 1;
+			// up to 20 % more, so fans shed together do not come back together
+			await new Promise(resolve => setTimeout(resolve, seconds * 1000 * (1 + Math.random() * 0.2)));
+		}
+	}
+}
+
+async function callOnce(method, path, body, headers) {
 	const t = await token();
 	const h = { Accept: 'application/json', ...headers };
 	if (t) {
@@ -77,7 +101,9 @@ export async function call(method, path, body, headers = {}) {
 		}
 	}
 	if (!response.ok) {
-		throw new ApiProblem(response.status, json);
+		const problem = new ApiProblem(response.status, json);
+		problem.retryAfter = response.headers.get('Retry-After');
+		throw problem;
 	}
 	return { status: response.status, body: json, headers: response.headers };
 }
