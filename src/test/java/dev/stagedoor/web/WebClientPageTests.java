@@ -126,16 +126,7 @@ class WebClientPageTests {
 		Concerts.configureQueue(this.port, concert, 100, 100, 600);
 		String fanId = "fan-" + ThreadLocalRandom.current().nextLong(1_000_000, 1_000_000_000L);
 		Chromium fan = browser();
-		fan.open(base() + "/");
-		fan.script("sessionStorage.setItem('stagedoor.token', arguments[0]);", TestTokens.user(fanId));
-		fan.open(base() + "/#/concerts/" + concert);
-		fan.driver.navigate().refresh();
-		fan.click("#join");
-		await().atMost(Duration.ofSeconds(10)).until(() -> "WAITING".equals(fan.attribute("#queue", "data-status")));
-		Admissions.step(this.room, concert);
-		await().atMost(Duration.ofSeconds(10)).until(() -> "ADMITTED".equals(fan.attribute("#queue", "data-status")));
-		fan.click("a.choose[data-schedule='" + schedule + "']");
-		await().atMost(Duration.ofSeconds(10)).until(() -> "true".equals(fan.attribute("#seatmap", "data-painted")));
+		FanPages.admittedOnTheSeatMap(fan, base(), fanId, this.room, concert, schedule);
 		long seat = ((Number) Api.admin(this.port).get().uri("/api/schedules/{id}/seats", schedule).exchange()
 			.expectBodyList(Map.class).returnResult().getResponseBody().get(0).get("id")).longValue();
 
@@ -290,16 +281,7 @@ class WebClientPageTests {
 			.bodyValue(Map.of("seatIds", List.of(seats.get("B-1-2")))).exchange().expectStatus().isCreated();
 		String fanId = "fan-" + ThreadLocalRandom.current().nextLong(1_000_000, 1_000_000_000L);
 		Chromium fan = browser();
-		fan.open(base() + "/");
-		fan.script("sessionStorage.setItem('stagedoor.token', arguments[0]);", TestTokens.user(fanId));
-		fan.open(base() + "/#/concerts/" + concert);
-		fan.driver.navigate().refresh();
-		fan.click("#join");
-		await().atMost(Duration.ofSeconds(10)).until(() -> "WAITING".equals(fan.attribute("#queue", "data-status")));
-		Admissions.step(this.room, concert);
-		await().atMost(Duration.ofSeconds(10)).until(() -> "ADMITTED".equals(fan.attribute("#queue", "data-status")));
-		fan.click("a.choose[data-schedule='" + schedule + "']");
-		await().atMost(Duration.ofSeconds(10)).until(() -> "true".equals(fan.attribute("#seatmap", "data-painted")));
+		FanPages.admittedOnTheSeatMap(fan, base(), fanId, this.room, concert, schedule);
 		assertThat(fan.attribute("#seat-" + seats.get("B-1-2"), "data-status")).isEqualTo("HELD");
 		assertThat(fan.attribute("#seatmap", "aria-activedescendant")).isNull();
 		WebElement map = fan.find("#seatmap");

@@ -23,7 +23,6 @@ import dev.stagedoor.Concerts;
 import dev.stagedoor.DevSignIn;
 import dev.stagedoor.IntegrationTest;
 import dev.stagedoor.TcpProxy;
-import dev.stagedoor.TestTokens;
 import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
 
@@ -196,16 +195,7 @@ class WebClientReconnectTests {
 	/** A fan admitted through the page's waiting room, on the schedule's seat map, loaded from {@code base}. */
 	private Chromium admittedOnTheSeatMap(String base, String fanId, long concert, long schedule) {
 		Chromium fan = browser();
-		fan.open(base + "/");
-		fan.script("sessionStorage.setItem('stagedoor.token', arguments[0]);", TestTokens.user(fanId));
-		fan.open(base + "/#/concerts/" + concert);
-		fan.driver.navigate().refresh();
-		fan.click("#join");
-		await().atMost(Duration.ofSeconds(10)).until(() -> "WAITING".equals(fan.attribute("#queue", "data-status")));
-		Admissions.step(this.room, concert);
-		await().atMost(Duration.ofSeconds(10)).until(() -> "ADMITTED".equals(fan.attribute("#queue", "data-status")));
-		fan.click("a.choose[data-schedule='" + schedule + "']");
-		await().atMost(Duration.ofSeconds(10)).until(() -> "true".equals(fan.attribute("#seatmap", "data-painted")));
+		FanPages.admittedOnTheSeatMap(fan, base, fanId, this.room, concert, schedule);
 		return fan;
 	}
 
