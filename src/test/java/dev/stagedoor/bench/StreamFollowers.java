@@ -1,0 +1,129 @@
+package dev.stagedoor.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
+import reactor.util.retry.Retry;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.stagedoor.TestTokens;
+
+/**
+ * A JVM of followers for {@link QueueStreamsBenchmark}: opens one queue stream
+ * ({@code GET /api/concerts/{id}/queue/stream}, bearer token) per fan, about 1,000 a second,
+ * and records when each fan's ADMITTED event arrives. Prints {@code OPENED n failed f} once
+ * every stream has brought its first event (or failed), and writes
+ * {@code {"opened","failed","shedOpenings","admittedAt":{user:ms}}} to its out file when every fan is admitted
+ * or its time is up. Arguments: {@code port concertId userPrefix from count outFile timeoutSeconds}.
+ * It exits if its parent goes away.
+ */
+final class StreamFollowers {
+
+	private static final ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>> EVENT = new ParameterizedTypeReference<>() {
+	};
+
+	/** Openings the service shed and this JVM sent again. */
+	private static final AtomicInteger SHED = new AtomicInteger();
+
+	private StreamFollowers() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> System.exit(3)));
+		int port = Integer.parseInt(args[0]);
+		long concert = Long.parseLong(args[1]);
+		String prefix = args[2];
+		int from = Integer.parseInt(args[3]);
+		int count = Integer.parseInt(args[4]);
+		Path out = Path.of(args[5]);
+		long timeoutSeconds = Long.parseLong(args[6]);
+
+		ConnectionProvider pool = ConnectionProvider.builder("followers")
+			.maxConnections(count + 16)
+			.pendingAcquireMaxCount(-1)
+			.pendingAcquireTimeout(Duration.ofMinutes(5))
+			.build();
+		HttpClient http = HttpClient.create(pool).runOn(LoopResources.create("followers", 2, true));
+		WebClient client = WebClient.builder()
+			.clientConnector(new ReactorClientHttpConnector(http))
+			.baseUrl("http://127.0.0.1:" + port)
+			.build();
+
+		Map<String, Long> admittedAt = new ConcurrentHashMap<>();
+		AtomicInteger opened = new AtomicInteger();
+		AtomicInteger failed = new AtomicInteger();
+		CountDownLatch allOpen = new CountDownLatch(count);
+		CountDownLatch allDone = new CountDownLatch(count);
+		Flux.range(from, count)
+			.delayElements(Duration.ofMillis(1))
+			.flatMap(i -> follow(client, concert, prefix + i, admittedAt, opened, failed, allOpen)
+				.doFinally(signal -> allDone.countDown()), count)
+			.subscribe();
+
+		allOpen.await(timeoutSeconds, TimeUnit.SECONDS);
+		System.out.println("OPENED " + opened.get() + " failed " + failed.get() + " shed " + SHED.get());
+		allDone.await(timeoutSeconds, TimeUnit.SECONDS);
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("opened", opened.get());
+		data.put("failed", failed.get());
+		data.put("shedOpenings", SHED.get());
+		data.put("admittedAt", new LinkedHashMap<>(admittedAt));
+		Path written = Files.createTempFile(out.getParent(), "followers", ".tmp");
+		JsonMapper.builder().build().writeValue(written.toFile(), data);
+		Files.move(written, out);
+		System.exit(0);
+	}
+
+	private static Mono<Void> follow(WebClient client, long concert, String user, Map<String, Long> admittedAt,
+			AtomicInteger opened, AtomicInteger failed, CountDownLatch allOpen) {
+		AtomicInteger events = new AtomicInteger();
+		return client.get()
+			.uri("/api/concerts/{id}/queue/stream", concert)
+			.headers(h -> h.setBearerAuth(TestTokens.user(user)))
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.retrieve()
+			.bodyToFlux(EVENT)
+			.filter(event -> event.data() != null)
+			.doOnNext(event -> {
+				if (events.getAndIncrement() == 0) {
+					opened.incrementAndGet();
+					allOpen.countDown();
+				}
+				if ("ADMITTED".equals(event.data().get("status"))) {
+					admittedAt.putIfAbsent(user, System.currentTimeMillis());
+				}
+			})
+			.takeUntil(event -> "ADMITTED".equals(event.data().get("status")))
+			// shed while opening (503 overloaded), as an EventSource would: open again a second later
+			.retryWhen(Retry.fixedDelay(30, Duration.ofSeconds(1))
+				.filter(ex -> ex instanceof WebClientResponseException.ServiceUnavailable && events.get() == 0)
+				.doBeforeRetry(signal -> SHED.incrementAndGet()))
+			.then()
+			.onErrorResume(ex -> {
+				failed.incrementAndGet();
+				if (events.get() == 0) {
+					allOpen.countDown();
+				}
+				return Mono.empty();
+			});
+	}
+
+}
