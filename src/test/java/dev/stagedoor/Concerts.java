@@ -1,41 +1,31 @@
 package dev.stagedoor;
 
-import java.util.Map;
+import java.time.Duration;
 
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
+import dev.stagedoor.client.StagedoorClient;
 
 /** Test set-up through the public admin API. */
 public final class Concerts {
+
+	static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private Concerts() {
 	}
 
 	/** Creates a concert and returns its id. */
 	public static long create(int port, String title) {
-		Map<?, ?> body = Api.admin(port)
-			.post()
-			.uri("/api/admin/concerts")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("title", title, "venue", "Test Hall"))
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
-		return ((Number) body.get("id")).longValue();
+		return StagedoorClient.on(port)
+			.createConcert(TestTokens.admin("admin"), title, "Test Hall")
+			.block(TIMEOUT)
+			.expect(201)
+			.number("id");
 	}
 
 	public static void configureQueue(int port, long concertId, int maxActive, int admitPerSecond, int ttlSeconds) {
-		Api.admin(port)
-			.put()
-			.uri("/api/admin/concerts/{id}/queue", concertId)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("maxActive", maxActive, "admitPerSecond", admitPerSecond, "activeTtlSeconds", ttlSeconds))
-			.exchange()
-			.expectStatus()
-			.isEqualTo(HttpStatus.OK);
+		StagedoorClient.on(port)
+			.configureQueue(TestTokens.admin("admin"), concertId, maxActive, admitPerSecond, ttlSeconds)
+			.block(TIMEOUT)
+			.expect(200);
 	}
 
 }

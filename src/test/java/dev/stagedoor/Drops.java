@@ -3,8 +3,8 @@ package dev.stagedoor;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
+import dev.stagedoor.client.StagedoorClient;
+import dev.stagedoor.client.StagedoorClient.Section;
 
 /** Test set-up of a ticket drop through the public API: a concert, its queue, a schedule. */
 public final class Drops {
@@ -21,33 +21,20 @@ public final class Drops {
 	}
 
 	public static long schedule(int port, long concert, int rows, int seatsPerRow, String cancelDeadline) {
-		String deadline = cancelDeadline == null ? "" : ",\"cancelDeadline\":\"" + cancelDeadline + "\"";
-		Map<?, ?> created = Api.admin(port)
-			.post()
-			.uri("/api/admin/concerts/{id}/schedules", concert)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"startsAt\":\"2099-06-01T19:00:00Z\"" + deadline + ",\"sections\":[{\"name\":\"A\",\"rows\":"
-					+ rows + ",\"seatsPerRow\":" + seatsPerRow + ",\"price\":100}]}")
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
-		return ((Number) created.get("id")).longValue();
+		return StagedoorClient.on(port)
+			.createSchedule(TestTokens.admin("admin"), concert, "2099-06-01T19:00:00Z", cancelDeadline,
+					List.of(new Section("A", rows, seatsPerRow, 100)))
+			.block(Concerts.TIMEOUT)
+			.expect(201)
+			.number("id");
 	}
 
 	public static List<Map<String, Object>> seats(int port, long schedule) {
-		return Api.user(port, "seat-map-reader")
-			.get()
-			.uri("/api/schedules/{id}/seats", schedule)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(new ParameterizedTypeReference<List<Map<String, Object>>>() {
-			})
-			.returnResult()
-			.getResponseBody();
+		return StagedoorClient.on(port)
+			.seats(TestTokens.user("seat-map-reader"), schedule)
+			.block(Concerts.TIMEOUT)
+			.expect(200)
+			.objects();
 	}
 
 	public static List<Long> seatIds(int port, long schedule) {

@@ -15,9 +15,13 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.MapPropertySource;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import dev.stagedoor.client.ApiReply;
+import dev.stagedoor.client.Endpoint;
+import dev.stagedoor.client.StagedoorClient;
+import dev.stagedoor.client.StagedoorClient.Section;
 
 /**
  * {@code ./mvnw spring-boot:test-run}: Stagedoor on the test infrastructure (Testcontainers,
@@ -61,24 +65,15 @@ public class TestStagedoorApplication {
 		int port = ((WebServerApplicationContext) event.getApplicationContext()).getWebServer().getPort();
 		String admin = TestTokens.admin("demo-admin");
 		String fan = TestTokens.user(DEMO_FAN);
-		WebClient api = WebClient.create("http://localhost:" + port);
+		StagedoorClient api = StagedoorClient.on(port);
 		ApplicationAvailability availability = event.getApplicationContext().getBean(ApplicationAvailability.class);
 		Instant startsAt = Instant.now().plus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
-		post(api, admin, "/api/admin/concerts", Map.of("title", "Stagedoor Demo Night", "venue", "Main Hall"))
-			.flatMap(concert -> post(api, admin, "/api/admin/concerts/" + concert.get("id") + "/schedules",
-					Map.of("startsAt", startsAt.toString(), "cancelDeadline", startsAt.minus(1, ChronoUnit.DAYS).toString(),
-							"sections", List.of(section("FLOOR", 10, 20, 120), section("BALCONY", 5, 20, 80))))
-				.flatMap(schedule -> post(api, admin, "/api/admin/schedules/" + schedule.get("id") + "/inventories",
-						DEMO_INVENTORY)
-					.flatMap(inventory -> api.post()
-						.uri("/api/me/points/charges")
-						.headers(h -> {
-							h.setBearerAuth(fan);
-							h.set("Idempotency-Key", "demo-seed");
-						})
-						.bodyValue(Map.of("amount", DEMO_POINTS))
-						.retrieve()
-						.bodyToMono(Map.class)
+		ok(api.createConcert(admin, "Stagedoor Demo Night", "Main Hall"))
+			.flatMap(concert -> ok(api.createSchedule(admin, ((Number) concert.get("id")).longValue(), startsAt.toString(),
+					startsAt.minus(1, ChronoUnit.DAYS).toString(),
+					List.of(new Section("FLOOR", 10, 20, 120), new Section("BALCONY", 5, 20, 80))))
+				.flatMap(schedule -> ok(api.send(Endpoint.INVENTORY_CREATE, admin, null, DEMO_INVENTORY, schedule.get("id")))
+					.flatMap(inventory -> ok(api.charge(fan, "demo-seed", DEMO_POINTS))
 						.map(charge -> List.<Map<?, ?>>of(concert, schedule, charge, inventory)))))
 			// printed once the instance is ready (the start-up warm-up holds readiness back), so a
 			// developer who copies a token finds /actuator/health UP and the block printed last
@@ -103,18 +98,10 @@ public class TestStagedoorApplication {
 					ex -> log.error("Could not create the demo data: {}", ex.toString()));
 	}
 
-	private static Mono<Map<?, ?>> post(WebClient api, String token, String path, Map<String, ?> body) {
-		return api.post()
-			.uri(path)
-			.headers(h -> h.setBearerAuth(token))
-			.bodyValue(body)
-			.retrieve()
-			.bodyToMono(Map.class)
-			.map(map -> (Map<?, ?>) map);
-	}
-
-	private static Map<String, Object> section(String name, int rows, int seatsPerRow, long price) {
-		return Map.of("name", name, "rows", rows, "seatsPerRow", seatsPerRow, "price", price);
+	/** The reply's body when its status is 2xx, else an error showing the reply. */
+	private static Mono<Map<String, Object>> ok(Mono<ApiReply> reply) {
+		return reply.flatMap(r -> r.status() < 300 ? Mono.just(r.body())
+				: Mono.error(new IllegalStateException("the API answered " + r)));
 	}
 
 }

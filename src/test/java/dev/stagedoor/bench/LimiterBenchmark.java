@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,6 +21,8 @@ import dev.stagedoor.Concerts;
 import dev.stagedoor.StagedoorApplication;
 import dev.stagedoor.TestInfrastructure;
 import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.ApiReply;
+import dev.stagedoor.client.StagedoorClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,18 +59,23 @@ class LimiterBenchmark {
 		try {
 			int withPort = port(with);
 			int withoutPort = port(without);
-			WebClient client = WebClient.create();
+			// one connection pool (Reactor Netty's shared one) for both, as before
+			StagedoorClient withClient = StagedoorClient.on(withPort);
+			StagedoorClient withoutClient = StagedoorClient.on(withoutPort);
 			// warm-up of both, then measured rounds by turns
 			for (int w = 0; w < WARMUP_ROUNDS; w++) {
-				log.info("Warm-up {}: {} req/s with, {} without", w, Math.round(round(client, withPort, "warm-with-" + w, FANS)),
-						Math.round(round(client, withoutPort, "warm-without-" + w, FANS)));
+				log.info("Warm-up {}: {} req/s with, {} without", w,
+						Math.round(round(withClient, withPort, "warm-with-" + w, FANS)),
+						Math.round(round(withoutClient, withoutPort, "warm-without-" + w, FANS)));
 			}
 			List<Double> withRates = new ArrayList<>();
 			List<Double> withoutRates = new ArrayList<>();
 			for (int r = 0; r < ROUNDS; r++) {
 				boolean withFirst = r % 2 == 0;
-				double first = round(client, withFirst ? withPort : withoutPort, "r" + r + "a", FANS);
-				double second = round(client, withFirst ? withoutPort : withPort, "r" + r + "b", FANS);
+				double first = round(withFirst ? withClient : withoutClient, withFirst ? withPort : withoutPort,
+						"r" + r + "a", FANS);
+				double second = round(withFirst ? withoutClient : withClient, withFirst ? withoutPort : withPort,
+						"r" + r + "b", FANS);
 				(withFirst ? withRates : withoutRates).add(first);
 				(withFirst ? withoutRates : withRates).add(second);
 			}
@@ -99,7 +105,7 @@ class LimiterBenchmark {
 	}
 
 	/** Distinct fans entering one new room; req/s. */
-	private static double round(WebClient client, int port, String name, int fans) {
+	private static double round(StagedoorClient client, int port, String name, int fans) {
 		long concert = Concerts.create(port, "Limiter bench " + name);
 		List<String> tokens = new ArrayList<>(fans);
 		for (int i = 0; i < fans; i++) {
@@ -109,11 +115,7 @@ class LimiterBenchmark {
 		AtomicLong refused = new AtomicLong();
 		long started = System.nanoTime();
 		Flux.fromIterable(tokens)
-			.flatMap(token -> client.post()
-				.uri("http://localhost:" + port + "/api/concerts/" + concert + "/queue")
-				.headers(h -> h.setBearerAuth(token))
-				.exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value())),
-					CONCURRENCY)
+			.flatMap(token -> client.enterQueue(token, concert).map(ApiReply::status), CONCURRENCY)
 			.doOnNext(status -> {
 				if (status == 201) {
 					created.incrementAndGet();

@@ -21,13 +21,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.test.context.TestPropertySource;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 import dev.stagedoor.Drops;
@@ -35,6 +32,7 @@ import dev.stagedoor.Drops.Drop;
 import dev.stagedoor.Fans;
 import dev.stagedoor.IntegrationTest;
 import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.StagedoorClient;
 import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
 
@@ -121,28 +119,22 @@ class OverloadBenchmark {
 			List<String> bearers = new ArrayList<>(CROWD);
 			for (int i = 1; i <= CROWD; i++) {
 				Admissions.enter(this.room, drop.concertId(), "ob-crowd-" + i);
-				bearers.add("Bearer " + TestTokens.user("ob-crowd-" + i));
+				bearers.add(TestTokens.user("ob-crowd-" + i));
 			}
 
 			ConnectionProvider pool = ConnectionProvider.builder("overload-crowd")
 				.maxConnections(CONNECTIONS)
 				.pendingAcquireMaxCount(-1)
 				.build();
-			WebClient crowd = WebClient.builder()
-				.baseUrl("http://localhost:" + this.port)
-				.clientConnector(new ReactorClientHttpConnector(HttpClient.create(pool)))
-				.build();
+			StagedoorClient crowd = StagedoorClient.on(this.port, pool);
 			AtomicLong served = new AtomicLong();
 			AtomicLong shed = new AtomicLong();
 			AtomicLong other = new AtomicLong();
 			AtomicBoolean running = new AtomicBoolean(true);
 			Disposable polls = Flux.range(0, Integer.MAX_VALUE)
 				.takeWhile(i -> running.get())
-				.flatMap(i -> crowd.get()
-					.uri("/api/concerts/{id}/queue", drop.concertId())
-					.header(HttpHeaders.AUTHORIZATION, bearers.get(i % CROWD))
-					.exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()
-							* 1_000L + retryAfter(response.headers().asHttpHeaders())))
+				.flatMap(i -> crowd.queueStatus(bearers.get(i % CROWD), drop.concertId())
+					.map(reply -> reply.status() * 1_000L + retryAfter(reply.headers()))
 					.onErrorReturn(0L)
 					.flatMap(answer -> {
 						long status = answer / 1_000;

@@ -13,20 +13,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
-import org.springframework.http.HttpMethod;
-import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.ApiReply;
+import dev.stagedoor.client.StagedoorClient;
 
 /**
  * The ticket-drop scenario as the k6 script runs it, from Java: fans arrive at a fixed rate
@@ -37,10 +35,11 @@ import dev.stagedoor.TestTokens;
  * With an inventory, a share of the fans ({@code unitShare}) also puts 1–2 of its units in
  * the same hold; their holds are recorded as {@code hold-units}, apart from seat-only ones,
  * and once the units are gone (409 {@code inventory-unavailable}) such a fan holds seats only.
+ * Every request goes through {@link StagedoorClient}; the driver times each one (from
+ * subscription to the whole answer read, before its body is decoded) into its
+ * {@link Recorder} under the operation's name.
  */
 final class TicketDropDriver {
-
-	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	/** A fan that takes longer than this counts as an error (and stops). */
 	private static final Duration FAN_TIMEOUT = Duration.ofMinutes(3);
@@ -48,7 +47,7 @@ final class TicketDropDriver {
 	/** A request unanswered for this long counts as an error. */
 	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
-	private final WebClient client;
+	private final StagedoorClient client;
 
 	private final Recorder recorder;
 
@@ -98,12 +97,7 @@ final class TicketDropDriver {
 			.pendingAcquireMaxCount(-1)
 			.pendingAcquireTimeout(Duration.ofMinutes(2))
 			.build();
-		this.client = WebClient.builder()
-			.clientConnector(new org.springframework.http.client.reactive.ReactorClientHttpConnector(
-					HttpClient.create(connections)))
-			.baseUrl("http://localhost:" + port)
-			.codecs(codecs -> codecs.defaultCodecs().maxInMemorySize(8 * 1024 * 1024))
-			.build();
+		this.client = StagedoorClient.on(port, connections);
 		this.recorder = recorder;
 		this.concertId = concertId;
 		this.scheduleId = scheduleId;
@@ -145,13 +139,11 @@ final class TicketDropDriver {
 
 	private Mono<Void> fan(String user) {
 		String bearer = TestTokens.user(user);
-		return call("queue-enter", HttpMethod.POST, "/api/concerts/" + this.concertId + "/queue", bearer, null, null, null)
+		return call("queue-enter", () -> this.client.enterQueue(bearer, this.concertId))
 			.flatMap(view -> admitted(bearer, view))
-			.flatMap(token -> call("charge", HttpMethod.POST, "/api/me/points/charges", bearer, null,
-					UUID.randomUUID().toString(), Map.of("amount", 1000))
+			.flatMap(token -> call("charge", () -> this.client.charge(bearer, UUID.randomUUID().toString(), 1000))
 				.then(shop(user, bearer, token, unitsWanted(), 0))
-				.then(call("queue-leave", HttpMethod.DELETE, "/api/concerts/" + this.concertId + "/queue", bearer, null,
-						null, null))
+				.then(call("queue-leave", () -> this.client.leaveQueue(bearer, this.concertId)))
 				.then());
 	}
 
@@ -160,10 +152,10 @@ final class TicketDropDriver {
 	 * (not a flatMap into itself, which would keep every earlier poll's request alive until
 	 * the fan is admitted: with 20,000 fans that was gigabytes of heap and seconds of GC).
 	 */
-	private Mono<String> admitted(String bearer, Reply first) {
-		AtomicReference<Reply> latest = new AtomicReference<>(first);
+	private Mono<String> admitted(String bearer, ApiReply first) {
+		AtomicReference<ApiReply> latest = new AtomicReference<>(first);
 		return Mono.defer(() -> {
-			Reply view = latest.get();
+			ApiReply view = latest.get();
 			if ("ADMITTED".equals(view.body().get("status"))) {
 				return Mono.just(Optional.of((String) view.body().get("token")));
 			}
@@ -172,32 +164,30 @@ final class TicketDropDriver {
 				// idempotent, so a fan shed while polling gets its place back, one shed while
 				// entering gets a place)
 				return Mono.delay(shedRetry())
-					.then(call("queue-enter", HttpMethod.POST, "/api/concerts/" + this.concertId + "/queue", bearer, null,
-							null, null))
+					.then(call("queue-enter", () -> this.client.enterQueue(bearer, this.concertId)))
 					.doOnNext(latest::set)
 					.then(Mono.<Optional<String>>empty());
 			}
 			if (this.soldOut.get() || view.status() >= 400) {
-				return call("queue-leave", HttpMethod.DELETE, "/api/concerts/" + this.concertId + "/queue", bearer, null,
-						null, null)
+				return call("queue-leave", () -> this.client.leaveQueue(bearer, this.concertId))
 					.thenReturn(Optional.<String>empty());
 			}
 			return Mono.delay(pollAfter(view))
-				.then(call("queue-poll", HttpMethod.GET, "/api/concerts/" + this.concertId + "/queue", bearer, null,
-						null, null))
+				.then(call("queue-poll", () -> this.client.queueStatus(bearer, this.concertId)))
 				.doOnNext(latest::set)
 				.then(Mono.<Optional<String>>empty());
 		}).repeatWhenEmpty(Integer.MAX_VALUE, repeats -> repeats).flatMap(Mono::justOrEmpty);
 	}
 
 	/** A waiting-room call the service's concurrency limiter shed (503 {@code overloaded}). */
-	static boolean isShed(Reply view) {
+	static boolean isShed(ApiReply view) {
 		return view.status() == 503 && "overloaded".equals(view.body().get("code"));
 	}
 
 	/**
-	 * The waiting-room lane's {@code Retry-After} at its default (5 s; the driver's replies keep
-	 * no headers), plus up to 20 % so shed fans do not all come back at once.
+	 * The waiting-room lane's {@code Retry-After} at its default (5 s: a fixed wait, not each
+	 * reply's header, so runs stay comparable with earlier ones), plus up to 20 % so shed fans
+	 * do not all come back at once.
 	 */
 	static Duration shedRetry() {
 		return Duration.ofMillis(5_000 + ThreadLocalRandom.current().nextLong(1_001));
@@ -214,22 +204,20 @@ final class TicketDropDriver {
 	 * together spread out; never less, so each poll gets a fresh answer and the room stays
 	 * within its poll budget.
 	 */
-	static Duration pollAfter(Reply view) {
+	static Duration pollAfter(ApiReply view) {
 		Number told = (Number) view.body().get("pollAfterSeconds");
 		long millis = Math.max(1, told == null ? 1 : told.longValue()) * 1_000;
 		return Duration.ofMillis(millis + ThreadLocalRandom.current().nextLong(millis / 5 + 1));
 	}
 
-	@SuppressWarnings("unchecked")
 	private Mono<Void> shop(String user, String bearer, String queueToken, int units, int attempt) {
 		if (this.soldOut.get() || attempt >= 3) {
 			return Mono.empty();
 		}
-		return call("seat-map", HttpMethod.GET, "/api/schedules/" + this.scheduleId + "/seats?status=AVAILABLE", bearer,
-				null, null, null)
+		return call("seat-map", () -> this.client.seats(bearer, this.scheduleId, "AVAILABLE", null))
 			.flatMap(map -> {
 				List<Long> available = new ArrayList<>();
-				for (Map<String, Object> seat : (List<Map<String, Object>>) (List<?>) map.list()) {
+				for (Map<String, Object> seat : map.objects()) {
 					available.add(((Number) seat.get("id")).longValue());
 				}
 				if (available.isEmpty()) {
@@ -243,11 +231,10 @@ final class TicketDropDriver {
 				for (int i = 0; i < want; i++) {
 					pick.add(available.remove(ThreadLocalRandom.current().nextInt(available.size())));
 				}
-				Object body = units == 0 ? Map.of("seatIds", pick)
-						: Map.of("seatIds", pick,
-								"items", List.of(Map.of("inventoryId", this.inventoryId, "quantity", units)));
-				return call(units == 0 ? "hold" : "hold-units", HttpMethod.POST,
-						"/api/schedules/" + this.scheduleId + "/reservations", bearer, queueToken, null, body)
+				return call(units == 0 ? "hold" : "hold-units",
+						() -> units == 0 ? this.client.hold(bearer, queueToken, this.scheduleId, pick)
+								: this.client.hold(bearer, queueToken, this.scheduleId, pick,
+										Map.of(this.inventoryId, units)))
 					.flatMap(held -> {
 						if (held.status() == 201) {
 							if (units > 0) {
@@ -264,7 +251,7 @@ final class TicketDropDriver {
 
 	private Mono<Void> buy(String bearer, String reservationId, int units) {
 		this.reservations.add(reservationId);
-		return call("pay", HttpMethod.POST, "/api/reservations/" + reservationId + "/payment", bearer, null, null, null)
+		return call("pay", () -> this.client.pay(bearer, reservationId))
 			.flatMap(paid -> {
 				if (paid.status() != 200) {
 					return Mono.<Void>empty();
@@ -277,8 +264,7 @@ final class TicketDropDriver {
 				if (ThreadLocalRandom.current().nextDouble() >= this.cancelShare) {
 					return Mono.<Void>empty();
 				}
-				return call("cancel", HttpMethod.POST, "/api/reservations/" + reservationId + "/cancellation", bearer,
-						null, null, null)
+				return call("cancel", () -> this.client.cancel(bearer, reservationId))
 					.doOnNext(cancelled -> {
 						if (cancelled.status() == 202) {
 							this.cancelled.incrementAndGet();
@@ -289,13 +275,12 @@ final class TicketDropDriver {
 	}
 
 	/** Seat id → status, from the seat map (as any fan sees it). */
-	@SuppressWarnings("unchecked")
 	Mono<Map<Long, String>> seatStatuses() {
-		return call("seat-map", HttpMethod.GET, "/api/schedules/" + this.scheduleId + "/seats",
-				TestTokens.user("bench-auditor"), null, null, null)
+		String bearer = TestTokens.user("bench-auditor");
+		return call("seat-map", () -> this.client.seats(bearer, this.scheduleId))
 			.map(map -> {
 				Map<Long, String> statuses = new java.util.HashMap<>();
-				for (Map<String, Object> seat : (List<Map<String, Object>>) (List<?>) map.list()) {
+				for (Map<String, Object> seat : map.objects()) {
 					statuses.put(((Number) seat.get("id")).longValue(), (String) seat.get("status"));
 				}
 				return statuses;
@@ -304,8 +289,8 @@ final class TicketDropDriver {
 
 	/** The inventory's counts as the public list shows them: quantity, available, held, sold. */
 	Mono<Map<String, Object>> inventoryCounts() {
-		return call("inventories", HttpMethod.GET, "/api/schedules/" + this.scheduleId + "/inventories",
-				TestTokens.user("bench-auditor"), null, null, null)
+		String bearer = TestTokens.user("bench-auditor");
+		return call("inventories", () -> this.client.inventories(bearer, this.scheduleId))
 			.map(list -> list.list()
 				.stream()
 				.map(i -> (Map<?, ?>) i)
@@ -323,64 +308,32 @@ final class TicketDropDriver {
 
 	/** One GET of the waiting-room status of the bearer's user; emits the HTTP status. */
 	Mono<Integer> queueStatus(String bearer) {
-		return call("queue-poll", HttpMethod.GET, "/api/concerts/" + this.concertId + "/queue", bearer, null, null, null)
-			.map(Reply::status);
+		return call("queue-poll", () -> this.client.queueStatus(bearer, this.concertId)).map(ApiReply::status);
 	}
 
 	/** One hold request of the bearer's (admitted) user; emits the status. */
 	Mono<Integer> hold(String bearer, String queueToken, List<Long> seatIds) {
-		return call("hold", HttpMethod.POST, "/api/schedules/" + this.scheduleId + "/reservations", bearer, queueToken,
-				null, Map.of("seatIds", seatIds))
-			.map(Reply::status);
+		return call("hold", () -> this.client.hold(bearer, queueToken, this.scheduleId, seatIds))
+			.map(ApiReply::status);
 	}
 
-	private Mono<Reply> call(String operation, HttpMethod method, String path, String bearer, String queueToken,
-			String idempotencyKey, Object body) {
+	/**
+	 * Sends the request {@code request} makes, as {@code operation}: counted in flight while
+	 * under way, its latency and status recorded when the answer is read (status 0 when it
+	 * failed or went unanswered for {@link #REQUEST_TIMEOUT}).
+	 */
+	private Mono<ApiReply> call(String operation, Supplier<Mono<ApiReply>> request) {
 		AtomicInteger gauge = this.inFlight.computeIfAbsent(operation, k -> new AtomicInteger());
 		return Mono.defer(() -> {
 			long began = System.nanoTime();
 			gauge.incrementAndGet();
-			WebClient.RequestBodySpec spec = this.client.method(method).uri(path).headers(h -> {
-				h.setBearerAuth(bearer);
-				if (queueToken != null) {
-					h.set("Queue-Token", queueToken);
-				}
-				if (idempotencyKey != null) {
-					h.set("Idempotency-Key", idempotencyKey);
-				}
-			});
-			WebClient.RequestHeadersSpec<?> request = body == null ? spec
-					: spec.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
-			return request.exchangeToMono(response -> response.bodyToMono(String.class)
-				.defaultIfEmpty("")
-				.map(text -> {
-					this.recorder.record(operation, began, response.statusCode().value());
-					return Reply.of(response.statusCode().value(), text);
-				}))
+			return request.get()
+				.doOnNext(reply -> this.recorder.record(operation, began, reply.status()))
 				.timeout(REQUEST_TIMEOUT)
 				// a request with no answer, or whose connection failed, shows in the report as status 0
 				.doOnError(ex -> this.recorder.record(operation, began, 0))
 				.doFinally(signal -> gauge.decrementAndGet());
 		});
-	}
-
-	record Reply(int status, Object parsed) {
-
-		@SuppressWarnings("unchecked")
-		static Reply of(int status, String text) {
-			Object parsed = text.isEmpty() ? Map.of() : JSON.readValue(text, Object.class);
-			return new Reply(status, parsed);
-		}
-
-		@SuppressWarnings("unchecked")
-		Map<String, Object> body() {
-			return this.parsed instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
-		}
-
-		List<?> list() {
-			return this.parsed instanceof List<?> list ? list : List.of();
-		}
-
 	}
 
 }

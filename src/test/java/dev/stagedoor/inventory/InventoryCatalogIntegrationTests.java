@@ -10,13 +10,13 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.stagedoor.Api;
 import dev.stagedoor.Concerts;
 import dev.stagedoor.Drops;
 import dev.stagedoor.IntegrationTest;
 import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.StagedoorClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -106,14 +106,8 @@ class InventoryCatalogIntegrationTests {
 	void theStreamStartsWithASnapshot() {
 		long schedule = schedule();
 		create(schedule, Map.of("name", "GA", "quantity", 7, "price", 10));
-		ServerSentEvent<List<Map<String, Object>>> first = WebClient.create("http://localhost:" + this.port)
-			.get()
-			.uri("/api/schedules/{id}/inventories/stream", schedule)
-			.headers(h -> h.setBearerAuth(TestTokens.user("watcher")))
-			.accept(MediaType.TEXT_EVENT_STREAM)
-			.retrieve()
-			.bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<List<Map<String, Object>>>>() {
-			})
+		ServerSentEvent<List<Map<String, Object>>> first = StagedoorClient.on(this.port)
+			.inventoryEvents(TestTokens.user("watcher"), schedule)
 			.filter(event -> event.event() != null)
 			.blockFirst(Duration.ofSeconds(20));
 		assertThat(first.event()).isEqualTo("snapshot");

@@ -1,34 +1,30 @@
 package dev.stagedoor.inventory;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.http.MediaType;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
-import dev.stagedoor.Api;
+import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.StagedoorClient;
 import dev.stagedoor.support.RedisKeyspace;
 
 /** Test set-up and raw reads of quantity inventories. */
 public final class Stock {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private Stock() {
 	}
 
 	/** Creates an inventory through the admin API; returns its id. */
 	public static long create(int port, long scheduleId, String name, int quantity, long price, int maxPerUser) {
-		Map<?, ?> created = Api.admin(port)
-			.post()
-			.uri("/api/admin/schedules/{id}/inventories", scheduleId)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("name", name, "quantity", quantity, "price", price, "maxPerUser", maxPerUser))
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
-		return ((Number) created.get("id")).longValue();
+		return StagedoorClient.on(port)
+			.createInventory(TestTokens.admin("admin"), scheduleId, name, quantity, price, maxPerUser)
+			.block(TIMEOUT)
+			.expect(201)
+			.number("id");
 	}
 
 	/**
@@ -45,16 +41,11 @@ public final class Stock {
 
 	/** The counts the public API shows (lapsed holds' units returned first). */
 	public static Counts listed(int port, long scheduleId, long inventoryId) {
-		List<Map<String, Object>> listed = Api.user(port, "watcher")
-			.get()
-			.uri("/api/schedules/{id}/inventories", scheduleId)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(new org.springframework.core.ParameterizedTypeReference<List<Map<String, Object>>>() {
-			})
-			.returnResult()
-			.getResponseBody();
+		List<Map<String, Object>> listed = StagedoorClient.on(port)
+			.inventories(TestTokens.user("watcher"), scheduleId)
+			.block(TIMEOUT)
+			.expect(200)
+			.objects();
 		Map<String, Object> one = listed.stream()
 			.filter(i -> ((Number) i.get("id")).longValue() == inventoryId)
 			.findFirst()

@@ -17,6 +17,7 @@ import reactor.test.StepVerifier;
 import dev.stagedoor.Concerts;
 import dev.stagedoor.IntegrationTest;
 import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.StagedoorClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -86,13 +87,7 @@ class QueueStreamIntegrationTests {
 	}
 
 	private Flux<ServerSentEvent<QueueView>> stream(long concert, String user) {
-		return WebClient.create("http://localhost:" + this.port)
-			.get()
-			.uri("/api/concerts/{id}/queue/stream", concert)
-			.headers(h -> h.setBearerAuth(TestTokens.user(user)))
-			.accept(MediaType.TEXT_EVENT_STREAM)
-			.retrieve()
-			.bodyToFlux(EVENT);
+		return StagedoorClient.on(this.port).queueEvents(TestTokens.user(user), concert, EVENT);
 	}
 
 	private static void assertWaiting(QueueView view, long position) {

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
@@ -23,6 +22,8 @@ import dev.stagedoor.Api;
 import dev.stagedoor.Concerts;
 import dev.stagedoor.IntegrationTest;
 import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.ApiReply;
+import dev.stagedoor.client.StagedoorClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,11 +37,11 @@ class WaitingRoomIntegrationTests {
 	@Autowired
 	WaitingRoom room;
 
-	WebClient client;
+	StagedoorClient client;
 
 	@BeforeEach
 	void client() {
-		this.client = WebClient.create("http://localhost:" + this.port);
+		this.client = StagedoorClient.on(this.port);
 	}
 
 	@Test
@@ -189,19 +190,9 @@ class WaitingRoomIntegrationTests {
 	}
 
 	private Map<String, Object> status(long concert, String user) {
-		Reply reply = this.client.get()
-			.uri("/api/concerts/{id}/queue", concert)
-			.headers(h -> h.setBearerAuth(TestTokens.user(user)))
-			.exchangeToMono(response -> response.bodyToMono(Map.class)
-				.map(body -> new Reply(response.statusCode().value(), castBody(body))))
-			.block();
-		assertThat(reply.status).isEqualTo(200);
-		return reply.body;
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Map<String, Object> castBody(Map<?, ?> body) {
-		return (Map<String, Object>) body;
+		ApiReply reply = this.client.queueStatus(TestTokens.user(user), concert).block();
+		assertThat(reply.status()).isEqualTo(200);
+		return reply.body();
 	}
 
 	private static long eta(Map<String, Object> body) {
@@ -213,7 +204,6 @@ class WaitingRoomIntegrationTests {
 		return enterAs(concert, TestTokens.user(user));
 	}
 
-	@SuppressWarnings("unchecked")
 	/**
 	 * Enters as a client should: an entry shed by the concurrency limiter (503 {@code overloaded},
 	 * nothing changed) is sent again. A burst of hundreds of entries at once can exceed the
@@ -221,11 +211,8 @@ class WaitingRoomIntegrationTests {
 	 * {@code Retry-After} it is told, to stay fast.
 	 */
 	private Mono<Reply> enterAs(long concert, String token) {
-		return Mono.defer(() -> this.client.post()
-			.uri("/api/concerts/{id}/queue", concert)
-			.headers(h -> h.setBearerAuth(token))
-			.exchangeToMono(response -> response.bodyToMono(Map.class)
-				.map(body -> new Reply(response.statusCode().value(), (Map<String, Object>) body))))
+		return this.client.enterQueue(token, concert)
+			.map(reply -> new Reply(reply.status(), reply.body()))
 			.flatMap(reply -> reply.status() == 503 && "overloaded".equals(reply.body().get("code"))
 					? Mono.error(new Overloaded()) : Mono.just(reply))
 			.retryWhen(Retry.backoff(50, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(1))

@@ -3,39 +3,28 @@ package dev.stagedoor.reservation;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
 import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.StagedoorClient;
 
-/** Test support: hold requests as a real client sends them. */
+/** Test support: hold requests as a real client sends them, through {@link StagedoorClient}. */
 final class Holding {
 
-	private final WebClient client;
+	private final StagedoorClient client;
 
 	Holding(int port) {
-		this.client = WebClient.create("http://localhost:" + port);
+		this.client = StagedoorClient.on(port);
 	}
 
 	Mono<Reply> hold(long schedule, String user, String queueToken, List<Long> seatIds) {
 		return holdRaw(schedule, user, queueToken, Map.of("seatIds", seatIds));
 	}
 
-	@SuppressWarnings("unchecked")
+	/** A hold with a body of the test's making; {@code Queue-Token} only when not null. */
 	Mono<Reply> holdRaw(long schedule, String user, String queueToken, Object body) {
-		return this.client.post()
-			.uri("/api/schedules/{id}/reservations", schedule)
-			.headers(h -> {
-				h.setBearerAuth(TestTokens.user(user));
-				if (queueToken != null) {
-					h.set("Queue-Token", queueToken);
-				}
-			})
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.exchangeToMono(response -> response.bodyToMono(Map.class)
-				.map(map -> new Reply(response.statusCode().value(), (Map<String, Object>) map)));
+		return this.client.hold(TestTokens.user(user), queueToken, schedule, body)
+			.map(reply -> new Reply(reply.status(), reply.body()));
 	}
 
 	record Reply(int status, Map<String, Object> body) {

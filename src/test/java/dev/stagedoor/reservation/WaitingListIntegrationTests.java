@@ -16,13 +16,10 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -35,6 +32,8 @@ import dev.stagedoor.Fans;
 import dev.stagedoor.Fans.Reply;
 import dev.stagedoor.IntegrationTest;
 import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.ApiReply;
+import dev.stagedoor.client.StagedoorClient;
 import dev.stagedoor.inventory.Stock;
 import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
@@ -67,35 +66,20 @@ class WaitingListIntegrationTests {
 	@Autowired
 	DatabaseClient db;
 
-	WebClient client() {
-		return WebClient.create("http://localhost:" + this.port);
+	StagedoorClient client() {
+		return StagedoorClient.on(this.port);
 	}
 
 	Mono<Reply> join(long schedule, String user, Map<String, Object> body) {
-		return client().post()
-			.uri("/api/schedules/{id}/waiting-list", schedule)
-			.headers(h -> h.setBearerAuth(TestTokens.user(user)))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.exchangeToMono(response -> response.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() {
-			}).defaultIfEmpty(Map.of()).map(b -> new Reply(response.statusCode().value(), b.toString(), b)));
+		return client().joinWaitingList(TestTokens.user(user), schedule, body).map(Reply::of);
 	}
 
 	Reply place(long schedule, String user) {
-		return client().get()
-			.uri("/api/schedules/{id}/waiting-list", schedule)
-			.headers(h -> h.setBearerAuth(TestTokens.user(user)))
-			.exchangeToMono(response -> response.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() {
-			}).defaultIfEmpty(Map.of()).map(b -> new Reply(response.statusCode().value(), b.toString(), b)))
-			.block();
+		return client().waitingListPlace(TestTokens.user(user), schedule).map(Reply::of).block();
 	}
 
 	int leave(long schedule, String user) {
-		return client().delete()
-			.uri("/api/schedules/{id}/waiting-list", schedule)
-			.headers(h -> h.setBearerAuth(TestTokens.user(user)))
-			.exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()))
-			.block();
+		return client().leaveWaitingList(TestTokens.user(user), schedule).map(ApiReply::status).block();
 	}
 
 	String offerOf(long schedule, String user) {
@@ -233,13 +217,7 @@ class WaitingListIntegrationTests {
 		assertThat(join(drop.scheduleId(), fan, Map.of("seats", 2)).block().status()).isEqualTo(201);
 
 		List<ServerSentEvent<Map<String, Object>>> events = Collections.synchronizedList(new ArrayList<>());
-		var streamed = client().get()
-			.uri("/api/schedules/{id}/waiting-list/stream", drop.scheduleId())
-			.headers(h -> h.setBearerAuth(TestTokens.user(fan)))
-			.accept(MediaType.TEXT_EVENT_STREAM)
-			.retrieve()
-			.bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>>() {
-			})
+		var streamed = client().waitingListEvents(TestTokens.user(fan), drop.scheduleId())
 			.filter(event -> event.event() != null)
 			.doOnNext(events::add)
 			.timeout(Duration.ofSeconds(30))
