@@ -143,12 +143,14 @@ class QueueStreamsBenchmark {
 			int openedCount = 0;
 			int failed = 0;
 			int shed = 0;
+			int reset = 0;
 			for (Path out : outs) {
 				@SuppressWarnings("unchecked")
 				Map<String, Object> data = JsonMapper.builder().build().readValue(out.toFile(), Map.class);
 				openedCount += ((Number) data.get("opened")).intValue();
 				failed += ((Number) data.get("failed")).intValue();
 				shed += ((Number) data.get("shedOpenings")).intValue();
+				reset += ((Number) data.get("resetOpenings")).intValue();
 				((Map<?, ?>) data.get("admittedAt"))
 					.forEach((user, ms) -> receivedAt.put((String) user, ((Number) ms).longValue()));
 			}
@@ -173,6 +175,7 @@ class QueueStreamsBenchmark {
 			report.put("opened", openedCount);
 			report.put("failed", failed);
 			report.put("shedOpenings", shed);
+			report.put("resetOpenings", reset);
 			report.put("admittedEvents", receivedAt.size());
 			report.put("cpuCoresIdle", idle.cores());
 			report.put("cpuCoresWithStreams", open.cores());

@@ -15,6 +15,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -40,8 +41,14 @@ final class StreamFollowers {
 	private static final ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>> EVENT = new ParameterizedTypeReference<>() {
 	};
 
+	/** Why streams failed: an HTTP status or an exception's class, and how often. */
+	private static final Map<String, Integer> FAILURES = new ConcurrentHashMap<>();
+
 	/** Openings the service shed and this JVM sent again. */
 	private static final AtomicInteger SHED = new AtomicInteger();
+
+	/** Openings whose connection failed (refused, reset) and this JVM sent again. */
+	private static final AtomicInteger RESET = new AtomicInteger();
 
 	private StreamFollowers() {
 	}
@@ -79,12 +86,14 @@ final class StreamFollowers {
 			.subscribe();
 
 		allOpen.await(timeoutSeconds, TimeUnit.SECONDS);
-		System.out.println("OPENED " + opened.get() + " failed " + failed.get() + " shed " + SHED.get());
+		System.out.println("OPENED " + opened.get() + " failed " + failed.get() + " shed " + SHED.get() + " reset " + RESET.get() + " " + FAILURES);
 		allDone.await(timeoutSeconds, TimeUnit.SECONDS);
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("opened", opened.get());
 		data.put("failed", failed.get());
 		data.put("shedOpenings", SHED.get());
+		data.put("resetOpenings", RESET.get());
+		data.put("failures", new LinkedHashMap<>(FAILURES));
 		data.put("admittedAt", new LinkedHashMap<>(admittedAt));
 		Path written = Files.createTempFile(out.getParent(), "followers", ".tmp");
 		JsonMapper.builder().build().writeValue(written.toFile(), data);
@@ -112,13 +121,20 @@ final class StreamFollowers {
 				}
 			})
 			.takeUntil(event -> "ADMITTED".equals(event.data().get("status")))
-			// shed while opening (503 overloaded), as an EventSource would: open again a second later
-			.retryWhen(Retry.fixedDelay(30, Duration.ofSeconds(1))
-				.filter(ex -> ex instanceof WebClientResponseException.ServiceUnavailable && events.get() == 0)
-				.doBeforeRetry(signal -> SHED.incrementAndGet()))
+			// shed while opening (503 overloaded), or the connection refused or reset (a full
+			// accept queue during the burst): open again a second later, for up to 5 minutes, as
+			// an EventSource keeps reconnecting
+			.retryWhen(Retry.fixedDelay(300, Duration.ofSeconds(1))
+				.filter(ex -> events.get() == 0 && (ex instanceof WebClientResponseException.ServiceUnavailable
+						|| ex instanceof WebClientRequestException))
+				.doBeforeRetry(signal -> (signal.failure() instanceof WebClientRequestException ? RESET : SHED)
+					.incrementAndGet()))
 			.then()
 			.onErrorResume(ex -> {
 				failed.incrementAndGet();
+				String reason = ex instanceof WebClientResponseException response ? "HTTP " + response.getStatusCode().value()
+						: ex.getClass().getSimpleName();
+				FAILURES.merge(reason, 1, Integer::sum);
 				if (events.get() == 0) {
 					allOpen.countDown();
 				}
