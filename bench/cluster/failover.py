@@ -67,10 +67,17 @@ def master_of(slot, ports):
 
 
 def seats(base, bearer, schedule):
+    """The seat map after the round; a 503 (the cluster still settling) or 429 is asked again."""
     url = urllib.parse.urlparse(base)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=15)
-    conn.request("GET", f"/api/schedules/{schedule}/seats", headers={"Authorization": f"Bearer {bearer}"})
-    return {s["id"]: s["status"] for s in json.loads(conn.getresponse().read())}
+    for _ in range(60):
+        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=15)
+        conn.request("GET", f"/api/schedules/{schedule}/seats", headers={"Authorization": f"Bearer {bearer}"})
+        response = conn.getresponse()
+        body = json.loads(response.read())
+        if response.status == 200:
+            return {s["id"]: s["status"] for s in body}
+        time.sleep(int(response.getheader("Retry-After") or 1))
+    raise RuntimeError(f"no seat map for schedule {schedule}: {response.status} {body}")
 
 
 def setup_drop(base, fans, out):

@@ -17,6 +17,11 @@ case "$action" in
       --spring.r2dbc.url="r2dbc:postgresql://127.0.0.1:5432/$DATABASE" --spring.r2dbc.username=postgres \
       --spring.flyway.url="jdbc:postgresql://127.0.0.1:5432/$DATABASE" --spring.flyway.user=postgres \
       --stagedoor.auth.jwt-secret="$SECRET" --stagedoor.queue.token-secret="$QUEUE_SECRET" \
+      `# every bench fan comes from 127.0.0.1: the per-address limits off, as in bench/start-service.sh` \
+      --stagedoor.queue.max-entries-per-address-per-minute=0 \
+      --stagedoor.rate-limit.queue.per-address.capacity=0 --stagedoor.rate-limit.seats.per-address.capacity=0 \
+      --stagedoor.rate-limit.holds.per-address.capacity=0 --stagedoor.rate-limit.payments.per-address.capacity=0 \
+      --stagedoor.rate-limit.charges.per-address.capacity=0 \
       --logging.level.root=warn >> "$STATE/service-$port.log" 2>&1 &
     echo $! > "$pidfile"
     ;;
