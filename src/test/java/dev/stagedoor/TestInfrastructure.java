@@ -208,6 +208,11 @@ public final class TestInfrastructure {
 		map.put("spring.r2dbc.url", jdbcUrl.replace("jdbc:", "r2dbc:"));
 		map.put("spring.r2dbc.username", user);
 		map.put("spring.r2dbc.password", password);
+		// the suite keeps twenty-odd application contexts cached, all on one PostgreSQL (100
+		// connections): each starts with one connection instead of four and gives back what a
+		// burst opened once it has been idle for a while
+		map.put("spring.r2dbc.pool.initial-size", 1);
+		map.put("spring.r2dbc.pool.max-idle-time", "15s");
 	}
 
 	static void execute(String jdbcUrl, String sql) {

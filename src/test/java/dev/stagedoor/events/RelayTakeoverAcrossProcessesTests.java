@@ -20,6 +20,7 @@ import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.stream.PendingMessage;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -47,6 +48,8 @@ import static org.awaitility.Awaitility.await;
 @IntegrationTest
 // this instance relays every 2 s, A every 100 ms: A is all but sure to read the holds first
 @TestPropertySource(properties = "stagedoor.kafka.relay-interval=2s")
+// a context no other class shares: closed after this one, not kept holding connections
+@DirtiesContext
 class RelayTakeoverAcrossProcessesTests {
 
 	@Autowired

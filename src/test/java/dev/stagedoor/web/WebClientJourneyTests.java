@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
  * DOM, the end state through the API, and no browser logs a console error.
  */
 @IntegrationTest
-@Import(DevSignIn.class)
+// one context for every web client test (RequestLog and ShedOnce do nothing until used)
+@Import({ DevSignIn.class, RequestLog.class, ShedOnce.class })
 class WebClientJourneyTests {
 
 	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WebClientJourneyTests.class);

@@ -25,7 +25,8 @@ import static org.awaitility.Awaitility.await;
  * happened — the concert list still shows, and joining the waiting room still takes one place.
  */
 @IntegrationTest
-@Import({ DevSignIn.class, ShedOnce.class })
+// one context for every web client test (RequestLog and ShedOnce do nothing until used)
+@Import({ DevSignIn.class, RequestLog.class, ShedOnce.class })
 class WebClientOverloadTests {
 
 	@LocalServerPort

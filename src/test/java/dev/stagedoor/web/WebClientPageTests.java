@@ -41,7 +41,8 @@ import static org.awaitility.Awaitility.await;
  * static files served without a token.
  */
 @IntegrationTest
-@Import(DevSignIn.class)
+// one context for every web client test (RequestLog and ShedOnce do nothing until used)
+@Import({ DevSignIn.class, RequestLog.class, ShedOnce.class })
 class WebClientPageTests {
 
 	private static final Logger log = LoggerFactory.getLogger(WebClientPageTests.class);

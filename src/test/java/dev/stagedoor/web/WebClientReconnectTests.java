@@ -38,7 +38,8 @@ import static org.awaitility.Awaitility.await;
  * tickets and stream URLs are read from the requests the server received ({@link RequestLog}).
  */
 @IntegrationTest
-@Import({ DevSignIn.class, RequestLog.class })
+// one context for every web client test (RequestLog and ShedOnce do nothing until used)
+@Import({ DevSignIn.class, RequestLog.class, ShedOnce.class })
 class WebClientReconnectTests {
 
 	@LocalServerPort
