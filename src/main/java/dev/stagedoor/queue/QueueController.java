@@ -65,10 +65,10 @@ class QueueController {
 		return this.room.enter(concertId, user, address).map(entered -> {
 			this.earlyPolls.answered(concertId, user, entered.outcome());
 			ResponseEntity<Object> response = toResponse(entered.outcome());
-			HttpHeaders headers = new HttpHeaders();
-			headers.addAll(response.getHeaders());
-			BucketState.writeHeaders(headers, entered.buckets());
-			return new ResponseEntity<>(response.getBody(), headers, response.getStatusCode());
+			return ResponseEntity.status(response.getStatusCode())
+				.headers(response.getHeaders())
+				.headers(headers -> BucketState.writeHeaders(headers, entered.buckets()))
+				.body(response.getBody());
 		});
 	}
 

@@ -10,26 +10,20 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
-import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
-import reactor.netty.resources.LoopResources;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.StagedoorClient;
 
 /**
  * A JVM of followers for {@link QueueStreamsBenchmark}: opens one queue stream
- * ({@code GET /api/concerts/{id}/queue/stream}, bearer token) per fan, about 1,000 a second,
+ * ({@code GET /api/concerts/{id}/queue/stream} through {@link StagedoorClient}) per fan, about 1,000 a second,
  * and records when each fan's ADMITTED event arrives. Prints {@code OPENED n failed f} once
  * every stream has brought its first event (or failed), and writes
  * {@code {"opened","failed","shedOpenings","admittedAt":{user:ms}}} to its out file when every fan is admitted
@@ -37,9 +31,6 @@ import dev.stagedoor.TestTokens;
  * It exits if its parent goes away.
  */
 final class StreamFollowers {
-
-	private static final ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>> EVENT = new ParameterizedTypeReference<>() {
-	};
 
 	/** Why streams failed: an HTTP status or an exception's class, and how often. */
 	private static final Map<String, Integer> FAILURES = new ConcurrentHashMap<>();
@@ -68,11 +59,7 @@ final class StreamFollowers {
 			.pendingAcquireMaxCount(-1)
 			.pendingAcquireTimeout(Duration.ofMinutes(5))
 			.build();
-		HttpClient http = HttpClient.create(pool).runOn(LoopResources.create("followers", 2, true));
-		WebClient client = WebClient.builder()
-			.clientConnector(new ReactorClientHttpConnector(http))
-			.baseUrl("http://127.0.0.1:" + port)
-			.build();
+		StagedoorClient client = StagedoorClient.on(port, pool);
 
 		Map<String, Long> admittedAt = new ConcurrentHashMap<>();
 		AtomicInteger opened = new AtomicInteger();
@@ -101,15 +88,10 @@ final class StreamFollowers {
 		System.exit(0);
 	}
 
-	private static Mono<Void> follow(WebClient client, long concert, String user, Map<String, Long> admittedAt,
+	private static Mono<Void> follow(StagedoorClient client, long concert, String user, Map<String, Long> admittedAt,
 			AtomicInteger opened, AtomicInteger failed, CountDownLatch allOpen) {
 		AtomicInteger events = new AtomicInteger();
-		return client.get()
-			.uri("/api/concerts/{id}/queue/stream", concert)
-			.headers(h -> h.setBearerAuth(TestTokens.user(user)))
-			.accept(MediaType.TEXT_EVENT_STREAM)
-			.retrieve()
-			.bodyToFlux(EVENT)
+		return client.queueEvents(TestTokens.user(user), concert, StagedoorClient.OBJECT_EVENTS)
 			.filter(event -> event.data() != null)
 			.doOnNext(event -> {
 				if (events.getAndIncrement() == 0) {
