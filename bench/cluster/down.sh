@@ -21,11 +21,7 @@ stop_pid "$STATE/haproxy.pid" haproxy
 for pidfile in "$STATE"/service-*.pid; do
   [[ -e "$pidfile" ]] && stop_pid "$pidfile" "$(basename "$pidfile" .pid)"
 done
-# bench/start-kafka.sh runs in its own session (setsid): stop the whole group (mvnw's java child)
-if [[ -s "$STATE/kafka.pid" ]]; then
-  kill -- -"$(cat "$STATE/kafka.pid")" 2>/dev/null && log "stopped kafka"
-  rm -f "$STATE/kafka.pid"
-fi
+[[ -s "$STATE/kafka.pid" ]] && "$here/kafka.sh" stop && log "stopped kafka"
 for port in $(redis_ports); do
   stop_pid "$STATE/redis/$port/redis.pid" "redis $port"
 done

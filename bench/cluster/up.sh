@@ -2,7 +2,7 @@
 # One command up: a Redis Cluster of 3 masters + 3 replicas, a Kafka broker (the event topic
 # gets 6 partitions from the service), N service instances on one PostgreSQL database and
 # HAProxy in front of them on one port. Debian packages only (redis-server, redis-cli,
-# haproxy, postgresql-client); Kafka is the in-process KRaft broker of bench/start-kafka.sh.
+# haproxy, postgresql-client); Kafka is a KRaft broker from the Maven jars (bench/cluster/kafka.sh).
 #   bench/cluster/up.sh            # then http://127.0.0.1:8180 ; bench/cluster/down.sh stops all
 # Settings (ports, instance count, ...) in bench/cluster/env.sh. Builds the jar when missing.
 set -euo pipefail
@@ -10,6 +10,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/env.sh"
 cd "$here/../.."
 
+for command in redis-server redis-cli haproxy psql java curl; do
+  command -v "$command" >/dev/null || { log "$command is missing (Debian: apt-get install redis-server haproxy postgresql-client)"; exit 1; }
+done
 if [[ -e "$STATE/up" ]]; then
   log "already up (state in $STATE); bench/cluster/down.sh first"
   exit 1
@@ -30,12 +33,11 @@ wait_for 30 cluster_ok || { log "the cluster never became ok"; exit 1; }
 log "Redis Cluster up: $(cluster_nodes) (3 masters + 3 replicas, node timeout ${NODE_TIMEOUT} ms)"
 
 # --- Kafka ---------------------------------------------------------------------------------
+# a real broker from the Maven jars (bench/cluster/kafka.sh), on a fixed port with its data in
+# $STATE/kafka, so it can be stopped and started again; KAFKA=host:port uses another one
 if [[ -z "${KAFKA:-}" ]]; then
-  rm -f target/bench-kafka.txt
-  setsid bench/start-kafka.sh > "$STATE/kafka.log" 2>&1 &
-  echo $! > "$STATE/kafka.pid"
-  wait_for 300 test -s target/bench-kafka.txt || { log "Kafka did not start (see $STATE/kafka.log)"; exit 1; }
-  KAFKA=$(cat target/bench-kafka.txt)
+  "$here/kafka.sh" start
+  KAFKA=$(cat "$STATE/kafka.address")
 fi
 echo "$KAFKA" > "$STATE/kafka.address"
 log "Kafka at $KAFKA"

@@ -21,6 +21,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.util.retry.Retry;
 
 import dev.stagedoor.TestTokens;
 import dev.stagedoor.client.ApiReply;
@@ -83,6 +84,22 @@ final class TicketDropDriver {
 
 	final AtomicInteger unitsBought = new AtomicInteger();
 
+	/**
+	 * Whether fans ask again, as a resilient frontend would, when a request meets a fault: a
+	 * 503 other than the waiting room's {@code overloaded} shed, a connection that failed or
+	 * went unanswered, a payment still in progress. Off for the drop benchmark (its report
+	 * counts those replies as they are); on for the chaos drop, where instances and Redis
+	 * masters die under the fans. Holds are never asked again (a hold whose answer was lost
+	 * may have been made: the fan picks seats again instead, and the lost one expires).
+	 */
+	private volatile boolean retryFaults;
+
+	/** Fans who found their place gone and entered again (only when retrying faults). */
+	final AtomicInteger reentered = new AtomicInteger();
+
+	/** Requests asked again after a fault (see {@link #retryFaults()}), by operation. */
+	final Map<String, AtomicInteger> retried = new ConcurrentHashMap<>();
+
 	/** Requests under way, by operation (logged while the drop runs, to see where fans are). */
 	final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
 
@@ -96,6 +113,10 @@ final class TicketDropDriver {
 			.maxConnections(1024)
 			.pendingAcquireMaxCount(-1)
 			.pendingAcquireTimeout(Duration.ofMinutes(2))
+			// a proxy in front (HAProxy's http-keep-alive timeout is 10 s in bench/cluster)
+			// closes idle connections: a fan reusing one just as it closes gets no answer
+			// (seen in the first chaos drop), so the driver lets them go sooner itself
+			.maxIdleTime(Duration.ofSeconds(8))
 			.build();
 		this.client = StagedoorClient.on(port, connections);
 		this.recorder = recorder;
@@ -132,6 +153,12 @@ final class TicketDropDriver {
 			.doFinally(signal -> running.dispose());
 	}
 
+	/** Fans ask again after faults from now on (see {@link #retryFaults}). */
+	TicketDropDriver retryFaults() {
+		this.retryFaults = true;
+		return this;
+	}
+
 	Double soldOutSeconds() {
 		long at = this.soldOutAtNanos.get();
 		return at == 0 ? null : Recorder.round((at - this.recorder.startNanos()) / 1e9);
@@ -165,6 +192,15 @@ final class TicketDropDriver {
 				// entering gets a place)
 				return Mono.delay(shedRetry())
 					.then(call("queue-enter", () -> this.client.enterQueue(bearer, this.concertId)))
+					.doOnNext(latest::set)
+					.then(Mono.<Optional<String>>empty());
+			}
+			if (!this.soldOut.get() && this.retryFaults && view.status() == 404
+					&& "not-in-queue".equals(view.body().get("code"))) {
+				// the place is gone (a Redis failover lost it, or the fan was idle too long):
+				// enter again, at the back, as a frontend told so would
+				this.reentered.incrementAndGet();
+				return call("queue-enter", () -> this.client.enterQueue(bearer, this.concertId))
 					.doOnNext(latest::set)
 					.then(Mono.<Optional<String>>empty());
 			}
@@ -323,6 +359,61 @@ final class TicketDropDriver {
 	 * failed or went unanswered for {@link #REQUEST_TIMEOUT}).
 	 */
 	private Mono<ApiReply> call(String operation, Supplier<Mono<ApiReply>> request) {
+		if (!this.retryFaults || operation.startsWith("hold")) {
+			return once(operation, request);
+		}
+		return once(operation, request).map(Optional::of)
+			.onErrorResume(ex -> Mono.just(Optional.empty()))
+			.flatMap(reply -> {
+				if (reply.isPresent() && !isFault(reply.get())) {
+					return Mono.just(reply.get());
+				}
+				return Mono.error(new FaultMet(reply.orElse(null)));
+			})
+			.retryWhen(Retry.from(signals -> signals.concatMap(signal -> {
+				if (signal.totalRetries() >= FAULT_RETRIES) {
+					return Mono.error(signal.failure());
+				}
+				this.retried.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
+				return Mono.delay(faultRetry(((FaultMet) signal.failure()).reply));
+			})))
+			.onErrorResume(FaultMet.class, ex -> ex.reply == null ? Mono.error(ex) : Mono.just(ex.reply));
+	}
+
+	/** How often a fan asks again after faults before giving up on that step. */
+	private static final int FAULT_RETRIES = 60;
+
+	/** A reply (or none) that a fan retrying faults asks again after. */
+	static boolean isFault(ApiReply reply) {
+		if (reply.status() == 503) {
+			return true;
+		}
+		return reply.status() == 409 && "payment-in-progress".equals(reply.body().get("code"));
+	}
+
+	/** The reply's {@code Retry-After} (1 s when none, at most 5 s), plus up to 20 %. */
+	static Duration faultRetry(ApiReply reply) {
+		long seconds = 1;
+		String told = reply == null ? null : reply.header("Retry-After");
+		if (told != null && told.matches("\\d+")) {
+			seconds = Math.min(5, Math.max(1, Long.parseLong(told)));
+		}
+		return Duration.ofMillis(seconds * 1_000 + ThreadLocalRandom.current().nextLong(seconds * 200 + 1));
+	}
+
+	/** A fault met by a retrying fan: the reply, or null when the request got none. */
+	private static final class FaultMet extends RuntimeException {
+
+		private final transient ApiReply reply;
+
+		FaultMet(ApiReply reply) {
+			super(reply == null ? "no reply" : "status " + reply.status(), null, false, false);
+			this.reply = reply;
+		}
+
+	}
+
+	private Mono<ApiReply> once(String operation, Supplier<Mono<ApiReply>> request) {
 		AtomicInteger gauge = this.inFlight.computeIfAbsent(operation, k -> new AtomicInteger());
 		return Mono.defer(() -> {
 			long began = System.nanoTime();

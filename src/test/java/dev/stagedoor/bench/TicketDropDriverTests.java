@@ -3,6 +3,7 @@ package dev.stagedoor.bench;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
 
 import dev.stagedoor.client.ApiReply;
 
@@ -37,6 +38,33 @@ class TicketDropDriverTests {
 		for (int i = 0; i < 200; i++) {
 			assertThat(TicketDropDriver.shedRetry()).isBetween(Duration.ofSeconds(5), Duration.ofSeconds(6));
 		}
+	}
+
+	@Test
+	void aFanRetryingFaultsAsksAgainAfter503sAndAPaymentInProgressOnly() {
+		assertThat(TicketDropDriver.isFault(ApiReply.of(503, "{\"status\":503,\"code\":\"unavailable\"}"))).isTrue();
+		assertThat(TicketDropDriver.isFault(ApiReply.of(503, "{\"status\":503,\"code\":\"overloaded\"}"))).isTrue();
+		assertThat(TicketDropDriver.isFault(ApiReply.of(409, "{\"status\":409,\"code\":\"payment-in-progress\"}")))
+			.isTrue();
+		assertThat(TicketDropDriver.isFault(ApiReply.of(409, "{\"status\":409,\"code\":\"invalid-state\"}"))).isFalse();
+		assertThat(TicketDropDriver.isFault(ApiReply.of(402, "{\"status\":402,\"code\":\"insufficient-points\"}")))
+			.isFalse();
+		assertThat(TicketDropDriver.isFault(ApiReply.of(200, "{}"))).isFalse();
+	}
+
+	@Test
+	void aFaultIsAskedAgainAfterItsRetryAfterBetweenOneAndFiveSeconds() {
+		HttpHeaders headers = new HttpHeaders();
+		headers.set("Retry-After", "3");
+		for (int i = 0; i < 200; i++) {
+			assertThat(TicketDropDriver.faultRetry(new ApiReply(503, headers, "{}")))
+				.isBetween(Duration.ofSeconds(3), Duration.ofMillis(3_600));
+			// no reply at all (a connection that failed): one second
+			assertThat(TicketDropDriver.faultRetry(null)).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1_200));
+		}
+		headers.set("Retry-After", "120");
+		assertThat(TicketDropDriver.faultRetry(new ApiReply(503, headers, "{}"))).isBetween(Duration.ofSeconds(5),
+				Duration.ofSeconds(6));
 	}
 
 }
