@@ -2,6 +2,7 @@ package dev.stagedoor.reservation;
 
 import java.util.List;
 
+import io.lettuce.core.cluster.SlotHash;
 import org.junit.jupiter.api.Test;
 
 import dev.stagedoor.catalog.ScheduleKeys;
@@ -71,6 +72,16 @@ class HoldCallTests {
 		HoldCall units = HoldCall.of(5, "5-z", "fan", List.of(), List.of(new HoldCall.Units(8, 1)), 60_000, 2);
 		assertThat(units.args()).hasSize(9).endsWith("8:1", "0", "0", "");
 		assertThat(units.keys(KEYSPACE)).hasSize(9).endsWith("t:{s:5}:inv:8", "t:{s:5}:invh:8");
+	}
+
+	@Test
+	void everyKeyOfOneCallLandsInTheSchedulesSlotWhateverTheUserIdHolds() {
+		for (String user : List.of("fan", "{weird}user", "{s:1}", "}{")) {
+			HoldCall call = HoldCall.of(42, ReservationIds.next(42), user, List.of(1L, 2L),
+					List.of(new HoldCall.Units(3, 1)), 1000, 4);
+			int slot = SlotHash.getSlot(KEYSPACE.schedule(42));
+			assertThat(call.keys(KEYSPACE)).allSatisfy(key -> assertThat(SlotHash.getSlot(key)).as(key).isEqualTo(slot));
+		}
 	}
 
 	@Test
