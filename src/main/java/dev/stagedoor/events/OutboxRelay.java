@@ -88,11 +88,20 @@ public class OutboxRelay {
 	Mono<Long> relay(long scheduleId) {
 		String stream = OutboxKeys.of(this.keyspace, scheduleId).outbox();
 		return LuaScripts
-			.run(this.redis, this.read, List.of(stream), List.of(GROUP, this.consumerName,
-					String.valueOf(this.properties.claimIdle().toMillis()), String.valueOf(BATCH)))
+			.run(this.redis, this.read, List.of(stream),
+					readArguments(this.consumerName, this.properties.claimIdle().toMillis(), BATCH))
 			.map(OutboxRelay::entries)
 			.flatMap(entries -> publish(stream, entries))
 			.defaultIfEmpty(0L);
+	}
+
+	/**
+	 * {@code read_outbox.lua}'s ARGV (its one key is the outbox stream): the relay's consumer
+	 * group, the consumer reading, how long an entry must have been pending with another
+	 * consumer before this one claims it, and at most how many entries to read.
+	 */
+	static List<String> readArguments(String consumer, long claimIdleMillis, int count) {
+		return List.of(GROUP, consumer, String.valueOf(claimIdleMillis), String.valueOf(count));
 	}
 
 	/** Parses {@code id, n, field, value, ...} into entries, keeping their order. */

@@ -4,11 +4,14 @@ import java.util.List;
 
 import dev.stagedoor.support.RedisKeyspace;
 
-/** The Redis keys of one concert's waiting room; all share the hash tag {@code {c:<id>}}. */
-record QueueKeys(String cfg, String waiting, String seen, String active, String sequence, String admits,
+/**
+ * The Redis keys of one concert's waiting room; all share the hash tag {@code {c:<id>}}. Public
+ * so that tests and benchmarks that look into a room name its keys through here, never by hand.
+ */
+public record QueueKeys(String cfg, String waiting, String seen, String active, String sequence, String admits,
 		String admittedTotal, String root) {
 
-	static QueueKeys of(RedisKeyspace keyspace, long concertId) {
+	public static QueueKeys of(RedisKeyspace keyspace, long concertId) {
 		String root = keyspace.root("c", concertId);
 		return new QueueKeys(root + ":cfg", root + ":waiting", root + ":seen", root + ":active", root + ":seq",
 				root + ":admits", root + ":admitted", root);

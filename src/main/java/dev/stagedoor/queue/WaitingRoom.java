@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -15,6 +13,7 @@ import dev.stagedoor.limits.EndpointClass;
 import dev.stagedoor.limits.RateLimitProperties;
 import dev.stagedoor.limits.RateLimitProperties.Bucket;
 import dev.stagedoor.limits.Refusals;
+import dev.stagedoor.support.TransientFailures;
 
 /**
  * The waiting room of each concert: entering, looking up one's place, leaving. Every
@@ -66,8 +65,10 @@ public class WaitingRoom {
 	 * Enters from a client address: within the room's entry buckets ({@code
 	 * stagedoor.rate-limit.queue.*}, per user and per address) and
 	 * {@code stagedoor.queue.max-entries-per-address-per-minute}, refusals counted in
-	 * {@code stagedoor.refusals}. A {@code null} address (the instance's own warm-up fans) is
-	 * neither limited nor capped.
+	 * {@code stagedoor.refusals}; an entry failed by a transient store failure
+	 * ({@link TransientFailures#isTransient}: Redis unreachable, timed out or failing over, the
+	 * failures answered 503) is counted there as {@code limiter-unavailable}. A {@code null}
+	 * address (the instance's own warm-up fans) is neither limited nor capped.
 	 */
 	Mono<Entered> enter(long concertId, String user, String address) {
 		Bucket[] buckets = address == null ? new Bucket[] { Bucket.OFF, Bucket.OFF }
@@ -75,7 +76,7 @@ public class WaitingRoom {
 		return this.scripts
 			.enter(concertId, user, address == null ? "unknown" : address,
 					address == null ? 0 : this.entries.maxEntriesPerAddressPerMinute(), buckets[0], buckets[1])
-			.doOnError(WaitingRoom::storeUnreachable,
+			.doOnError(TransientFailures::isTransient,
 					ex -> this.refusals.count(EndpointClass.QUEUE, Refusals.Reason.LIMITER_UNAVAILABLE))
 			.map(entry -> new Entered(switch (entry.status()) {
 			case RATE_LIMITED -> {
@@ -104,11 +105,6 @@ public class WaitingRoom {
 	/** The name of a queue entry bucket in the RateLimit headers and problems, as the limiter's. */
 	private static String policy(String bucket) {
 		return EndpointClass.QUEUE.id() + "-" + bucket;
-	}
-
-	/** Redis out of reach: the entry, and with it its limit, cannot be taken. */
-	private static boolean storeUnreachable(Throwable ex) {
-		return ex instanceof TransientDataAccessException || ex instanceof DataAccessResourceFailureException;
 	}
 
 	/** An entry's outcome and the entry buckets as it left them (for the RateLimit headers). */

@@ -13,7 +13,6 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-import dev.stagedoor.catalog.ScheduleKeys;
 import dev.stagedoor.events.OutboxKeys;
 import dev.stagedoor.support.LuaScript;
 import dev.stagedoor.support.RedisKeyspace;
@@ -28,7 +27,7 @@ class ReservationScripts {
 
 	private static final Logger log = LoggerFactory.getLogger(ReservationScripts.class);
 
-	private final LuaScript hold = LuaScript.load("hold_seats");
+	private final LuaScript hold = LuaScript.load(HoldCall.SCRIPT);
 
 	private final LuaScript release = LuaScript.load("release_hold");
 
@@ -73,21 +72,11 @@ class ReservationScripts {
 
 	Mono<Hold> hold(long scheduleId, String reservationId, String user, List<Long> seatIds,
 			List<ItemRequest> items, long ttlMillis, int maxSeats) {
-		ScheduleKeys s = ScheduleKeys.of(this.keyspace, scheduleId);
-		ReservationKeys k = keys(scheduleId);
-		List<String> keys = new ArrayList<>(List.of(s.seats(), s.sold(), k.expiry(), outbox(scheduleId),
-				k.reservation(reservationId), k.userLive(user), k.lapses(user)));
-		List<Reservation.Item> wanted = items.stream()
-			.map(item -> new Reservation.Item(item.inventoryId(), item.quantity(), 0))
-			.toList();
-		keys.addAll(ReservationHolds.of(this.keyspace, scheduleId, seatIds, wanted));
-		List<String> args = new ArrayList<>(List.of(user, reservationId, String.valueOf(scheduleId),
-				String.valueOf(ttlMillis), String.valueOf(maxSeats),
-				String.join(",", items.stream().map(i -> i.inventoryId() + ":" + i.quantity()).toList()),
-				String.valueOf(this.lapses.maxLapsedPerSchedule()), String.valueOf(this.lapses.windowMillis()),
-				this.offers.context(scheduleId)));
-		seatIds.forEach(seat -> args.add(String.valueOf(seat)));
-		return this.hold.run(this.redis, keys, args).map(Hold::of);
+		HoldCall call = new HoldCall(scheduleId, reservationId, user, seatIds,
+				items.stream().map(item -> new HoldCall.Units(item.inventoryId(), item.quantity())).toList(),
+				ttlMillis, maxSeats, this.lapses.maxLapsedPerSchedule(), this.lapses.windowMillis(),
+				this.offers.context(scheduleId));
+		return this.hold.run(this.redis, call.keys(this.keyspace), call.args()).map(Hold::of);
 	}
 
 	/**

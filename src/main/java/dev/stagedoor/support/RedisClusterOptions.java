@@ -27,7 +27,7 @@ import jakarta.validation.constraints.AssertTrue;
  * instead of waiting for it;</li>
  * <li>commands to a node that is disconnected are rejected at once rather than buffered until
  * the command timeout, so a request during a failover answers 503 {@code unavailable} with
- * {@code Retry-After} at once (see {@code ProblemExceptionHandler#isTransient}).</li>
+ * {@code Retry-After} at once (see {@link TransientFailures#isTransient}).</li>
  * </ul>
  * Scripts need nothing here: each is sent as EVALSHA to the node owning its keys' slot and,
  * on NOSCRIPT (a node restarted or newly promoted), as EVAL to that same node.

@@ -10,6 +10,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.util.DisconnectedClientHelper;
 import reactor.core.publisher.Hooks;
 
+import dev.stagedoor.support.TransientFailures;
+
 /**
  * A client that goes away mid-request or mid-response (a load generator closing its
  * connections, a closed browser tab) is no error of the service: nobody is left to read an
@@ -49,10 +51,10 @@ class ClientAborts implements InitializingBean {
 	 * pipe" / "connection reset by peer" (Spring's list, which leaves Spring's store and
 	 * client-call failures out), or a write to the client's channel after it closed. A store's
 	 * own connection failing (Lettuce, R2DBC: the same phrases can be their causes) is not a
-	 * client abort but a 503.
+	 * client abort but a 503 ({@link TransientFailures#isTransient}).
 	 */
 	static boolean is(Throwable ex) {
-		if (ProblemExceptionHandler.isTransient(ex)) {
+		if (TransientFailures.isTransient(ex)) {
 			return false;
 		}
 		return ex instanceof ClosedChannelException || DisconnectedClientHelper.isClientDisconnectedException(ex);

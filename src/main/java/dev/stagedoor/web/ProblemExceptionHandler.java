@@ -2,25 +2,16 @@ package dev.stagedoor.web;
 
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.RedisConnectionException;
-import io.lettuce.core.RedisException;
-import io.r2dbc.spi.R2dbcTransientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.support.WebExchangeBindException;
@@ -28,6 +19,8 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
+
+import dev.stagedoor.support.TransientFailures;
 
 /**
  * Turns every exception that escapes a handler into problem+json with a stable code.
@@ -100,50 +93,12 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 			String detail = status.is5xxServerError() ? "Internal error." : response.getBody().getDetail();
 			return Problem.of(status, Problem.codeFor(status), detail);
 		}
-		if (isTransient(ex)) {
+		if (TransientFailures.isTransient(ex)) {
 			return Problem.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
 					"The service is overloaded or a store is unreachable; retry shortly. Nothing was lost: "
 							+ "a state change either happened or did not, as the resource shows.");
 		}
 		return Problem.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error.");
-	}
-
-	/** Timeouts and unreachable stores (Redis, PostgreSQL, their pools): worth a retry, not a bug. */
-	static boolean isTransient(Throwable ex) {
-		return hasCause(ex, TransientDataAccessException.class) || hasCause(ex, DataAccessResourceFailureException.class)
-				|| hasCause(ex, CannotCreateTransactionException.class) || hasCause(ex, RedisCommandTimeoutException.class)
-				|| hasCause(ex, RedisConnectionException.class) || hasCause(ex, R2dbcTransientException.class)
-				|| hasCause(ex, TimeoutException.class) || isRedisFailover(ex);
-	}
-
-	/** Redis server errors that mean "not now": a cluster without a master for a slot, a slot moving, a node loading. */
-	private static final List<String> RETRYABLE_REDIS_ERRORS = List.of("CLUSTERDOWN", "TRYAGAIN", "MASTERDOWN", "LOADING");
-
-	/** Lettuce's own errors for a node that went away (a killed master, before the topology names its replica). */
-	private static final List<String> LOST_NODE_ERRORS = List.of("Currently not connected", "Connection closed",
-			"Connection is closed", "Connection reset");
-
-	/**
-	 * A Redis Cluster failover as the client sees it: the node's connection lost or rejecting
-	 * commands, or the cluster answering that a slot has no master yet. Retrying after the
-	 * failover succeeds, and the scripts are atomic, so a failed call changed nothing.
-	 */
-	static boolean isRedisFailover(Throwable ex) {
-		for (Throwable t = ex; t != null; t = t.getCause()) {
-			String message = t.getMessage();
-			if (message == null) {
-				continue;
-			}
-			if (t instanceof RedisCommandExecutionException
-					&& RETRYABLE_REDIS_ERRORS.stream().anyMatch(message::startsWith)) {
-				return true;
-			}
-			if (t instanceof RedisException && !(t instanceof RedisCommandExecutionException)
-					&& LOST_NODE_ERRORS.stream().anyMatch(message::startsWith)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {

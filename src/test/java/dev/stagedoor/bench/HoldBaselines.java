@@ -14,9 +14,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import dev.stagedoor.catalog.ScheduleKeys;
-import dev.stagedoor.events.OutboxKeys;
-import dev.stagedoor.reservation.ReservationKeys;
+import dev.stagedoor.reservation.HoldCall;
 import dev.stagedoor.support.LuaScript;
 import dev.stagedoor.support.RedisKeyspace;
 
@@ -40,7 +38,7 @@ final class HoldBaselines {
 
 	private final ReactiveStringRedisTemplate redis;
 
-	private final LuaScript hold = LuaScript.load("hold_seats");
+	private final LuaScript hold = LuaScript.load(HoldCall.SCRIPT);
 
 	private final RedisKeyspace keyspace;
 
@@ -103,16 +101,9 @@ final class HoldBaselines {
 
 	Mono<Boolean> lua(long scheduleId, long seat, String user) {
 		String reservation = scheduleId + "-b" + Long.toString(System.nanoTime(), 36) + user.hashCode();
-		ScheduleKeys keys = ScheduleKeys.of(this.keyspace, scheduleId);
-		ReservationKeys reservationKeys = ReservationKeys.of(this.keyspace, scheduleId);
-		return this.hold.run(this.redis,
-				List.of(keys.seats(), keys.sold(), reservationKeys.expiry(), OutboxKeys.of(this.keyspace, scheduleId).outbox(),
-						reservationKeys.reservation(reservation), reservationKeys.userLive(user),
-						reservationKeys.lapses(user), keys.hold(seat)),
-				// the layout of ReservationScripts.hold: no items, no seat-spinning cooldown (0, 0), no
-				// waiting-list offers (''), then the seat
-				List.of(user, reservation, String.valueOf(scheduleId), "300000", "4", "", "0", "0", "",
-						String.valueOf(seat)))
+		// no items, no seat-spinning cooldown, no waiting-list offers: the seat only
+		HoldCall call = HoldCall.of(scheduleId, reservation, user, List.of(seat), List.of(), 300_000, 4);
+		return this.hold.run(this.redis, call.keys(this.keyspace), call.args())
 			.map(reply -> "HELD".equals(reply.status()));
 	}
 

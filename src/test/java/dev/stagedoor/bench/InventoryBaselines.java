@@ -1,6 +1,5 @@
 package dev.stagedoor.bench;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,10 +9,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import dev.stagedoor.catalog.ScheduleKeys;
-import dev.stagedoor.events.OutboxKeys;
-import dev.stagedoor.inventory.InventoryKeys;
-import dev.stagedoor.reservation.ReservationKeys;
+import dev.stagedoor.reservation.HoldCall;
 import dev.stagedoor.support.LuaScript;
 import dev.stagedoor.support.RedisKeyspace;
 
@@ -44,7 +40,7 @@ final class InventoryBaselines {
 
 	private final RedisKeyspace keyspace;
 
-	private final LuaScript hold = LuaScript.load("hold_seats");
+	private final LuaScript hold = LuaScript.load(HoldCall.SCRIPT);
 
 	/** Every optimistic try, won or lost. */
 	final AtomicLong optimisticTries = new AtomicLong();
@@ -60,20 +56,10 @@ final class InventoryBaselines {
 	/** The Lua hold of one unit of each inventory in {@code cart} for a user of its own. */
 	Mono<Boolean> lua(long scheduleId, List<Long> cart, String user) {
 		String reservation = scheduleId + "-i" + Long.toString(System.nanoTime(), 36) + (user.hashCode() & 0xffff);
-		ReservationKeys r = ReservationKeys.of(this.keyspace, scheduleId);
-		ScheduleKeys s = ScheduleKeys.of(this.keyspace, scheduleId);
-		InventoryKeys inventory = InventoryKeys.of(this.keyspace, scheduleId);
-		List<String> keys = new ArrayList<>(List.of(s.seats(), s.sold(), r.expiry(),
-				OutboxKeys.of(this.keyspace, scheduleId).outbox(), r.reservation(reservation), r.userLive(user),
-				r.lapses(user)));
-		for (long id : cart) {
-			keys.add(inventory.inventory(id));
-			keys.add(inventory.holds(id));
-		}
-		String items = String.join(",", cart.stream().map(id -> id + ":1").toList());
-		return this.hold
-			// the layout of ReservationScripts.hold: no seat-spinning cooldown (0, 0), no offers ('')
-			.run(this.redis, keys, List.of(user, reservation, String.valueOf(scheduleId), "300000", "4", items, "0", "0", ""))
+		// one unit of each inventory of the cart; no seat-spinning cooldown, no waiting-list offers
+		HoldCall call = HoldCall.of(scheduleId, reservation, user, List.of(),
+				cart.stream().map(id -> new HoldCall.Units(id, 1)).toList(), 300_000, 4);
+		return this.hold.run(this.redis, call.keys(this.keyspace), call.args())
 			.map(reply -> "HELD".equals(reply.status()));
 	}
 

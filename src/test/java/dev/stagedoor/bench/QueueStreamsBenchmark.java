@@ -27,6 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.stagedoor.Concerts;
 import dev.stagedoor.TestInfrastructure;
 import dev.stagedoor.queue.Admissions;
+import dev.stagedoor.queue.QueueKeys;
 import dev.stagedoor.queue.WaitingRoom;
 import dev.stagedoor.support.RedisKeyspace;
 
@@ -155,7 +156,7 @@ class QueueStreamsBenchmark {
 					.forEach((user, ms) -> receivedAt.put((String) user, ((Number) ms).longValue()));
 			}
 			// when each was admitted: its expiry in the room's active set (user -> ms), less the TTL
-			String active = this.keyspace.root("c", concert) + ":active";
+			String active = QueueKeys.of(this.keyspace, concert).active();
 			List<Long> delays = new ArrayList<>();
 			for (Map.Entry<String, Long> received : receivedAt.entrySet()) {
 				Double expiry = this.redis.opsForZSet().score(active, received.getKey()).block(Duration.ofSeconds(5));

@@ -54,13 +54,21 @@ class ReadOutboxScriptTests {
 		assertThat(read(stream, "b", 10)).extracting(Entry::id).containsExactly(first, second);
 	}
 
+	@Test
+	void theArgumentsFollowTheScriptsLayout() {
+		// ARGV: 1 group, 2 consumer, 3 claim idle ms, 4 count
+		assertThat(OutboxRelay.readArguments("host-1", 30_000, 500)).containsExactly("relay", "host-1", "30000", "500");
+		assertThat(LuaScripts.source("read_outbox")).contains("-- KEYS: 1 outbox stream")
+			.contains("-- ARGV: 1 group, 2 consumer, 3 claim idle ms, 4 count");
+	}
+
 	private static String add(String stream, Map<String, String> fields) {
 		return redis.template().opsForStream().add(StreamRecords.string(fields).withStreamKey(stream)).block().getValue();
 	}
 
 	private static List<Entry> read(String stream, String consumer, long claimIdleMillis) {
 		return OutboxRelay.entries(LuaScripts.run(redis.template(), read, List.of(stream),
-				List.of(OutboxRelay.GROUP, consumer, String.valueOf(claimIdleMillis), "100")).block());
+				OutboxRelay.readArguments(consumer, claimIdleMillis, 100)).block());
 	}
 
 }

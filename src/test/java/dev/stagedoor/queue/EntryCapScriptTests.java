@@ -1,6 +1,7 @@
 package dev.stagedoor.queue;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +23,8 @@ import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The limits of enter_queue.lua against Redis. The per-address cap: distinct users per address
- * and room per minute, racing; a refused entry takes no place; re-entries and other addresses
+ * and room per minute, racing (exactly the cap gets in, the rest get the documented
+ * ADDRESS_LIMIT reply); a refused entry takes no place; re-entries and other addresses
  * and rooms are not held back. The entry buckets (per user and per address, of one room):
  * exactly their capacity gets in, racing; both buckets or neither give a token; a refusal of
  * either kind takes no place and no token.
@@ -91,6 +93,44 @@ class EntryCapScriptTests {
 		assertThat(scripts.enter(concert, inside.get(0), "198.51.100.4", 10, Bucket.OFF, Bucket.OFF).block().status())
 			.isEqualTo(EntryStatus.WAITING);
 		assertThat(scripts.stats(concert).block().waiting()).isEqualTo(11);
+	}
+
+	@Test
+	void twoHundredDistinctUsersFromOneAddressAtOnceWithACapOfTwentyLetExactlyTwentyIn() {
+		long concert = room();
+		List<String> users = Flux.range(0, 200).map(i -> "racer-" + i).collectList().block();
+		Map<String, Entry> entries = Flux.fromIterable(users)
+			.flatMap(user -> scripts.enter(concert, user, "198.51.100.30", 20, Bucket.OFF, Bucket.OFF)
+				.map(entry -> Map.entry(user, entry)), 200)
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
+			.block();
+		assertThat(entries).hasSize(200);
+		Map<EntryStatus, Long> byStatus = entries.values()
+			.stream()
+			.collect(Collectors.groupingBy(Entry::status, Collectors.counting()));
+		assertThat(byStatus).containsOnly(Map.entry(EntryStatus.WAITING, 20L),
+				Map.entry(EntryStatus.ADDRESS_LIMIT, 180L));
+		// the documented refusal: {'ADDRESS_LIMIT', 'retryAfterMs', ms until the address may bring a
+		// new user}, within the minute, no bucket levels (both buckets off), no place
+		assertThat(entries.values()).filteredOn(e -> e.status() == EntryStatus.ADDRESS_LIMIT).allSatisfy(e -> {
+			assertThat(e.retryAfterMs()).isBetween(1L, 60_000L);
+			assertThat(e.created()).isFalse();
+			assertThat(e.buckets()).isEmpty();
+		});
+		assertThat(entries.values()).filteredOn(e -> e.status() == EntryStatus.WAITING).allMatch(Entry::created);
+
+		// in the room: exactly the twenty let in, the others nowhere; the address counts twenty users
+		assertThat(scripts.stats(concert).block().waiting()).isEqualTo(20);
+		Map<String, QueueScripts.UserState> states = new HashMap<>();
+		scripts.status(concert, users).block().users().forEach((user, place) -> states.put(user, place.state()));
+		assertThat(states).hasSize(200);
+		users.forEach(user -> assertThat(states.get(user)).as(user)
+			.isEqualTo(entries.get(user).status() == EntryStatus.WAITING ? QueueScripts.UserState.WAITING
+					: QueueScripts.UserState.NOT_IN_QUEUE));
+		assertThat(redis.template()
+			.opsForZSet()
+			.size(scripts.keys(concert).entriesFrom("198.51.100.30"))
+			.block()).isEqualTo(20);
 	}
 
 	@Test

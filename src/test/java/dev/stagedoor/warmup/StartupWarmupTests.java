@@ -12,6 +12,7 @@ import org.springframework.data.redis.core.ScanOptions;
 
 import dev.stagedoor.Api;
 import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.queue.QueueKeys;
 import dev.stagedoor.queue.WarmupRoom;
 import dev.stagedoor.support.RedisKeyspace;
 import reactor.core.publisher.Mono;
@@ -52,7 +53,7 @@ class StartupWarmupTests {
 		assertThat(result.unexpected()).as("every answer was the one a real fan would get").isZero();
 		assertThat(result.took()).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(30));
 		assertThat(this.room.exists(result.concertId()).block()).as("the room's keys are deleted").isFalse();
-		assertThat(keys(this.keyspace.root("c", result.concertId()) + "*"))
+		assertThat(keys(QueueKeys.of(this.keyspace, result.concertId()).root() + "*"))
 			.as("no key of the room is left, nor a per-address entry count (the warm-up is not capped)").isEmpty();
 		assertThat(keys(this.keyspace.keyPrefix() + "{rl:u:stagedoor-warmup-*"))
 			.as("the fair-play limits do not count the instance's own warm-up fans").isEmpty();
