@@ -1,8 +1,6 @@
 package dev.stagedoor.catalog;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -19,6 +17,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -34,6 +33,9 @@ import dev.stagedoor.web.ApiDoc.EventStream;
 import dev.stagedoor.web.ApiDoc.Problems;
 import dev.stagedoor.web.Problem;
 import dev.stagedoor.web.ProblemException;
+import dev.stagedoor.web.constraints.Consistency;
+import dev.stagedoor.web.constraints.EnumName;
+import dev.stagedoor.web.constraints.InTheFuture;
 
 import static dev.stagedoor.web.ProblemCode.CONCERT_NOT_FOUND;
 import static dev.stagedoor.web.ProblemCode.SCHEDULE_NOT_FOUND;
@@ -53,36 +55,19 @@ class ScheduleController {
 
 	private final SeatStreams streams;
 
-	private final Clock clock;
-
-	ScheduleController(ScheduleRepository repository, SeatCatalog catalog, SeatMap seatMap, SeatStreams streams,
-			Clock clock) {
+	ScheduleController(ScheduleRepository repository, SeatCatalog catalog, SeatMap seatMap, SeatStreams streams) {
 		this.repository = repository;
 		this.catalog = catalog;
 		this.seatMap = seatMap;
 		this.streams = streams;
-		this.clock = clock;
 	}
 
 	/** Creates the schedule and its seats in PostgreSQL, then puts them on sale in Redis. */
 	@PostMapping("/api/admin/concerts/{concertId}/schedules")
 	@Answer(status = 201, body = ScheduleView.class, description = "The schedule, its seats on sale")
 	@Problems({ VALIDATION_FAILED, CONCERT_NOT_FOUND })
-	Mono<ResponseEntity<Object>> create(@PathVariable long concertId, @Valid @RequestBody NewSchedule body) {
-		if (!body.startsAt().isAfter(this.clock.instant())) {
-			return Mono.just(Problem.invalidResponse("startsAt", "must be in the future"));
-		}
-		long seatCount = body.sections().stream().mapToLong(s -> (long) s.rows() * s.seatsPerRow()).sum();
-		if (seatCount > MAX_SEATS_PER_SCHEDULE) {
-			return Mono.just(Problem.invalidResponse("sections",
-					"must have at most " + MAX_SEATS_PER_SCHEDULE + " seats in all, not " + seatCount));
-		}
-		if (body.sections().stream().map(NewSection::name).distinct().count() < body.sections().size()) {
-			return Mono.just(Problem.invalidResponse("sections", "must have different names"));
-		}
-		if (body.cancelDeadline() != null && body.cancelDeadline().isAfter(body.startsAt())) {
-			return Mono.just(Problem.invalidResponse("cancelDeadline", "must not be after startsAt"));
-		}
+	Mono<ResponseEntity<Object>> create(@PathVariable long concertId,
+			@Validated(Consistency.FieldsFirst.class) @RequestBody NewSchedule body) {
 		List<ScheduleRepository.NewSection> sections = body.sections()
 			.stream()
 			.map(s -> new ScheduleRepository.NewSection(s.name(), s.rows(), s.seatsPerRow(), s.price()))
@@ -134,18 +119,9 @@ class ScheduleController {
 			description = "The seat map (at most 250 ms old), only the seats in `status` when given")
 	@Answer(status = 304, headers = "ETag", description = "Unchanged since the ETag in If-None-Match")
 	@Problems({ VALIDATION_FAILED, SCHEDULE_NOT_FOUND, RATE_LIMITED })
-	Mono<ResponseEntity<Object>> seats(@PathVariable long scheduleId, @RequestParam(required = false) String status) {
-		SeatView.SeatStatus filter = null;
-		if (status != null) {
-			filter = Arrays.stream(SeatView.SeatStatus.values())
-				.filter(s -> s.name().equals(status))
-				.findFirst()
-				.orElse(null);
-			if (filter == null) {
-				return Mono.just(Problem.invalidResponse("status", "must be one of AVAILABLE, HELD, SOLD"));
-			}
-		}
-		SeatView.SeatStatus chosen = filter;
+	Mono<ResponseEntity<Object>> seats(@PathVariable long scheduleId,
+			@RequestParam(required = false) @EnumName(SeatView.SeatStatus.class) String status) {
+		SeatView.SeatStatus chosen = status == null ? null : SeatView.SeatStatus.valueOf(status);
 		return this.seatMap.snapshot(scheduleId)
 			.map(snapshot -> ResponseEntity.ok()
 				.eTag(snapshot.etag(chosen))
@@ -168,8 +144,15 @@ class ScheduleController {
 			.flatMapMany(schedule -> this.streams.follow(scheduleId));
 	}
 
-	record NewSchedule(@NotNull Instant startsAt, Instant cancelDeadline,
-			@NotEmpty @Size(max = 50) List<@Valid @NotNull NewSection> sections) {
+	/**
+	 * The field constraints run first; the rules in {@link Consistency} (a future start, at
+	 * most {@value #MAX_SEATS_PER_SCHEDULE} seats, different section names, the cancel deadline
+	 * not after the start) only when the fields passed.
+	 */
+	@CancelDeadlineNotAfterStart(groups = Consistency.class)
+	record NewSchedule(@NotNull @InTheFuture(groups = Consistency.class) Instant startsAt, Instant cancelDeadline,
+			@NotEmpty @Size(max = 50) @MaxSeats(value = MAX_SEATS_PER_SCHEDULE, groups = Consistency.class)
+			@DifferentNames(groups = Consistency.class) List<@Valid @NotNull NewSection> sections) {
 	}
 
 	record NewSection(@NotBlank @Size(max = 50) @Pattern(regexp = "[A-Za-z0-9_]+") String name,

@@ -1,7 +1,6 @@
 package dev.stagedoor.reservation;
 
 import java.net.URI;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -11,11 +10,13 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
+import org.hibernate.validator.constraints.UniqueElements;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.security.core.Authentication;
+import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -34,6 +35,7 @@ import dev.stagedoor.web.ApiDoc.Problems;
 import dev.stagedoor.web.CurrentUser;
 import dev.stagedoor.web.Problem;
 import dev.stagedoor.web.ProblemException;
+import dev.stagedoor.web.constraints.Consistency;
 
 import static dev.stagedoor.web.ProblemCode.HOLD_COOLDOWN;
 import static dev.stagedoor.web.ProblemCode.INVENTORY_LIMIT_EXCEEDED;
@@ -72,16 +74,15 @@ class ReservationController {
 			description = "The seats are held (HELD until `heldUntil`)")
 	@Problems({ NOT_ADMITTED, SCHEDULE_NOT_FOUND, SEAT_NOT_FOUND, SEAT_UNAVAILABLE, SEAT_LIMIT_EXCEEDED, SCHEDULE_STARTED,
 			INVENTORY_NOT_FOUND, INVENTORY_UNAVAILABLE, INVENTORY_LIMIT_EXCEEDED, HOLD_COOLDOWN, RATE_LIMITED })
-	Mono<ResponseEntity<Object>> hold(@PathVariable long scheduleId, @Valid @RequestBody HoldRequest body,
+	Mono<ResponseEntity<Object>> hold(@PathVariable long scheduleId,
+			@Validated(Consistency.FieldsFirst.class) @RequestBody HoldRequest body,
 			@RequestHeader(name = "Queue-Token", required = false) String queueToken, Authentication caller) {
 		List<Long> seatIds = body.seatIds() == null ? List.of() : body.seatIds();
 		List<ItemRequest> items = body.items() == null ? List.of() : body.items();
+		// these two answers name no field, so they stay here rather than in constraints
 		if (seatIds.isEmpty() && items.isEmpty()) {
 			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed",
 					"seatIds or items must name something to hold."));
-		}
-		if (new HashSet<>(seatIds).size() < seatIds.size()) {
-			return Mono.just(Problem.invalidResponse("seatIds", "must not repeat a seat"));
 		}
 		if (items.stream().map(ItemRequest::inventoryId).distinct().count() < items.size()) {
 			return Mono.just(Problem.response(HttpStatus.BAD_REQUEST, "validation-failed",
@@ -178,8 +179,13 @@ class ReservationController {
 		}
 	}
 
-	/** Seats, units of quantity inventories, or both; either list may be empty, not both. */
-	record HoldRequest(@Size(max = MAX_SEATS_PER_REQUEST) List<@NotNull @Positive Long> seatIds,
+	/**
+	 * Seats, units of quantity inventories, or both; either list may be empty, not both. A
+	 * repeated seat is looked for once the seat ids themselves are valid.
+	 */
+	record HoldRequest(
+			@Size(max = MAX_SEATS_PER_REQUEST) @UniqueElements(message = "must not repeat a seat",
+					groups = Consistency.class) List<@NotNull @Positive Long> seatIds,
 			@Size(max = MAX_ITEMS_PER_REQUEST) List<@Valid @NotNull ItemRequest> items) {
 	}
 

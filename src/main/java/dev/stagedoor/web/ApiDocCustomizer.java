@@ -72,6 +72,7 @@ class ApiDocCustomizer implements OperationCustomizer, OpenApiCustomizer {
 				this.requestBodies.add(parameter.getParameterType());
 			}
 		}
+		ConstraintSchemas.applyEnumNames(operation, handler);
 		ApiDoc.Answer[] answers = handler.getMethod().getAnnotationsByType(ApiDoc.Answer.class);
 		if (answers.length > 0) {
 			ApiResponses responses = successesRemoved(operation);

@@ -146,7 +146,8 @@ final class InputErrors {
 		return path.toString();
 	}
 
-	private static String nameOf(MethodParameter parameter) {
+	/** The name the client used: the annotation's ({@code Idempotency-Key}), else the parameter's. */
+	static String nameOf(MethodParameter parameter) {
 		String declared = "";
 		PathVariable path = parameter.getParameterAnnotation(PathVariable.class);
 		RequestParam param = parameter.getParameterAnnotation(RequestParam.class);

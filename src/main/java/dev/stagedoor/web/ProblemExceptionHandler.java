@@ -1,6 +1,5 @@
 package dev.stagedoor.web;
 
-import java.util.Comparator;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -12,9 +11,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
-import org.springframework.validation.FieldError;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.WebExceptionHandler;
@@ -69,21 +68,10 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 			return Problem.of(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "The request body is too large.");
 		}
 		if (ex instanceof WebExchangeBindException bind) {
-			List<FieldError> fields = bind.getFieldErrors()
-				.stream()
-				.sorted(Comparator.comparing(FieldError::getField)
-					.thenComparing(e -> String.valueOf(e.getDefaultMessage())))
-				.toList();
-			String detail = fields.size() == 1
-					? fields.get(0).getField() + " " + fields.get(0).getDefaultMessage() + "."
-					: "The request has invalid fields.";
-			ProblemDetail problem = Problem.of(HttpStatus.BAD_REQUEST, "validation-failed", detail);
-			List<String> errors = fields.stream().map(e -> e.getField() + ": " + e.getDefaultMessage()).toList();
-			problem.setProperty("errors", errors);
-			if (!fields.isEmpty()) {
-				problem.setProperty("field", fields.get(0).getField());
-			}
-			return problem;
+			return ValidationErrors.of(bind);
+		}
+		if (ex instanceof HandlerMethodValidationException validation && !validation.isForReturnValue()) {
+			return ValidationErrors.of(validation);
 		}
 		if (ex instanceof ServerWebInputException input) {
 			return InputErrors.describe(input);

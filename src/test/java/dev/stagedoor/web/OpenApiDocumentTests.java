@@ -240,6 +240,22 @@ class OpenApiDocumentTests {
 		assertThat(this.served.at("/components/schemas/HoldRequest/required").toString()).doesNotContain("seatIds");
 		assertThat(this.served.at("/components/schemas/ItemRequest/required").toString()).contains("inventoryId",
 				"quantity");
+		// the Bean Validation constraints swagger-core does not read by itself (ConstraintSchemas)
+		assertThat(seatIds.path("uniqueItems").asBoolean(false)).isTrue();
+		assertThat(parameter("/api/schedules/{scheduleId}/seats", "status").at("/schema/enum").toString())
+			.isEqualTo("[\"AVAILABLE\",\"HELD\",\"SOLD\"]");
+		JsonNode limit = parameter("/api/me/points/ledger", "limit").path("schema");
+		assertThat(limit.path("minimum").asInt()).isEqualTo(1);
+		assertThat(limit.path("maximum").asInt()).isEqualTo(500);
+	}
+
+	private JsonNode parameter(String path, String name) {
+		for (JsonNode parameter : this.served.path("paths").path(path).path("get").path("parameters")) {
+			if (name.equals(parameter.path("name").asString())) {
+				return parameter;
+			}
+		}
+		throw new AssertionError("no parameter " + name + " on GET " + path);
 	}
 
 	@Test
