@@ -1,5 +1,6 @@
 package dev.stagedoor.support;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
@@ -10,6 +11,7 @@ import io.lettuce.core.RedisException;
 import io.r2dbc.spi.R2dbcTransientException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.data.redis.RedisSystemException;
 import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
@@ -25,7 +27,7 @@ public final class TransientFailures {
 
 	/** Lettuce's own errors for a node that went away (a killed master, before the topology names its replica). */
 	private static final List<String> LOST_NODE_ERRORS = List.of("Currently not connected", "Connection closed",
-			"Connection is closed", "Connection reset");
+			"Connection is closed", "Connection reset", "Connection disconnected");
 
 	private TransientFailures() {
 	}
@@ -46,13 +48,23 @@ public final class TransientFailures {
 	/**
 	 * A Redis Cluster failover as the client sees it: the node's connection lost or rejecting
 	 * commands (a Lettuce error, not a server reply: "Currently not connected", "Connection
-	 * closed", "Connection is closed", "Connection reset"), or the cluster answering that a slot
+	 * closed", "Connection is closed", "Connection reset", "Connection disconnected": the last
+	 * fails the commands in flight on a connection whose node was killed, seen in the chaos
+	 * drop as a 500 before it was listed), or the cluster answering that a slot
 	 * has no master yet, is moving or the node is loading (a server reply starting with
-	 * CLUSTERDOWN, TRYAGAIN, MASTERDOWN or LOADING). Retrying after the failover succeeds, and the scripts are
+	 * CLUSTERDOWN, TRYAGAIN, MASTERDOWN or LOADING), or an I/O error of the node's socket under a
+	 * Redis exception (a connection reset by the killed node). Retrying after the failover succeeds, and the scripts are
 	 * atomic, so a failed call changed nothing.
 	 */
 	public static boolean isRedisFailover(Throwable ex) {
+		boolean fromRedis = false;
 		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (fromRedis && t instanceof IOException) {
+				// the socket to a node failed under a Redis command (e.g. Netty's "recvAddress(..)
+				// failed: Connection reset by peer" when a master is killed): the node is gone
+				return true;
+			}
+			fromRedis |= t instanceof RedisSystemException || t instanceof RedisException;
 			String message = t.getMessage();
 			if (message == null) {
 				continue;

@@ -252,6 +252,11 @@ final class TicketDropDriver {
 		}
 		return call("seat-map", () -> this.client.seats(bearer, this.scheduleId, "AVAILABLE", null))
 			.flatMap(map -> {
+				if (map.status() != 200) {
+					// no seat map (an error the fan did not ask again after): not "sold out";
+					// the fan tries again while it has attempts left
+					return shop(user, bearer, queueToken, units, attempt + 1);
+				}
 				List<Long> available = new ArrayList<>();
 				for (Map<String, Object> seat : map.objects()) {
 					available.add(((Number) seat.get("id")).longValue());
@@ -315,6 +320,9 @@ final class TicketDropDriver {
 		String bearer = TestTokens.user("bench-auditor");
 		return call("seat-map", () -> this.client.seats(bearer, this.scheduleId))
 			.map(map -> {
+				if (map.status() != 200) {
+					throw new IllegalStateException("the seat map answered " + map.status() + ": " + map.raw());
+				}
 				Map<Long, String> statuses = new java.util.HashMap<>();
 				for (Map<String, Object> seat : map.objects()) {
 					statuses.put(((Number) seat.get("id")).longValue(), (String) seat.get("status"));

@@ -84,6 +84,22 @@ class TransientFailuresTests {
 	}
 
 	@Test
+	void commandsFailedWhenTheirNodeWasKilledAreAFailover() {
+		// the chaos drop's payment that met a master's kill -9: RedisSystemException("Redis
+		// exception") caused by Lettuce's RedisException("Connection disconnected"), a 500 until listed
+		assertFailoverAlsoNested(new RedisException("Connection disconnected"));
+		assertThat(TransientFailures.isTransient(
+				new RedisSystemException("Redis exception", new RedisException("Connection disconnected"))))
+			.isTrue();
+		// and the other one: the socket reset under the command (Netty's native I/O error)
+		assertThat(TransientFailures.isRedisFailover(new RedisSystemException(
+				"recvAddress(..) failed with error(-104): Connection reset by peer",
+				new IOException("recvAddress(..) failed with error(-104): Connection reset by peer"))))
+			.isTrue();
+		assertThat(TransientFailures.isRedisFailover(new RedisException("x", new IOException("Broken pipe")))).isTrue();
+	}
+
+	@Test
 	void theFailoverMessagesCountOnlyWhereTheyBelong() {
 		// a lost-node phrase in a server reply, or a server reply's code in a client error, is no failover
 		assertNeither(new RedisSystemException("x", new RedisCommandExecutionException("Connection closed")));
