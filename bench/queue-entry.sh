@@ -38,10 +38,14 @@ TOKENS="$work/tokens.txt" CONCERT=$concert THREADS=$THREADS \
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s queue-entry.lua "$BASE" | tail -1
 
 echo "== Redis: EVALSHA enter_queue.lua (redis-benchmark, 50 clients, random users)"
-sha=$(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" SCRIPT LOAD "$(cat ../src/main/resources/lua/enter_queue.lua)")
+# the script as the service sends it: the lua/lib prelude (LuaScripts.PRELUDE, in its order), then the file
+lua=../src/main/resources/lua
+source_text=$(for lib in clock buckets events units reservation waiting; do cat "$lua/lib/$lib.lua"; echo; done; cat "$lua/enter_queue.lua")
+sha=$(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" SCRIPT LOAD "$source_text")
 root="bench$run:{c:0}"
+keys=("$root:cfg" "$root:waiting" "$root:seen" "$root:active" "$root:seq" "$root:admits" "$root:entries" "$root:ub" "$root:ab")
 redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" HSET "$root:cfg" open 1 > /dev/null
+# ARGV: user, admits/s, maxActive, active TTL ms, no per-address cap, both entry buckets off
 redis-benchmark -h "$REDIS_HOST" -p "$REDIS_PORT" -n 300000 -c 50 -r 100000000 -q \
-  EVALSHA "$sha" 6 "$root:cfg" "$root:waiting" "$root:seen" "$root:active" "$root:seq" "$root:admits" \
-  "user:__rand_int__" 100 1000 600000 | tr "\r" "\n" | tail -1
-redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" DEL "$root:cfg" "$root:waiting" "$root:seen" "$root:active" "$root:seq" "$root:admits" > /dev/null
+  EVALSHA "$sha" 9 "${keys[@]}" "user:__rand_int__" 100 1000 600000 0 0 0 0 0 | tr "\r" "\n" | tail -1
+redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" DEL "${keys[@]}" > /dev/null

@@ -86,7 +86,7 @@ final class TicketDropDriver {
 
 	/**
 	 * Whether fans ask again, as a resilient frontend would, when a request meets a fault: a
-	 * 503 other than the waiting room's {@code overloaded} shed, a connection that failed or
+	 * 503 or 429 (after its {@code Retry-After}), a connection that failed or
 	 * went unanswered, a payment still in progress. Off for the drop benchmark (its report
 	 * counts those replies as they are); on for the chaos drop, where instances and Redis
 	 * masters die under the fans. Holds are never asked again (a hold whose answer was lost
@@ -393,7 +393,9 @@ final class TicketDropDriver {
 
 	/** A reply (or none) that a fan retrying faults asks again after. */
 	static boolean isFault(ApiReply reply) {
-		if (reply.status() == 503) {
+		if (reply.status() == 503 || reply.status() == 429) {
+			// unavailable or shed; too many requests (the fan's own retries can use up its
+			// per-user bucket): both say when to come back
 			return true;
 		}
 		return reply.status() == 409 && "payment-in-progress".equals(reply.body().get("code"));

@@ -41,11 +41,12 @@ class TicketDropDriverTests {
 	}
 
 	@Test
-	void aFanRetryingFaultsAsksAgainAfter503sAndAPaymentInProgressOnly() {
+	void aFanRetryingFaultsAsksAgainAfter503s429sAndAPaymentInProgressOnly() {
 		assertThat(TicketDropDriver.isFault(ApiReply.of(503, "{\"status\":503,\"code\":\"unavailable\"}"))).isTrue();
 		assertThat(TicketDropDriver.isFault(ApiReply.of(503, "{\"status\":503,\"code\":\"overloaded\"}"))).isTrue();
 		assertThat(TicketDropDriver.isFault(ApiReply.of(409, "{\"status\":409,\"code\":\"payment-in-progress\"}")))
 			.isTrue();
+		assertThat(TicketDropDriver.isFault(ApiReply.of(429, "{\"status\":429,\"code\":\"rate-limited\"}"))).isTrue();
 		assertThat(TicketDropDriver.isFault(ApiReply.of(409, "{\"status\":409,\"code\":\"invalid-state\"}"))).isFalse();
 		assertThat(TicketDropDriver.isFault(ApiReply.of(402, "{\"status\":402,\"code\":\"insufficient-points\"}")))
 			.isFalse();
