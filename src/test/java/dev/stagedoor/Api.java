@@ -10,7 +10,26 @@ import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** A WebTestClient against the running test application, optionally as a given caller. */
+/**
+ * The raw wire: a WebTestClient against the running test application, optionally as a given
+ * caller, for the tests whose point is the request itself rather than what the API answers
+ * to an ordinary call. Every ordinary call of the HTTP API goes through
+ * {@link dev.stagedoor.client.StagedoorClient}, which alone knows the paths, headers and
+ * bodies. This class is for exactly these cases:
+ * <ul>
+ * <li>malformed requests: bodies that are not JSON or not the right JSON, broken or odd
+ * headers, wrong media types ({@code StrictInputIntegrationTests},
+ * {@code ApiErrorsIntegrationTests}, {@code ValidationAnswersIntegrationTests});</li>
+ * <li>what is not the API: the actuator's health and metrics, the OpenAPI document, the
+ * static web client's pages, and the browser tests around them;</li>
+ * <li>CORS and preflight requests;</li>
+ * <li>URLs of the test's own making that no client sends, such as a stream ticket in the
+ * URL as a browser's EventSource sends it ({@code StreamTicketIntegrationTests});</li>
+ * <li>connections and their limits: the connection pool, request timeouts, load shedding
+ * ({@code ConnectionPoolLeakTests}, {@code RequestTimeoutIntegrationTests},
+ * {@code LoadSheddingIntegrationTests}).</li>
+ * </ul>
+ */
 public final class Api {
 
 	/**

@@ -13,6 +13,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.stagedoor.Drops.Drop;
+import dev.stagedoor.client.ApiReply;
+import dev.stagedoor.client.StagedoorClient;
 import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
 import dev.stagedoor.reservation.HoldingClient;
@@ -40,11 +42,11 @@ class SaleLogIntegrationTests {
 		String user = "logged-" + UUID.randomUUID();
 		Fans fans = new Fans(this.port);
 
-		Api.user(this.port, user).post().uri("/api/concerts/{id}/queue", drop.concertId()).exchange()
-			.expectStatus().is2xxSuccessful();
+		StagedoorClient client = StagedoorClient.on(this.port);
+		ApiReply entered = client.enterQueue(TestTokens.user(user), drop.concertId()).block(Concerts.TIMEOUT);
+		assertThat(entered.status()).as("%s", entered).isBetween(200, 299);
 		for (int i = 0; i < 10; i++) {
-			Api.user(this.port, user).get().uri("/api/concerts/{id}/queue", drop.concertId()).exchange()
-				.expectStatus().isOk();
+			client.queueStatus(TestTokens.user(user), drop.concertId()).block(Concerts.TIMEOUT).expect(200);
 		}
 		String token = Admissions.admit(this.room, drop.concertId(), user);
 		assertThat(lines(output, user)).as("queue entry and polls are not logged").isEmpty();

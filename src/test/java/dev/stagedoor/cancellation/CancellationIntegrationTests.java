@@ -8,13 +8,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
-import dev.stagedoor.Api;
 import dev.stagedoor.Buying;
 import dev.stagedoor.Concerts;
 import dev.stagedoor.Drops;
@@ -22,6 +20,8 @@ import dev.stagedoor.Drops.Drop;
 import dev.stagedoor.Fans;
 import dev.stagedoor.Fans.Reply;
 import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.StagedoorClient;
 import dev.stagedoor.cancellation.CancellationScripts.RequestStatus;
 import dev.stagedoor.events.ReservationEvent;
 import dev.stagedoor.queue.WaitingRoom;
@@ -98,9 +98,8 @@ class CancellationIntegrationTests {
 			.sql("SELECT type FROM reservation_event WHERE reservation_id = :r ORDER BY version").bind("r", id)
 			.map(row -> row.get("type", String.class)).all().collectList().block())
 			.containsExactly("HELD", "PAYMENT_STARTED", "CONFIRMED", "CANCEL_REQUESTED", "CANCELLED"));
-		await().atMost(DONE).untilAsserted(() -> assertThat(Api.user(this.port, user).get().uri("/api/me/reservations")
-			.exchange().expectBody(new ParameterizedTypeReference<List<Map<String, Object>>>() {
-			}).returnResult().getResponseBody())
+		await().atMost(DONE).untilAsserted(() -> assertThat(
+				StagedoorClient.on(this.port).myReservations(TestTokens.user(user)).block(Duration.ofSeconds(30)).objects())
 			.anySatisfy(r -> assertThat(r).containsEntry("id", id).containsEntry("state", "CANCELLED")));
 	}
 

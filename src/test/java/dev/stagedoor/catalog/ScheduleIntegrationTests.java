@@ -1,5 +1,6 @@
 package dev.stagedoor.catalog;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -7,21 +8,28 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 
 import dev.stagedoor.queue.Admissions;
-import dev.stagedoor.Api;
 import dev.stagedoor.Concerts;
 import dev.stagedoor.Drops;
 import dev.stagedoor.reservation.HoldingClient;
 import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.ApiReply;
+import dev.stagedoor.client.Endpoint;
+import dev.stagedoor.client.StagedoorClient;
+import dev.stagedoor.client.StagedoorClient.Section;
 import dev.stagedoor.queue.WaitingRoom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 @IntegrationTest
 class ScheduleIntegrationTests {
+
+	static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	@LocalServerPort
 	int port;
@@ -38,27 +46,31 @@ class ScheduleIntegrationTests {
 	@Autowired
 	SeatMap seatMap;
 
+	StagedoorClient client() {
+		return StagedoorClient.on(this.port);
+	}
+
+	static String fan() {
+		return TestTokens.user("fan");
+	}
+
+	static String admin() {
+		return TestTokens.admin("admin");
+	}
+
 	@Test
 	void adminCreatesScheduleWithLabelledSeatsOnSaleAtOnce() {
 		long concert = Concerts.create(this.port, "schedules");
-		Api.admin(this.port)
-			.post()
-			.uri("/api/admin/concerts/{id}/schedules", concert)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("""
-					{"startsAt":"2099-05-01T18:00:00Z","cancelDeadline":"2099-04-30T18:00:00Z",
-					 "sections":[{"name":"VIP","rows":2,"seatsPerRow":3,"price":500},
-					             {"name":"B","rows":1,"seatsPerRow":4,"price":120}]}
-					""")
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody()
-			.jsonPath("$.id").isNumber()
-			.jsonPath("$.concertId").isEqualTo(concert)
-			.jsonPath("$.startsAt").isEqualTo("2099-05-01T18:00:00Z")
-			.jsonPath("$.cancelDeadline").isEqualTo("2099-04-30T18:00:00Z")
-			.jsonPath("$.seatCount").isEqualTo(10);
+		ApiReply created = client()
+			.createSchedule(admin(), concert, "2099-05-01T18:00:00Z", "2099-04-30T18:00:00Z",
+					List.of(new Section("VIP", 2, 3, 500), new Section("B", 1, 4, 120)))
+			.block(TIMEOUT)
+			.expect(201);
+		assertThat(created.body().get("id")).isInstanceOf(Number.class);
+		assertThat(created.number("concertId")).isEqualTo(concert);
+		assertThat(created.body()).containsEntry("startsAt", "2099-05-01T18:00:00Z")
+			.containsEntry("cancelDeadline", "2099-04-30T18:00:00Z");
+		assertThat(created.number("seatCount")).isEqualTo(10);
 
 		List<Map<String, Object>> schedules = schedules(concert);
 		assertThat(schedules).hasSize(1);
@@ -81,64 +93,48 @@ class ScheduleIntegrationTests {
 		new HoldingClient(this.port).hold(drop.scheduleId(), "filter-fan", token, List.of(held));
 		Drops.awaitSeat(this.port, drop.scheduleId(), held, "HELD");
 
-		assertThat(seatMap(drop.scheduleId(), "?status=AVAILABLE")).extracting(seat -> ((Number) seat.get("id")).longValue())
+		assertThat(seatMap(drop.scheduleId(), "AVAILABLE")).extracting(seat -> ((Number) seat.get("id")).longValue())
 			.containsExactly(drop.seatIds().get(0), drop.seatIds().get(2), drop.seatIds().get(3));
-		assertThat(seatMap(drop.scheduleId(), "?status=HELD")).singleElement()
+		assertThat(seatMap(drop.scheduleId(), "HELD")).singleElement()
 			.satisfies(seat -> assertThat(seat).containsEntry("id", (int) held).containsEntry("status", "HELD")
 				.containsEntry("label", "A-1-2").containsEntry("price", 100));
-		assertThat(seatMap(drop.scheduleId(), "?status=SOLD")).isEmpty();
-		assertThat(seatMap(drop.scheduleId(), "")).hasSize(4);
+		assertThat(seatMap(drop.scheduleId(), "SOLD")).isEmpty();
+		assertThat(seatMap(drop.scheduleId(), null)).hasSize(4);
 
-		String all = etag(drop.scheduleId(), "");
-		String available = etag(drop.scheduleId(), "?status=AVAILABLE");
+		String all = etag(drop.scheduleId(), null);
+		String available = etag(drop.scheduleId(), "AVAILABLE");
 		assertThat(all).isNotEqualTo(available);
-		Api.user(this.port, "fan").get().uri("/api/schedules/{id}/seats", drop.scheduleId())
-			.header(HttpHeaders.IF_NONE_MATCH, all).exchange()
-			.expectStatus().isNotModified()
-			.expectHeader().valueEquals(HttpHeaders.ETAG, all)
-			.expectBody().isEmpty();
-		Api.user(this.port, "fan").get().uri("/api/schedules/{id}/seats?status=AVAILABLE", drop.scheduleId())
-			.header(HttpHeaders.IF_NONE_MATCH, "\"other\", " + available).exchange()
-			.expectStatus().isNotModified();
-		Api.user(this.port, "fan").get().uri("/api/schedules/{id}/seats", drop.scheduleId())
-			.header(HttpHeaders.IF_NONE_MATCH, "W/" + all).exchange()
-			.expectStatus().isNotModified();
+		ApiReply notModified = client().seats(fan(), drop.scheduleId(), null, all).block(TIMEOUT).expect(304);
+		assertThat(notModified.headers().get(HttpHeaders.ETAG)).containsExactly(all);
+		assertThat(notModified.raw()).isEmpty();
+		client().seats(fan(), drop.scheduleId(), "AVAILABLE", "\"other\", " + available).block(TIMEOUT).expect(304);
+		client().seats(fan(), drop.scheduleId(), null, "W/" + all).block(TIMEOUT).expect(304);
 		// another map's tag is not this one's
-		Api.user(this.port, "fan").get().uri("/api/schedules/{id}/seats?status=AVAILABLE", drop.scheduleId())
-			.header(HttpHeaders.IF_NONE_MATCH, all).exchange()
-			.expectStatus().isOk();
+		client().seats(fan(), drop.scheduleId(), "AVAILABLE", all).block(TIMEOUT).expect(200);
 
 		// once a seat changes, the old tag no longer matches and the new map comes back
 		new HoldingClient(this.port).hold(drop.scheduleId(), "filter-fan", token, List.of(drop.seatIds().get(3)));
 		Drops.awaitSeat(this.port, drop.scheduleId(), drop.seatIds().get(3), "HELD");
-		assertThat(Api.user(this.port, "fan").get().uri("/api/schedules/{id}/seats", drop.scheduleId())
-			.header(HttpHeaders.IF_NONE_MATCH, all).exchange()
-			.expectStatus().isOk()
-			.returnResult(String.class).getResponseHeaders().getETag()).isNotEqualTo(all);
+		assertThat(client().seats(fan(), drop.scheduleId(), null, all).block(TIMEOUT).expect(200).headers().getETag())
+			.isNotEqualTo(all);
 
 		for (String bad : List.of("available", "GONE", "")) {
-			Api.user(this.port, "fan").get().uri("/api/schedules/{id}/seats?status={s}", drop.scheduleId(), bad).exchange()
-				.expectStatus().isBadRequest()
-				.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-				.expectBody().jsonPath("$.code").isEqualTo("validation-failed");
+			ApiReply refused = client().seats(fan(), drop.scheduleId(), bad, null).block(TIMEOUT).expect(400);
+			assertThat(refused.headers().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+			assertThat(refused.code()).isEqualTo("validation-failed");
 		}
 	}
 
-	private List<Map<String, Object>> seatMap(long schedule, String query) {
-		return Api.user(this.port, "fan").get().uri("/api/schedules/" + schedule + "/seats" + query).exchange()
-			.expectStatus().isOk()
-			.expectHeader().contentType(MediaType.APPLICATION_JSON)
-			.expectHeader().cacheControl(org.springframework.http.CacheControl.noCache())
-			.expectBody(new org.springframework.core.ParameterizedTypeReference<List<Map<String, Object>>>() {
-			})
-			.returnResult()
-			.getResponseBody();
+	/** The seat map, every seat ({@code status} null) or only those in {@code status}. */
+	private List<Map<String, Object>> seatMap(long schedule, String status) {
+		ApiReply reply = client().seats(fan(), schedule, status, null).block(TIMEOUT).expect(200);
+		assertThat(reply.headers().getContentType()).isEqualTo(MediaType.APPLICATION_JSON);
+		assertThat(reply.headers().getCacheControl()).isEqualTo(CacheControl.noCache().getHeaderValue());
+		return reply.objects();
 	}
 
-	private String etag(long schedule, String query) {
-		String etag = Api.user(this.port, "fan").get().uri("/api/schedules/" + schedule + "/seats" + query).exchange()
-			.expectStatus().isOk()
-			.returnResult(String.class).getResponseHeaders().getETag();
+	private String etag(long schedule, String status) {
+		String etag = client().seats(fan(), schedule, status, null).block(TIMEOUT).expect(200).headers().getETag();
 		assertThat(etag).startsWith("\"").endsWith("\"");
 		return etag;
 	}
@@ -170,37 +166,24 @@ class ScheduleIntegrationTests {
 				"{\"startsAt\":\"2099-05-01T18:00:00Z\",\"sections\":[{\"name\":\"A\",\"rows\":1000,\"seatsPerRow\":1000,\"price\":1}]}",
 				"{\"startsAt\":\"2099-05-01T18:00:00Z\",\"sections\":[{\"name\":\"A\",\"rows\":1,\"seatsPerRow\":1,\"price\":1},{\"name\":\"A\",\"rows\":1,\"seatsPerRow\":1,\"price\":1}]}",
 				"{\"startsAt\":\"2099-05-01T18:00:00Z\",\"cancelDeadline\":\"2099-05-02T18:00:00Z\",\"sections\":[{\"name\":\"A\",\"rows\":1,\"seatsPerRow\":1,\"price\":1}]}")) {
-			Api.admin(this.port).post().uri("/api/admin/concerts/{id}/schedules", concert)
-				.contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
-				.expectStatus().isBadRequest()
-				.expectBody().jsonPath("$.code").isEqualTo("validation-failed");
+			ApiReply refused = client().send(Endpoint.SCHEDULE_CREATE, admin(), null, body, concert)
+				.block(TIMEOUT)
+				.expect(400);
+			assertThat(refused.code()).isEqualTo("validation-failed");
 		}
 		assertThat(schedules(concert)).isEmpty();
-		Api.admin(this.port).post().uri("/api/admin/concerts/999999999/schedules")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"startsAt\":\"2099-05-01T18:00:00Z\",\"sections\":[{\"name\":\"A\",\"rows\":1,\"seatsPerRow\":1,\"price\":1}]}")
-			.exchange().expectStatus().isNotFound()
-			.expectBody().jsonPath("$.code").isEqualTo("concert-not-found");
-		Api.user(this.port, "fan").get().uri("/api/schedules/999999999/seats").exchange()
-			.expectStatus().isNotFound()
-			.expectBody().jsonPath("$.code").isEqualTo("schedule-not-found");
+		assertThat(client()
+			.createSchedule(admin(), 999999999L, "2099-05-01T18:00:00Z", null, List.of(new Section("A", 1, 1, 1)))
+			.block(TIMEOUT)
+			.expect(404)
+			.code()).isEqualTo("concert-not-found");
+		assertThat(client().seats(fan(), 999999999L).block(TIMEOUT).expect(404).code()).isEqualTo("schedule-not-found");
 		assertThat(this.seatMap.holds(999999999L)).as("no snapshot kept for an unknown schedule").isFalse();
-		Api.user(this.port, "fan").post().uri("/api/admin/concerts/{id}/schedules", concert)
-			.contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange()
-			.expectStatus().isForbidden();
+		client().send(Endpoint.SCHEDULE_CREATE, fan(), null, "{}", concert).block(TIMEOUT).expect(403);
 	}
 
 	private List<Map<String, Object>> schedules(long concert) {
-		return Api.user(this.port, "fan")
-			.get()
-			.uri("/api/concerts/{id}/schedules", concert)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(new org.springframework.core.ParameterizedTypeReference<List<Map<String, Object>>>() {
-			})
-			.returnResult()
-			.getResponseBody();
+		return client().schedules(fan(), concert).block(TIMEOUT).expect(200).objects();
 	}
 
 }

@@ -111,6 +111,15 @@ public final class StagedoorClient {
 				Map.of("name", name, "quantity", quantity, "price", price, "maxPerUser", maxPerUser), scheduleId);
 	}
 
+	/**
+	 * {@code POST /api/admin/schedules/{scheduleId}/inventories} without {@code maxPerUser}: the
+	 * service's default limit per fan applies.
+	 */
+	public Mono<ApiReply> createInventory(String bearer, long scheduleId, String name, int quantity, long price) {
+		return send(Endpoint.INVENTORY_CREATE, bearer, null, Map.of("name", name, "quantity", quantity, "price", price),
+				scheduleId);
+	}
+
 	/** {@code POST /api/admin/schedules/{scheduleId}/rebuild}: rebuild the schedule's Redis state. */
 	public Mono<ApiReply> rebuild(String bearer, long scheduleId) {
 		return send(Endpoint.SCHEDULE_REBUILD, bearer, null, null, scheduleId);

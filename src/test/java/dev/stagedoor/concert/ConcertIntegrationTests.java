@@ -1,46 +1,47 @@
 package dev.stagedoor.concert;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 
-import dev.stagedoor.Api;
 import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.StagedoorClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 @IntegrationTest
 class ConcertIntegrationTests {
 
+	static final Duration TIMEOUT = Duration.ofSeconds(30);
+
 	@LocalServerPort
 	int port;
 
 	@Test
 	void adminCreatesConcertAndEveryoneSeesIt() {
-		Concert created = Api.admin(this.port)
-			.post()
-			.uri("/api/admin/concerts")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"title\":\"  Night Drive \",\"venue\":\"Hall A\"}")
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Concert.class)
-			.returnResult()
-			.getResponseBody();
+		StagedoorClient client = StagedoorClient.on(this.port);
+		Concert created = concert(
+				client.createConcert(TestTokens.admin("admin"), "  Night Drive ", "Hall A").block(TIMEOUT).expect(201).body());
 		assertThat(created.title()).isEqualTo("Night Drive");
 		assertThat(created.venue()).isEqualTo("Hall A");
 		assertThat(created.id()).isPositive();
 
-		Api.user(this.port, "fan")
-			.get()
-			.uri("/api/concerts")
-			.exchange()
-			.expectStatus()
-			.isEqualTo(HttpStatus.OK)
-			.expectBodyList(Concert.class)
-			.value(list -> assertThat(list).contains(created));
+		List<Concert> listed = client.concerts(TestTokens.user("fan"))
+			.block(TIMEOUT)
+			.expect(200)
+			.objects()
+			.stream()
+			.map(ConcertIntegrationTests::concert)
+			.toList();
+		assertThat(listed).contains(created);
+	}
+
+	private static Concert concert(Map<String, Object> json) {
+		return new Concert(((Number) json.get("id")).longValue(), (String) json.get("title"), (String) json.get("venue"));
 	}
 
 }

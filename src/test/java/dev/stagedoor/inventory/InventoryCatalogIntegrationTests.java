@@ -6,16 +6,14 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
-import dev.stagedoor.Api;
 import dev.stagedoor.Concerts;
 import dev.stagedoor.Drops;
 import dev.stagedoor.IntegrationTest;
 import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.ApiReply;
+import dev.stagedoor.client.Endpoint;
 import dev.stagedoor.client.StagedoorClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,14 +22,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 @IntegrationTest
 class InventoryCatalogIntegrationTests {
 
+	static final Duration TIMEOUT = Duration.ofSeconds(30);
+
 	@LocalServerPort
 	int port;
+
+	StagedoorClient client() {
+		return StagedoorClient.on(this.port);
+	}
+
+	static String admin() {
+		return TestTokens.admin("admin");
+	}
 
 	@Test
 	void anAdminCreatesAnInventoryThatFansSeeWithItsCounts() {
 		long schedule = schedule();
-		Map<String, Object> created = create(schedule, Map.of("name", "Standing floor", "quantity", 5000, "price", 90,
-				"maxPerUser", 6));
+		Map<String, Object> created = client().createInventory(admin(), schedule, "Standing floor", 5000, 90, 6)
+			.block(TIMEOUT)
+			.expect(201)
+			.body();
 		assertThat(created).containsEntry("scheduleId", (int) schedule)
 			.containsEntry("name", "Standing floor")
 			.containsEntry("quantity", 5000)
@@ -39,7 +49,10 @@ class InventoryCatalogIntegrationTests {
 			.containsEntry("maxPerUser", 6)
 			.containsEntry("available", 5000)
 			.containsKey("id");
-		Map<String, Object> parking = create(schedule, Map.of("name", "Parking", "quantity", 40, "price", 15));
+		Map<String, Object> parking = client().createInventory(admin(), schedule, "Parking", 40, 15)
+			.block(TIMEOUT)
+			.expect(201)
+			.body();
 		assertThat(parking).as("maxPerUser defaults to stagedoor.hold.max-seats-per-user").containsEntry("maxPerUser", 4);
 
 		List<Map<String, Object>> listed = list(schedule);
@@ -59,17 +72,10 @@ class InventoryCatalogIntegrationTests {
 				"{\"name\":\"GA\",\"quantity\":1000001,\"price\":10}", "{\"name\":\"\",\"quantity\":10,\"price\":10}",
 				"{\"name\":\"GA\",\"quantity\":10,\"price\":-1}", "{\"name\":\"GA\",\"quantity\":10}",
 				"{\"name\":\"GA\",\"quantity\":10,\"price\":10,\"maxPerUser\":0}")) {
-			Api.admin(this.port)
-				.post()
-				.uri("/api/admin/schedules/{id}/inventories", schedule)
-				.contentType(MediaType.APPLICATION_JSON)
-				.bodyValue(body)
-				.exchange()
-				.expectStatus()
-				.isBadRequest()
-				.expectBody()
-				.jsonPath("$.code")
-				.isEqualTo("validation-failed");
+			ApiReply refused = client().send(Endpoint.INVENTORY_CREATE, admin(), null, body, schedule)
+				.block(TIMEOUT)
+				.expect(400);
+			assertThat(refused.code()).isEqualTo("validation-failed");
 		}
 		assertThat(list(schedule)).isEmpty();
 	}
@@ -77,27 +83,13 @@ class InventoryCatalogIntegrationTests {
 	@Test
 	void unknownSchedulesTakenNamesAndFansAreRefused() {
 		long schedule = schedule();
-		create(schedule, Map.of("name", "GA", "quantity", 10, "price", 10));
-		post(Api.admin(this.port), schedule, Map.of("name", "GA", "quantity", 99, "price", 1)).expectStatus()
-			.isEqualTo(409)
-			.expectBody()
-			.jsonPath("$.code")
+		client().createInventory(admin(), schedule, "GA", 10, 10).block(TIMEOUT).expect(201);
+		assertThat(client().createInventory(admin(), schedule, "GA", 99, 1).block(TIMEOUT).expect(409).code())
 			.isEqualTo("inventory-name-taken");
-		post(Api.admin(this.port), 999_999_999L, Map.of("name", "GA", "quantity", 10, "price", 10)).expectStatus()
-			.isNotFound()
-			.expectBody()
-			.jsonPath("$.code")
+		assertThat(client().createInventory(admin(), 999_999_999L, "GA", 10, 10).block(TIMEOUT).expect(404).code())
 			.isEqualTo("schedule-not-found");
-		post(Api.user(this.port, "fan"), schedule, Map.of("name", "VIP", "quantity", 10, "price", 10)).expectStatus()
-			.isForbidden();
-		Api.user(this.port, "fan")
-			.get()
-			.uri("/api/schedules/999999999/inventories")
-			.exchange()
-			.expectStatus()
-			.isNotFound()
-			.expectBody()
-			.jsonPath("$.code")
+		client().createInventory(TestTokens.user("fan"), schedule, "VIP", 10, 10).block(TIMEOUT).expect(403);
+		assertThat(client().inventories(TestTokens.user("fan"), 999999999L).block(TIMEOUT).expect(404).code())
 			.isEqualTo("schedule-not-found");
 		assertThat(list(schedule)).singleElement().satisfies(i -> assertThat(i).containsEntry("quantity", 10));
 	}
@@ -105,7 +97,7 @@ class InventoryCatalogIntegrationTests {
 	@Test
 	void theStreamStartsWithASnapshot() {
 		long schedule = schedule();
-		create(schedule, Map.of("name", "GA", "quantity", 7, "price", 10));
+		client().createInventory(admin(), schedule, "GA", 7, 10).block(TIMEOUT).expect(201);
 		ServerSentEvent<List<Map<String, Object>>> first = StagedoorClient.on(this.port)
 			.inventoryEvents(TestTokens.user("watcher"), schedule)
 			.filter(event -> event.event() != null)
@@ -119,34 +111,8 @@ class InventoryCatalogIntegrationTests {
 		return Drops.schedule(this.port, Concerts.create(this.port, "inventories"), 1, 4, null);
 	}
 
-	private Map<String, Object> create(long schedule, Map<String, Object> body) {
-		return post(Api.admin(this.port), schedule, body).expectStatus()
-			.isCreated()
-			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
-			})
-			.returnResult()
-			.getResponseBody();
-	}
-
-	private static WebTestClient.ResponseSpec post(WebTestClient client, long schedule, Map<String, Object> body) {
-		return client.post()
-			.uri("/api/admin/schedules/{id}/inventories", schedule)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.exchange();
-	}
-
 	private List<Map<String, Object>> list(long schedule) {
-		return Api.user(this.port, "fan")
-			.get()
-			.uri("/api/schedules/{id}/inventories", schedule)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(new ParameterizedTypeReference<List<Map<String, Object>>>() {
-			})
-			.returnResult()
-			.getResponseBody();
+		return client().inventories(TestTokens.user("fan"), schedule).block(TIMEOUT).expect(200).objects();
 	}
 
 }

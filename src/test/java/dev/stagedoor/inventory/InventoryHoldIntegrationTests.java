@@ -20,6 +20,8 @@ import dev.stagedoor.Drops;
 import dev.stagedoor.Drops.Drop;
 import dev.stagedoor.Fans;
 import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.StagedoorClient;
 import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
 import dev.stagedoor.support.RedisKeyspace;
@@ -242,12 +244,10 @@ class InventoryHoldIntegrationTests {
 			.reduce(0L, Long::sum)
 			.block();
 		assertThat(deleted).isGreaterThan(5);
-		dev.stagedoor.Api.admin(this.port)
-			.post()
-			.uri("/api/admin/schedules/{id}/rebuild", drop.scheduleId())
-			.exchange()
-			.expectStatus()
-			.isOk();
+		StagedoorClient.on(this.port)
+			.rebuild(TestTokens.admin("admin"), drop.scheduleId())
+			.block(Duration.ofSeconds(30))
+			.expect(200);
 
 		assertThat(Stock.raw(this.redis, this.keyspace, drop.scheduleId(), ga)).isEqualTo(gaBefore);
 		assertThat(Stock.raw(this.redis, this.keyspace, drop.scheduleId(), parking)).isEqualTo(parkingBefore);
@@ -278,16 +278,11 @@ class InventoryHoldIntegrationTests {
 	}
 
 	private Object myItems(String user) {
-		List<Map<String, Object>> mine = dev.stagedoor.Api.user(this.port, user)
-			.get()
-			.uri("/api/me/reservations")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(new org.springframework.core.ParameterizedTypeReference<List<Map<String, Object>>>() {
-			})
-			.returnResult()
-			.getResponseBody();
+		List<Map<String, Object>> mine = StagedoorClient.on(this.port)
+			.myReservations(TestTokens.user(user))
+			.block(Duration.ofSeconds(30))
+			.expect(200)
+			.objects();
 		return mine.get(0).get("items");
 	}
 

@@ -16,6 +16,9 @@ import dev.stagedoor.Drops.Drop;
 import dev.stagedoor.Fans;
 import dev.stagedoor.Fans.Reply;
 import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.StagedoorClient;
+import dev.stagedoor.client.StagedoorClient.Section;
 import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
 import dev.stagedoor.reservation.HoldingClient;
@@ -232,14 +235,12 @@ class PaymentIntegrationTests {
 	void freeSeatsArePaidByAUserWhoNeverChargedWithoutTouchingTheirPoints() {
 		long concert = dev.stagedoor.Concerts.create(this.port, "free seats");
 		dev.stagedoor.Concerts.configureQueue(this.port, concert, 100_000, 100_000, 3600);
-		Map<?, ?> schedule = dev.stagedoor.Api.admin(this.port)
-			.post()
-			.uri("/api/admin/concerts/{id}/schedules", concert)
-			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
-			.bodyValue("{\"startsAt\":\"2099-06-01T19:00:00Z\",\"sections\":[{\"name\":\"FREE\",\"rows\":1,\"seatsPerRow\":2,\"price\":0}]}")
-			.exchange()
-			.expectStatus().isCreated()
-			.expectBody(Map.class).returnResult().getResponseBody();
+		Map<?, ?> schedule = StagedoorClient.on(this.port)
+			.createSchedule(TestTokens.admin("admin"), concert, "2099-06-01T19:00:00Z", null,
+					List.of(new Section("FREE", 1, 2, 0)))
+			.block(Duration.ofSeconds(30))
+			.expect(201)
+			.body();
 		long scheduleId = ((Number) schedule.get("id")).longValue();
 		Drop drop = new Drop(concert, scheduleId, Drops.seatIds(this.port, scheduleId));
 		Fans fans = new Fans(this.port);

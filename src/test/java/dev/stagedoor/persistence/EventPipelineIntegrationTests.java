@@ -14,16 +14,16 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.stagedoor.Api;
 import dev.stagedoor.Drops;
 import dev.stagedoor.Drops.Drop;
 import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.StagedoorClient;
 import dev.stagedoor.catalog.SeatCatalog;
 import dev.stagedoor.events.ReservationEvent;
 import dev.stagedoor.queue.Admissions;
@@ -82,8 +82,7 @@ class EventPipelineIntegrationTests {
 				.containsEntry("amount", 200);
 			assertThat(r.get("seatIds")).isEqualTo(drop.seatIds().subList(0, 2).stream().map(Long::intValue).toList());
 		}));
-		Api.user(this.port, "durable-fan").post().uri("/api/reservations/{id}/cancellation", id).exchange()
-			.expectStatus().isOk();
+		StagedoorClient.on(this.port).cancel(TestTokens.user("durable-fan"), id).block(Duration.ofSeconds(30)).expect(200);
 		await().atMost(PIPELINE).untilAsserted(() -> assertThat(mine("durable-fan"))
 			.anySatisfy(r -> assertThat(r).containsEntry("id", id).containsEntry("state", "CANCELLED")));
 		assertThat(eventTypes(id)).containsExactly("HELD", "RELEASED");
@@ -248,9 +247,11 @@ class EventPipelineIntegrationTests {
 	}
 
 	private List<Map<String, Object>> mine(String user) {
-		return Api.user(this.port, user).get().uri("/api/me/reservations").exchange().expectStatus().isOk()
-			.expectBody(new ParameterizedTypeReference<List<Map<String, Object>>>() {
-			}).returnResult().getResponseBody();
+		return StagedoorClient.on(this.port)
+			.myReservations(TestTokens.user(user))
+			.block(Duration.ofSeconds(30))
+			.expect(200)
+			.objects();
 	}
 
 	private List<String> eventTypes(String reservationId) {

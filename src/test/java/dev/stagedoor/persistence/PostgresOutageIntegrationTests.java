@@ -20,6 +20,9 @@ import dev.stagedoor.Drops.Drop;
 import dev.stagedoor.IntegrationTest;
 import dev.stagedoor.TcpProxy;
 import dev.stagedoor.TestInfrastructure;
+import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.ApiReply;
+import dev.stagedoor.client.StagedoorClient;
 import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
 import dev.stagedoor.reservation.HoldingClient;
@@ -74,10 +77,12 @@ class PostgresOutageIntegrationTests {
 			// the events reach the consumer, which cannot write them and retries
 			await().atMost(Duration.ofSeconds(30)).until(() -> relayedEverything(drop));
 			// a call that needs PostgreSQL is refused as unavailable (retry later), not an internal error
-			dev.stagedoor.Api.user(this.port, fans.get(0)).get().uri("/api/me/points").exchange()
-				.expectStatus().isEqualTo(503)
-				.expectHeader().valueEquals("Retry-After", "1")
-				.expectBody().jsonPath("$.code").isEqualTo("unavailable");
+			ApiReply unavailable = StagedoorClient.on(this.port)
+				.points(TestTokens.user(fans.get(0)))
+				.block(Duration.ofSeconds(30))
+				.expect(503);
+			assertThat(unavailable.headers().get("Retry-After")).containsExactly("1");
+			assertThat(unavailable.code()).isEqualTo("unavailable");
 		}
 		finally {
 			postgres.restore();

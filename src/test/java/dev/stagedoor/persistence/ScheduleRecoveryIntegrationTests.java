@@ -11,10 +11,12 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.r2dbc.core.DatabaseClient;
 
-import dev.stagedoor.Api;
 import dev.stagedoor.Drops;
 import dev.stagedoor.Drops.Drop;
 import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.ApiReply;
+import dev.stagedoor.client.StagedoorClient;
 import dev.stagedoor.catalog.SeatCatalog;
 import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
@@ -25,6 +27,8 @@ import static org.awaitility.Awaitility.await;
 
 @IntegrationTest
 class ScheduleRecoveryIntegrationTests {
+
+	static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	@LocalServerPort
 	int port;
@@ -60,7 +64,8 @@ class ScheduleRecoveryIntegrationTests {
 				drop.seatIds().subList(7, 8)).get("id");
 		dev.stagedoor.Fans fans = new dev.stagedoor.Fans(this.port);
 		fans.charge(payer, "c", 1000).block();
-		Api.user(this.port, "gone").post().uri("/api/reservations/{id}/cancellation", released).exchange().expectStatus().isOk();
+		StagedoorClient client = StagedoorClient.on(this.port);
+		client.cancel(TestTokens.user("gone"), released).block(TIMEOUT).expect(200);
 		await().atMost(Duration.ofSeconds(30)).until(() -> persistedVersions(held1, held2, released, paidFor) == 5);
 		assertThat(this.wallets.pay(paidFor, 2, payer, 100).block())
 			.isInstanceOf(dev.stagedoor.points.Wallets.PaymentOutcome.Paid.class);
@@ -96,9 +101,8 @@ class ScheduleRecoveryIntegrationTests {
 			.block();
 		assertThat(deleted).isGreaterThan(5);
 
-		Api.admin(this.port).post().uri("/api/admin/schedules/{id}/rebuild", drop.scheduleId()).exchange()
-			.expectStatus().isOk()
-			.expectBody().jsonPath("$.restored").isEqualTo(5);
+		assertThat(client.rebuild(TestTokens.admin("admin"), drop.scheduleId()).block(TIMEOUT).expect(200)
+			.number("restored")).isEqualTo(5);
 
 		// the paid one is confirmed by the payment recovery job: the sale is not lost
 		await().atMost(Duration.ofSeconds(15)).untilAsserted(
@@ -106,12 +110,13 @@ class ScheduleRecoveryIntegrationTests {
 		assertThat(fans.reservation(payer, paidFor).block().state()).isEqualTo("CONFIRMED");
 		assertThat(fans.balance(payer).block()).isEqualTo(900);
 		assertThat(fans.reservation("canceller", refunded).block().state()).isEqualTo("CANCELLED");
-		Api.user(this.port, "h1").get().uri("/api/reservations/{id}", held1).exchange().expectStatus().isOk()
-			.expectBody().jsonPath("$.state").isEqualTo("HELD").jsonPath("$.seatIds.length()").isEqualTo(2);
+		ApiReply restored = client.reservation(TestTokens.user("h1"), held1).block(TIMEOUT).expect(200);
+		assertThat(restored.state()).isEqualTo("HELD");
+		assertThat((List<?>) restored.body().get("seatIds")).hasSize(2);
 		// the restored hold still counts against the seat: another fan cannot take it
 		String other = Admissions.admit(this.room, drop.concertId(), "other");
 		assertThat(holding.status(drop.scheduleId(), "other", other, List.of(drop.seatIds().get(0)))).isEqualTo(409);
-		Api.admin(this.port).post().uri("/api/admin/schedules/999999999/rebuild").exchange().expectStatus().isNotFound();
+		client.rebuild(TestTokens.admin("admin"), 999999999L).block(TIMEOUT).expect(404);
 	}
 
 	private long persistedVersions(String... ids) {

@@ -12,12 +12,13 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import reactor.core.publisher.Flux;
 
-import dev.stagedoor.Api;
 import dev.stagedoor.Concerts;
 import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.ApiReply;
+import dev.stagedoor.client.StagedoorClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,6 +37,8 @@ class PollPacingIntegrationTests {
 
 	static final int FANS = 5_000;
 
+	static final Duration TIMEOUT = Duration.ofSeconds(30);
+
 	@LocalServerPort
 	int port;
 
@@ -44,6 +47,10 @@ class PollPacingIntegrationTests {
 
 	@Autowired
 	MeterRegistry meters;
+
+	StagedoorClient client() {
+		return StagedoorClient.on(this.port);
+	}
 
 	@Test
 	void fiveThousandWaitingFansFollowingTheirIntervalsPollWithinTheBudget() {
@@ -69,29 +76,21 @@ class PollPacingIntegrationTests {
 		assertThat(intervals.get(FANS - 1)).isEqualTo(50);
 
 		// the API tells the same, in the body and as Retry-After
-		EntityExchangeResult<Map> front = status(concert, fans.get(0));
-		assertThat(front.getResponseBody().get("pollAfterSeconds")).isEqualTo(10);
-		assertThat(front.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("10");
-		EntityExchangeResult<Map> back = status(concert, fans.get(FANS - 1));
-		assertThat(back.getResponseBody().get("pollAfterSeconds")).isEqualTo(50);
-		assertThat(back.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("50");
+		ApiReply front = status(concert, fans.get(0));
+		assertThat(front.body().get("pollAfterSeconds")).isEqualTo(10);
+		assertThat(front.header(HttpHeaders.RETRY_AFTER)).isEqualTo("10");
+		ApiReply back = status(concert, fans.get(FANS - 1));
+		assertThat(back.body().get("pollAfterSeconds")).isEqualTo(50);
+		assertThat(back.header(HttpHeaders.RETRY_AFTER)).isEqualTo("50");
 	}
 
 	@Test
 	void aPollBeforeHalfItsIntervalGetsTheLastAnswerWithoutRedis() {
 		long concert = room("early polls");
 		Flux.range(1, 1_000).concatMap(i -> this.room.enter(concert, "ahead-" + i)).blockLast(Duration.ofMinutes(1));
-		Map<?, ?> entered = Api.user(this.port, "eager")
-			.post()
-			.uri("/api/concerts/{id}/queue", concert)
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectHeader()
-			.valueEquals(HttpHeaders.RETRY_AFTER, "11")
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
+		ApiReply enteredReply = client().enterQueue(TestTokens.user("eager"), concert).block(TIMEOUT).expect(201);
+		assertThat(enteredReply.headers().get(HttpHeaders.RETRY_AFTER)).containsExactly("11");
+		Map<?, ?> entered = enteredReply.body();
 		assertThat(entered.get("position")).isEqualTo(1_001);
 		assertThat(entered.get("pollAfterSeconds")).isEqualTo(11);
 		double earlyBefore = earlyPolls();
@@ -99,53 +98,38 @@ class PollPacingIntegrationTests {
 		// gone from Redis behind the API's back: an answer from Redis would be 404 not-in-queue
 		assertThat(this.room.leave(concert, "eager").block()).isTrue();
 
-		EntityExchangeResult<Map> early = status(concert, "eager");
-		assertThat(early.getResponseBody()).containsEntry("status", "WAITING").containsEntry("position", 1_001);
-		int left = (Integer) early.getResponseBody().get("pollAfterSeconds");
+		ApiReply early = status(concert, "eager");
+		assertThat(early.body()).containsEntry("status", "WAITING").containsEntry("position", 1_001);
+		int left = (Integer) early.body().get("pollAfterSeconds");
 		assertThat(left).isBetween(1, 11);
-		assertThat(early.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo(String.valueOf(left));
+		assertThat(early.header(HttpHeaders.RETRY_AFTER)).isEqualTo(String.valueOf(left));
 		assertThat(earlyPolls()).isEqualTo(earlyBefore + 1);
 	}
 
 	@Test
 	void aPollAfterHalfItsIntervalIsAnsweredFromRedisAgain() {
 		long concert = Concerts.create(this.port, "on time");
-		Api.user(this.port, "punctual")
-			.post()
-			.uri("/api/concerts/{id}/queue", concert)
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectHeader()
-			.valueEquals(HttpHeaders.RETRY_AFTER, "1")
-			.expectBody(Map.class)
-			.value(body -> assertThat(body).containsEntry("pollAfterSeconds", 1));
+		ApiReply entered = client().enterQueue(TestTokens.user("punctual"), concert).block(TIMEOUT).expect(201);
+		assertThat(entered.headers().get(HttpHeaders.RETRY_AFTER)).containsExactly("1");
+		assertThat(entered.body()).containsEntry("pollAfterSeconds", 1);
 		this.room.leave(concert, "punctual").block();
 
 		// told 1 s: from 0.5 s on, Redis answers, and it no longer knows the fan
 		await().atMost(Duration.ofSeconds(10))
 			.pollInterval(Duration.ofMillis(100))
-			.untilAsserted(() -> Api.user(this.port, "punctual")
-				.get()
-				.uri("/api/concerts/{id}/queue", concert)
-				.exchange()
-				.expectStatus()
-				.isNotFound()
-				.expectBody(Map.class)
-				.value(body -> assertThat(body).containsEntry("code", "not-in-queue")));
+			.untilAsserted(() -> assertThat(
+					client().queueStatus(TestTokens.user("punctual"), concert).block(TIMEOUT).expect(404).body())
+				.containsEntry("code", "not-in-queue"));
 	}
 
 	@Test
 	void leavingThroughTheApiForgetsTheLastAnswer() {
 		long concert = room("leavers");
 		Flux.range(1, 1_000).concatMap(i -> this.room.enter(concert, "before-" + i)).blockLast(Duration.ofMinutes(1));
-		Api.user(this.port, "leaver").post().uri("/api/concerts/{id}/queue", concert).exchange().expectStatus().isCreated()
-			.expectBody().consumeWith(body -> { });
-		Api.user(this.port, "leaver").delete().uri("/api/concerts/{id}/queue", concert).exchange().expectStatus()
-			.isNoContent();
+		client().enterQueue(TestTokens.user("leaver"), concert).block(TIMEOUT).expect(201);
+		client().leaveQueue(TestTokens.user("leaver"), concert).block(TIMEOUT).expect(204);
 
-		Api.user(this.port, "leaver").get().uri("/api/concerts/{id}/queue", concert).exchange().expectStatus()
-			.isNotFound();
+		client().queueStatus(TestTokens.user("leaver"), concert).block(TIMEOUT).expect(404);
 	}
 
 	@Test
@@ -153,12 +137,12 @@ class PollPacingIntegrationTests {
 		long concert = Concerts.create(this.port, "admitted");
 		Admissions.admit(this.room, concert, "in");
 		for (int i = 0; i < 2; i++) {
-			EntityExchangeResult<Map> admitted = status(concert, "in");
-			assertThat(admitted.getResponseBody()).containsEntry("status", "ADMITTED").containsEntry("pollAfterSeconds", 1);
-			assertThat(admitted.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
+			ApiReply admitted = status(concert, "in");
+			assertThat(admitted.body()).containsEntry("status", "ADMITTED").containsEntry("pollAfterSeconds", 1);
+			assertThat(admitted.header(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
 		}
 		this.room.leave(concert, "in").block();
-		Api.user(this.port, "in").get().uri("/api/concerts/{id}/queue", concert).exchange().expectStatus().isNotFound();
+		client().queueStatus(TestTokens.user("in"), concert).block(TIMEOUT).expect(404);
 	}
 
 	/** A room admitting 100 a second with places for everyone, so ETAs are position ÷ 100. */
@@ -168,15 +152,8 @@ class PollPacingIntegrationTests {
 		return concert;
 	}
 
-	private EntityExchangeResult<Map> status(long concert, String fan) {
-		return Api.user(this.port, fan)
-			.get()
-			.uri("/api/concerts/{id}/queue", concert)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(Map.class)
-			.returnResult();
+	private ApiReply status(long concert, String fan) {
+		return client().queueStatus(TestTokens.user(fan), concert).block(TIMEOUT).expect(200);
 	}
 
 	private double earlyPolls() {

@@ -18,7 +18,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
-import dev.stagedoor.Api;
 import dev.stagedoor.Concerts;
 import dev.stagedoor.IntegrationTest;
 import dev.stagedoor.TestTokens;
@@ -30,6 +29,8 @@ import static org.awaitility.Awaitility.await;
 
 @IntegrationTest
 class WaitingRoomIntegrationTests {
+
+	static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	@LocalServerPort
 	int port;
@@ -86,36 +87,19 @@ class WaitingRoomIntegrationTests {
 		enter(concert, "b").block();
 		enter(concert, "c").block();
 
-		Api.user(this.port, "c")
-			.get()
-			.uri("/api/concerts/{id}/queue", concert)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.jsonPath("$.status").isEqualTo("WAITING")
-			.jsonPath("$.position").isEqualTo(3)
-			.jsonPath("$.etaSeconds").isNumber()
-			.jsonPath("$.expiresAt").isNotEmpty()
-			.jsonPath("$.token").doesNotExist();
+		ApiReply waiting = this.client.queueStatus(TestTokens.user("c"), concert).block(TIMEOUT).expect(200);
+		assertThat(waiting.body()).containsEntry("status", "WAITING").containsEntry("position", 3);
+		assertThat(waiting.body().get("etaSeconds")).isInstanceOf(Number.class);
+		assertThat(waiting.body().get("expiresAt")).isNotNull().isNotEqualTo("");
+		assertThat(waiting.body().get("token")).isNull();
 
-		Api.user(this.port, "b").delete().uri("/api/concerts/{id}/queue", concert).exchange().expectStatus().isNoContent();
-		Api.user(this.port, "b").delete().uri("/api/concerts/{id}/queue", concert).exchange().expectStatus().isNoContent();
+		this.client.leaveQueue(TestTokens.user("b"), concert).block(TIMEOUT).expect(204);
+		this.client.leaveQueue(TestTokens.user("b"), concert).block(TIMEOUT).expect(204);
 
-		Api.user(this.port, "b")
-			.get()
-			.uri("/api/concerts/{id}/queue", concert)
-			.exchange()
-			.expectStatus()
-			.isNotFound()
-			.expectBody()
-			.jsonPath("$.code").isEqualTo("not-in-queue");
-		Api.user(this.port, "c")
-			.get()
-			.uri("/api/concerts/{id}/queue", concert)
-			.exchange()
-			.expectBody()
-			.jsonPath("$.position").isEqualTo(2);
+		assertThat(this.client.queueStatus(TestTokens.user("b"), concert).block(TIMEOUT).expect(404).code())
+			.isEqualTo("not-in-queue");
+		assertThat(this.client.queueStatus(TestTokens.user("c"), concert).block(TIMEOUT).body())
+			.containsEntry("position", 2);
 	}
 
 	@Test
@@ -134,7 +118,7 @@ class WaitingRoomIntegrationTests {
 			assertThat(stats.admittedTotal()).isEqualTo(1);
 		});
 
-		Api.user(this.port, "first").delete().uri("/api/concerts/{id}/queue", concert).exchange().expectStatus().isNoContent();
+		this.client.leaveQueue(TestTokens.user("first"), concert).block(TIMEOUT).expect(204);
 		assertThat(this.room.stats(concert).block().active()).isZero();
 	}
 
@@ -183,8 +167,7 @@ class WaitingRoomIntegrationTests {
 		assertThat(eta(status(concert, "next-1"))).isBetween(290L, 300L);
 
 		// an admission that ends early frees its place: the first only waits for the admission rate
-		Api.user(this.port, "inside-1").delete().uri("/api/concerts/{id}/queue", concert).exchange()
-			.expectStatus().isNoContent();
+		this.client.leaveQueue(TestTokens.user("inside-1"), concert).block(TIMEOUT).expect(204);
 		assertThat(eta(status(concert, "next-1"))).isBetween(1L, 5L);
 		assertThat(eta(status(concert, "next-2"))).isBetween(290L, 300L);
 	}

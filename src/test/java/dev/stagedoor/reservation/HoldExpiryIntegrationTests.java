@@ -10,10 +10,11 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.TestPropertySource;
 
-import dev.stagedoor.Api;
 import dev.stagedoor.Drops;
 import dev.stagedoor.Drops.Drop;
 import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.StagedoorClient;
 import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
 
@@ -46,9 +47,11 @@ class HoldExpiryIntegrationTests {
 		assertThat(holding.hold(drop.scheduleId(), "quick", tokens.get("quick"), List.of(seat)).block().status())
 			.isEqualTo(409);
 
-		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> Api.user(this.port, "slow")
-			.get().uri("/api/reservations/{id}", id).exchange()
-			.expectBody().jsonPath("$.state").isEqualTo("EXPIRED").jsonPath("$.version").isEqualTo(2));
+		StagedoorClient client = StagedoorClient.on(this.port);
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+				client.reservation(TestTokens.user("slow"), id).block(Duration.ofSeconds(30)).body())
+			.containsEntry("state", "EXPIRED")
+			.containsEntry("version", 2));
 		assertThat(Drops.statuses(this.port, drop.scheduleId()).get(seat)).isEqualTo("AVAILABLE");
 		assertThat(holding.hold(drop.scheduleId(), "quick", tokens.get("quick"), List.of(seat)).block().status())
 			.isEqualTo(201);
@@ -62,9 +65,8 @@ class HoldExpiryIntegrationTests {
 			.collectList()
 			.block()).containsExactly("HELD", "EXPIRED"));
 		// the owner cannot release it any more
-		Api.user(this.port, "slow").post().uri("/api/reservations/{id}/cancellation", id).exchange()
-			.expectStatus().isEqualTo(409)
-			.expectBody().jsonPath("$.code").isEqualTo("invalid-state");
+		assertThat(client.cancel(TestTokens.user("slow"), id).block(Duration.ofSeconds(30)).expect(409).code())
+			.isEqualTo("invalid-state");
 	}
 
 	@Test

@@ -17,11 +17,12 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
-import dev.stagedoor.Api;
 import dev.stagedoor.Drops;
 import dev.stagedoor.Drops.Drop;
 import dev.stagedoor.IntegrationTest;
 import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.ApiReply;
+import dev.stagedoor.client.StagedoorClient;
 import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.QueueTokens;
 import dev.stagedoor.queue.WaitingRoom;
@@ -42,11 +43,16 @@ class ReservationApiIntegrationTests {
 	@Autowired
 	org.springframework.r2dbc.core.DatabaseClient db;
 
+	static final Duration TIMEOUT = Duration.ofSeconds(30);
+
 	Holding holding;
+
+	StagedoorClient client;
 
 	@BeforeEach
 	void client() {
 		this.holding = new Holding(this.port);
+		this.client = StagedoorClient.on(this.port);
 	}
 
 	@Test
@@ -111,13 +117,13 @@ class ReservationApiIntegrationTests {
 			.containsEntry("scheduleId", (int) drop.scheduleId())
 			.containsKey("heldUntil");
 
-		Api.user(this.port, "owner").get().uri("/api/reservations/{id}", id).exchange().expectStatus().isOk()
-			.expectBody().jsonPath("$.state").isEqualTo("HELD").jsonPath("$.history").doesNotExist();
-		Api.admin(this.port).get().uri("/api/reservations/{id}", id).exchange().expectStatus().isOk();
+		ApiReply own = this.client.reservation(TestTokens.user("owner"), id).block(TIMEOUT).expect(200);
+		assertThat(own.state()).isEqualTo("HELD");
+		assertThat(own.body().get("history")).isNull();
+		this.client.reservation(TestTokens.admin("admin"), id).block(TIMEOUT).expect(200);
 		for (String path : List.of(id, drop.scheduleId() + "-0000000000000000", "nonsense", "1-")) {
-			Api.user(this.port, "stranger").get().uri("/api/reservations/{id}", path).exchange()
-				.expectStatus().isNotFound()
-				.expectBody().jsonPath("$.code").isEqualTo("reservation-not-found");
+			assertThat(this.client.reservation(TestTokens.user("stranger"), path).block(TIMEOUT).expect(404).code())
+				.isEqualTo("reservation-not-found");
 		}
 	}
 
@@ -128,12 +134,11 @@ class ReservationApiIntegrationTests {
 		List<Long> seats = drop.seatIds().subList(0, 2);
 		String id = (String) this.holding.hold(drop.scheduleId(), "owner", tokens.get("owner"), seats).block().body().get("id");
 
-		Api.user(this.port, "stranger").post().uri("/api/reservations/{id}/cancellation", id).exchange()
-			.expectStatus().isNotFound();
+		this.client.cancel(TestTokens.user("stranger"), id).block(TIMEOUT).expect(404);
 		for (int i = 0; i < 2; i++) {
-			Api.user(this.port, "owner").post().uri("/api/reservations/{id}/cancellation", id).exchange()
-				.expectStatus().isOk()
-				.expectBody().jsonPath("$.state").isEqualTo("CANCELLED").jsonPath("$.version").isEqualTo(2);
+			ApiReply cancelled = this.client.cancel(TestTokens.user("owner"), id).block(TIMEOUT).expect(200);
+			assertThat(cancelled.state()).isEqualTo("CANCELLED");
+			assertThat(cancelled.number("version")).isEqualTo(2);
 		}
 		assertThat(this.holding.hold(drop.scheduleId(), "next", tokens.get("next"), seats).block().status()).isEqualTo(201);
 
@@ -186,8 +191,7 @@ class ReservationApiIntegrationTests {
 
 		// the resumed stream still follows: the next transition comes, then the end
 		stream(id, "resumer", "1").as(StepVerifier::create)
-			.then(() -> Api.user(this.port, "resumer").post().uri("/api/reservations/{id}/cancellation", id).exchange()
-				.expectStatus().isOk())
+			.then(() -> this.client.cancel(TestTokens.user("resumer"), id).block(TIMEOUT).expect(200))
 			.assertNext(event -> {
 				assertThat(event.id()).isEqualTo("2");
 				assertThat(event.data()).containsEntry("state", "CANCELLED");
@@ -204,18 +208,10 @@ class ReservationApiIntegrationTests {
 		String token = Admissions.admit(this.room, drop.concertId(), "racer");
 		String id = (String) this.holding.hold(drop.scheduleId(), "racer", token, drop.seatIds().subList(0, 2)).block()
 			.body().get("id");
-		WebClient client = WebClient.create("http://localhost:" + this.port);
+		String racer = TestTokens.user("racer");
 
 		List<Map<String, Object>> replies = reactor.core.publisher.Flux.range(0, 50)
-			.flatMap(i -> client.post()
-				.uri("/api/reservations/{id}/cancellation", id)
-				.headers(h -> h.setBearerAuth(TestTokens.user("racer")))
-				.exchangeToMono(response -> response.bodyToMono(
-						new ParameterizedTypeReference<Map<String, Object>>() {
-						}).map(body -> {
-							assertThat(response.statusCode().value()).isEqualTo(200);
-							return body;
-						})), 50)
+			.flatMap(i -> this.client.cancel(racer, id).map(reply -> reply.expect(200).body()), 50)
 			.collectList()
 			.block(Duration.ofSeconds(60));
 
@@ -263,8 +259,8 @@ class ReservationApiIntegrationTests {
 
 		assertThat(again.status()).isEqualTo(409);
 		String id = (String) first.body().get("id");
-		await().untilAsserted(() -> Api.user(this.port, "fan").get().uri("/api/reservations/{id}", id).exchange()
-			.expectBody().jsonPath("$.heldUntil").isEqualTo(first.body().get("heldUntil")));
+		await().untilAsserted(() -> assertThat(this.client.reservation(TestTokens.user("fan"), id).block(TIMEOUT).body()
+			.get("heldUntil")).isEqualTo(first.body().get("heldUntil")));
 	}
 
 	private Flux<ServerSentEvent<Map<String, Object>>> stream(String id, String user, String lastEventId) {

@@ -24,7 +24,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import dev.stagedoor.Api;
 import dev.stagedoor.Buying;
 import dev.stagedoor.Drops;
 import dev.stagedoor.Drops.Drop;
@@ -306,12 +305,7 @@ class WaitingListIntegrationTests {
 			.block();
 		assertThat(deleted).isGreaterThan(5);
 		assertThat(place(drop.scheduleId(), line.get(0)).status()).isEqualTo(404);
-		Api.admin(this.port)
-			.post()
-			.uri("/api/admin/schedules/{id}/rebuild", drop.scheduleId())
-			.exchange()
-			.expectStatus()
-			.isOk();
+		client().rebuild(TestTokens.admin("admin"), drop.scheduleId()).block(Duration.ofSeconds(30)).expect(200);
 
 		for (int i = 0; i < waiting.size(); i++) {
 			assertThat(place(drop.scheduleId(), waiting.get(i)).body()).as(waiting.get(i))

@@ -10,8 +10,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
 
-import dev.stagedoor.Api;
 import dev.stagedoor.IntegrationTest;
+import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.StagedoorClient;
 import dev.stagedoor.queue.QueueKeys;
 import dev.stagedoor.queue.WarmupRoom;
 import dev.stagedoor.support.RedisKeyspace;
@@ -57,8 +58,9 @@ class StartupWarmupTests {
 			.as("no key of the room is left, nor a per-address entry count (the warm-up is not capped)").isEmpty();
 		assertThat(keys(this.keyspace.keyPrefix() + "{rl:u:stagedoor-warmup-*"))
 			.as("the fair-play limits do not count the instance's own warm-up fans").isEmpty();
-		assertThat(Api.user(this.port, "anyone").get().uri("/api/concerts").exchange().expectStatus().isOk()
-			.expectBody(String.class).returnResult().getResponseBody()).as("no concert was created")
+		assertThat(StagedoorClient.on(this.port).concerts(TestTokens.user("anyone")).block(Duration.ofSeconds(30))
+			.expect(200)
+			.raw()).as("no concert was created")
 			.doesNotContain("\"id\":-").doesNotContain("Warm");
 	}
 

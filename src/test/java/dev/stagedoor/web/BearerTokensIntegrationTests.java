@@ -1,5 +1,6 @@
 package dev.stagedoor.web;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -11,15 +12,14 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
-import dev.stagedoor.Api;
 import dev.stagedoor.Concerts;
 import dev.stagedoor.Fans;
 import dev.stagedoor.IntegrationTest;
 import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.ApiReply;
+import dev.stagedoor.client.StagedoorClient;
 
-import static dev.stagedoor.web.ApiErrorsIntegrationTests.expectProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -31,8 +31,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 @IntegrationTest
 class BearerTokensIntegrationTests {
 
+	static final Duration TIMEOUT = Duration.ofSeconds(30);
+
 	@LocalServerPort
 	int port;
+
+	StagedoorClient client() {
+		return StagedoorClient.on(this.port);
+	}
 
 	@Test
 	void tokensWithoutExpOrSubOrPastTheSkewAreUnauthorizedAndChangeNothing() {
@@ -53,26 +59,15 @@ class BearerTokensIntegrationTests {
 			.build()));
 
 		for (Map.Entry<String, String> token : refused.entrySet()) {
-			WebTestClient caller = Api.as(this.port, token.getValue());
-			expectProblem(caller.post().uri("/api/concerts/{id}/queue", concert).exchange(), 401, "unauthorized");
-			expectProblem(caller.post()
-				.uri("/api/me/points/charges")
-				.header("Idempotency-Key", "refused-" + token.getKey())
-				.contentType(MediaType.APPLICATION_JSON)
-				.bodyValue(Map.of("amount", 50))
-				.exchange(), 401, "unauthorized");
-			expectProblem(caller.get().uri("/api/me/points").exchange(), 401, "unauthorized");
+			String bearer = token.getValue();
+			expectProblem(client().enterQueue(bearer, concert).block(TIMEOUT), 401, "unauthorized");
+			expectProblem(client().charge(bearer, "refused-" + token.getKey(), 50).block(TIMEOUT), 401, "unauthorized");
+			expectProblem(client().points(bearer).block(TIMEOUT), 401, "unauthorized");
 		}
 
-		Api.admin(this.port)
-			.get()
-			.uri("/api/admin/concerts/{id}/queue", concert)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.jsonPath("$.waiting").isEqualTo(0)
-			.jsonPath("$.active").isEqualTo(0);
+		ApiReply stats = client().queueStats(TestTokens.admin("admin"), concert).block(TIMEOUT).expect(200);
+		assertThat(stats.number("waiting")).isEqualTo(0);
+		assertThat(stats.number("active")).isEqualTo(0);
 		assertThat(fans.balance(user).block()).isEqualTo(100);
 		assertThat(fans.ledger(user).block()).hasSize(1);
 	}
@@ -88,19 +83,22 @@ class BearerTokensIntegrationTests {
 			.claim("roles", List.of())
 			.build());
 
-		Api.as(this.port, token)
-			.post()
-			.uri("/api/concerts/{id}/queue", concert)
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody()
-			.jsonPath("$.position").isEqualTo(1);
-		Api.as(this.port, token).get().uri("/api/concerts/{id}/queue", concert).exchange().expectStatus().isOk();
+		assertThat(client().enterQueue(token, concert).block(TIMEOUT).expect(201).number("position")).isEqualTo(1);
+		client().queueStatus(token, concert).block(TIMEOUT).expect(200);
 	}
 
 	private static Date in(Instant now, long seconds) {
 		return Date.from(now.plusSeconds(seconds));
+	}
+
+	/** A problem of {@code status} and {@code code}, as {@code ApiErrorsIntegrationTests.expectProblem} checks one. */
+	private static void expectProblem(ApiReply reply, int status, String code) {
+		reply.expect(status);
+		assertThat(reply.headers().getContentType()).isNotNull()
+			.satisfies(type -> assertThat(type.isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)).as("%s", type).isTrue());
+		assertThat(reply.code()).isEqualTo(code);
+		assertThat(reply.number("status")).isEqualTo(status);
+		assertThat(reply.body().get("title")).isNotNull().isNotEqualTo("");
 	}
 
 }

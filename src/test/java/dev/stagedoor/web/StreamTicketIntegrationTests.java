@@ -20,6 +20,7 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
@@ -32,6 +33,8 @@ import dev.stagedoor.Fans;
 import dev.stagedoor.IntegrationTest;
 import dev.stagedoor.TestInfrastructure;
 import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.ApiReply;
+import dev.stagedoor.client.StagedoorClient;
 import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
 import dev.stagedoor.reservation.HoldingClient;
@@ -42,13 +45,17 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * Stream tickets: what {@code new EventSource(url)} uses instead of an Authorization header.
  * Every stream here is opened exactly as a browser's EventSource opens it: a GET with
- * {@code Accept: text/event-stream}, the ticket in the URL, no Authorization header.
+ * {@code Accept: text/event-stream}, the ticket in the URL, no Authorization header. Those
+ * requests, and the others carrying a ticket in the URL, go out raw (a URL of the test's
+ * making, as {@link Api} sends it); the ordinary calls go through {@link StagedoorClient}.
  */
 @IntegrationTest
 class StreamTicketIntegrationTests {
 
 	static final ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>> EVENT = new ParameterizedTypeReference<>() {
 	};
+
+	static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	@LocalServerPort
 	int port;
@@ -59,24 +66,20 @@ class StreamTicketIntegrationTests {
 	@Autowired
 	WebProperties web;
 
+	StagedoorClient client() {
+		return StagedoorClient.on(this.port);
+	}
+
 	@Test
 	void aTicketIsIssuedForTheCallerAndLivesTheConfiguredTime() {
-		Map<?, ?> body = Api.user(this.port, "ticket-holder")
-			.post()
-			.uri("/api/me/stream-tickets")
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectHeader()
-			.valueEquals("Cache-Control", "no-store")
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
+		ApiReply issued = client().streamTicket(TestTokens.user("ticket-holder")).block(TIMEOUT).expect(201);
+		assertThat(issued.headers().get("Cache-Control")).containsExactly("no-store");
+		Map<?, ?> body = issued.body();
 		assertThat((String) body.get("ticket")).isNotBlank();
 		Instant expiresAt = Instant.parse((String) body.get("expiresAt"));
 		assertThat(Duration.between(Instant.now(), expiresAt).toSeconds())
 			.isCloseTo(this.web.streamTicketTtl().toSeconds(), within(5L));
-		Api.anonymous(this.port).post().uri("/api/me/stream-tickets").exchange().expectStatus().isUnauthorized();
+		client().streamTicket(null).block(TIMEOUT).expect(401);
 	}
 
 	@Test
@@ -93,7 +96,7 @@ class StreamTicketIntegrationTests {
 			.as(StepVerifier::create)
 			.assertNext(view -> assertThat(view).containsEntry("status", "WAITING").containsEntry("position", 2))
 			.then(() -> {
-				Api.user(this.port, "ahead").delete().uri("/api/concerts/{id}/queue", concert).exchange().expectStatus().isNoContent();
+				client().leaveQueue(TestTokens.user("ahead"), concert).block(TIMEOUT).expect(204);
 				Admissions.step(this.room, concert);
 			})
 			.assertNext(view -> assertThat(view).containsEntry("status", "ADMITTED").containsKey("token"))
@@ -165,14 +168,12 @@ class StreamTicketIntegrationTests {
 			.expectStatus()
 			.isUnauthorized();
 		// as a bearer token, a ticket is a foreign token
-		Api.as(this.port, ticket).get().uri("/api/me/points").exchange().expectStatus().isUnauthorized();
-		Api.as(this.port, ticket)
-			.get()
-			.uri("/api/concerts/{id}/queue/stream", drop.concertId())
-			.accept(MediaType.TEXT_EVENT_STREAM)
-			.exchange()
-			.expectStatus()
-			.isUnauthorized();
+		client().points(ticket).block(TIMEOUT).expect(401);
+		client().queueEvents(ticket, drop.concertId(), StagedoorClient.OBJECT_EVENTS)
+			.as(StepVerifier::create)
+			.expectErrorSatisfies(error -> assertThat(error).isInstanceOfSatisfying(WebClientResponseException.class,
+					refused -> assertThat(refused.getStatusCode().value()).isEqualTo(401)))
+			.verify(TIMEOUT);
 		assertThat(Drops.statuses(this.port, drop.scheduleId()).get(drop.seatIds().get(0))).isEqualTo("AVAILABLE");
 	}
 
@@ -230,16 +231,7 @@ class StreamTicketIntegrationTests {
 	}
 
 	private String ticket(String user) {
-		Map<?, ?> body = Api.user(this.port, user)
-			.post()
-			.uri("/api/me/stream-tickets")
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
-		return (String) body.get("ticket");
+		return (String) client().streamTicket(TestTokens.user(user)).block(TIMEOUT).expect(201).body().get("ticket");
 	}
 
 	/** What a browser's EventSource sends: GET, Accept text/event-stream, no Authorization. */
