@@ -5,7 +5,8 @@
 # per-address limits off), waits for readiness, runs both benchmarks and stops it.
 #   bench/compare-jars.sh BEFORE.jar AFTER.jar [ROUNDS]     # e.g. a jar built from an older commit
 # Prints one line per benchmark and round (rps, p50/p90/p99 in ms, and for holds created/conflicts); the medians are for the reader. Needs wrk, hey,
-# redis-benchmark and python3, and nothing else listening on 8080.
+# redis-benchmark and python3, and nothing else listening on 8080. HOLDS=0 runs the queue entries
+# only (a round then takes ~2.5 min instead of ~9: holds.sh sets up its fans through the API).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 before=${1:?usage: compare-jars.sh BEFORE.jar AFTER.jar [ROUNDS]}
@@ -24,13 +25,18 @@ run_one() {
   done
   curl -fsS -o /dev/null "$base/actuator/health/readiness" || { echo "$label: not ready (see $out)"; kill "$pid"; exit 1; }
   WARMUP=${WARMUP:-30s} "$here/queue-entry.sh" "$base" "${DURATION:-20s}" 64 > "$out/$label-$round.entry.txt" 2>&1
-  WARMUP=${HOLD_WARMUP:-20s} "$here/holds.sh" "$base" "${FANS:-10000}" > "$out/$label-$round.holds.txt" 2>&1
+  if [[ "${HOLDS:-1}" != 0 ]]; then
+    WARMUP=${HOLD_WARMUP:-20s} "$here/holds.sh" "$base" "${FANS:-10000}" > "$out/$label-$round.holds.txt" 2>&1
+  fi
   kill "$pid"
   wait "$pid" 2>/dev/null || true
   # the summary lines of wrk (wrk_common.lua): the measured entry run follows its "== HTTP" header,
   # the spread holds their "== spread" header
   printf '%-6s round %s  queue entry: %s\n' "$label" "$round" "$(grep -A1 '^== HTTP' "$out/$label-$round.entry.txt" | tail -1)"
-  printf '%-6s round %s  spread holds: %s\n' "$label" "$round" "$(grep -A1 '^== spread' "$out/$label-$round.holds.txt" | tail -1)"
+  printf '%-6s round %s  raw Redis: %s\n' "$label" "$round" "$(grep -A1 '^== Redis' "$out/$label-$round.entry.txt" | tail -1 | sed 's/.*: //')"
+  if [[ "${HOLDS:-1}" != 0 ]]; then
+    printf '%-6s round %s  spread holds: %s\n' "$label" "$round" "$(grep -A1 '^== spread' "$out/$label-$round.holds.txt" | tail -1)"
+  fi
 }
 
 for round in $(seq 1 "$rounds"); do

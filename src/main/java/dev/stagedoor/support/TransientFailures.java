@@ -64,7 +64,9 @@ public final class TransientFailures {
 				// failed: Connection reset by peer" when a master is killed): the node is gone
 				return true;
 			}
-			fromRedis |= t instanceof RedisSystemException || t instanceof RedisException;
+			// (a connection that could not be made at all is transient, but no failover)
+			fromRedis = (fromRedis || t instanceof RedisSystemException || t instanceof RedisException)
+					&& !(t instanceof RedisConnectionException);
 			String message = t.getMessage();
 			if (message == null) {
 				continue;
