@@ -10,12 +10,11 @@ import java.util.List;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.support.GenericApplicationContext;
-import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
 
 import dev.stagedoor.catalog.ScheduleController.NewSchedule;
 import dev.stagedoor.catalog.ScheduleController.NewSection;
 import dev.stagedoor.web.constraints.Consistency;
+import dev.stagedoor.web.constraints.SpringValidators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +28,7 @@ class NewScheduleConstraintsTests {
 
 	static final Instant START = NOW.plusSeconds(3600);
 
-	final Validator validator = validator(Clock.fixed(NOW, ZoneOffset.UTC));
+	final Validator validator = SpringValidators.withClock(Clock.fixed(NOW, ZoneOffset.UTC));
 
 	@Test
 	void aScheduleWithinTheRulesIsValid() {
@@ -99,16 +98,6 @@ class NewScheduleConstraintsTests {
 
 	private static NewSection section(String name, int rows, int seatsPerRow) {
 		return new NewSection(name, rows, seatsPerRow, 100L);
-	}
-
-	static Validator validator(Clock clock) {
-		GenericApplicationContext context = new GenericApplicationContext();
-		context.registerBean(Clock.class, () -> clock);
-		context.refresh();
-		LocalValidatorFactoryBean validator = new LocalValidatorFactoryBean();
-		validator.setApplicationContext(context);
-		validator.afterPropertiesSet();
-		return validator;
 	}
 
 }

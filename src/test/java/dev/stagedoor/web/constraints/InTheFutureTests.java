@@ -11,8 +11,6 @@ import jakarta.validation.ValidationException;
 import jakarta.validation.Validator;
 import jakarta.validation.ValidatorFactory;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.support.GenericApplicationContext;
-import org.springframework.validation.beanvalidation.LocalValidatorFactoryBean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,7 +24,7 @@ class InTheFutureTests {
 
 	@Test
 	void anInstantAfterTheApplicationClockIsInTheFutureAndNowIsNot() {
-		Validator validator = springValidator(Clock.fixed(NOW, ZoneOffset.UTC));
+		Validator validator = SpringValidators.withClock(Clock.fixed(NOW, ZoneOffset.UTC));
 
 		assertThat(validator.validate(new Show(NOW.plusMillis(1)))).isEmpty();
 		assertThat(validator.validate(new Show(null))).isEmpty();
@@ -42,9 +40,9 @@ class InTheFutureTests {
 	@Test
 	void theRuleMovesWithTheClockNotWithTheSystemTime() {
 		Instant longAgo = Instant.parse("2001-01-01T00:00:00Z");
-		assertThat(springValidator(Clock.fixed(longAgo.minusSeconds(1), ZoneOffset.UTC)).validate(new Show(longAgo)))
+		assertThat(SpringValidators.withClock(Clock.fixed(longAgo.minusSeconds(1), ZoneOffset.UTC)).validate(new Show(longAgo)))
 			.isEmpty();
-		assertThat(springValidator(Clock.fixed(longAgo, ZoneOffset.UTC)).validate(new Show(longAgo))).hasSize(1);
+		assertThat(SpringValidators.withClock(Clock.fixed(longAgo, ZoneOffset.UTC)).validate(new Show(longAgo))).hasSize(1);
 	}
 
 	@Test
@@ -52,17 +50,6 @@ class InTheFutureTests {
 		try (ValidatorFactory plain = Validation.buildDefaultValidatorFactory()) {
 			assertThatThrownBy(() -> plain.getValidator().validate(new Show(NOW))).isInstanceOf(ValidationException.class);
 		}
-	}
-
-	/** As the application builds its validator: Spring's factory creates constraint validators with the context's beans. */
-	static Validator springValidator(Clock clock) {
-		GenericApplicationContext context = new GenericApplicationContext();
-		context.registerBean(Clock.class, () -> clock);
-		context.refresh();
-		LocalValidatorFactoryBean validator = new LocalValidatorFactoryBean();
-		validator.setApplicationContext(context);
-		validator.afterPropertiesSet();
-		return validator;
 	}
 
 }
