@@ -369,9 +369,26 @@ class StrictInputIntegrationTests {
 			socket.setSoTimeout(10_000);
 			OutputStream out = socket.getOutputStream();
 			out.write(head.getBytes(StandardCharsets.UTF_8));
-			out.write(body);
 			out.flush();
-			InputStream in = socket.getInputStream();
+			// The body goes only to a server that waits for it: one that refuses the head answers
+			// at once and closes, and body bytes it never read would make its close a reset that
+			// can discard the answer before this reads it (a flaky "Connection reset" in full runs)
+			InputStream in = new java.io.PushbackInputStream(socket.getInputStream());
+			int first = -1;
+			if (body.length > 0) {
+				socket.setSoTimeout(1_000);
+				try {
+					first = in.read();
+				}
+				catch (java.net.SocketTimeoutException waitingForTheBody) {
+					out.write(body);
+					out.flush();
+				}
+				socket.setSoTimeout(10_000);
+			}
+			if (first >= 0) {
+				((java.io.PushbackInputStream) in).unread(first);
+			}
 			ByteArrayOutputStream reply = new ByteArrayOutputStream();
 			in.transferTo(reply);
 			String text = reply.toString(StandardCharsets.UTF_8);
