@@ -18,7 +18,7 @@ import dev.stagedoor.limits.EndpointClass;
 import dev.stagedoor.limits.Refusals;
 import dev.stagedoor.queue.AdmissionCheck;
 import dev.stagedoor.queue.AdmissionTokens.TokenVerdict;
-import dev.stagedoor.reservation.ReservationScripts.ItemRequest;
+import dev.stagedoor.reservation.HoldCall.Units;
 import dev.stagedoor.support.OutcomeCounter;
 
 /**
@@ -67,7 +67,7 @@ class PlacingOnHold {
 		this.clock = clock;
 	}
 
-	Mono<HoldResult> hold(long scheduleId, String user, String queueToken, List<Long> seatIds, List<ItemRequest> items) {
+	Mono<HoldResult> hold(long scheduleId, String user, String queueToken, List<Long> seatIds, List<Units> items) {
 		return this.catalog.schedule(scheduleId).flatMap(schedule -> {
 			if (!this.clock.instant().isBefore(schedule.startsAt())) {
 				return Mono.<HoldResult>just(new HoldResult.ScheduleStarted(schedule.startsAt()));
@@ -88,7 +88,7 @@ class PlacingOnHold {
 		return placeHold(scheduleId, user, seatIds, List.of(), newIds, ID_ATTEMPTS);
 	}
 
-	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds, List<ItemRequest> items,
+	private Mono<HoldResult> placeHold(long scheduleId, String user, List<Long> seatIds, List<Units> items,
 			Supplier<String> newIds, int attemptsLeft) {
 		String id = newIds.get();
 		return this.scripts
@@ -123,7 +123,7 @@ class PlacingOnHold {
 	 * that happen, and the client is not at fault, so the hold is tried again with a fresh id
 	 * (nothing was written). Only a source that keeps repeating itself ends in an error.
 	 */
-	private Mono<HoldResult> duplicateId(long scheduleId, String user, List<Long> seatIds, List<ItemRequest> items,
+	private Mono<HoldResult> duplicateId(long scheduleId, String user, List<Long> seatIds, List<Units> items,
 			Supplier<String> newIds, String id, int attemptsLeft) {
 		if (attemptsLeft <= 1) {
 			return Mono.error(new IllegalStateException("hold_seats.lua found every new reservation id taken, last "

@@ -90,7 +90,7 @@ class ReservationController {
 		}
 		return this.holds
 			.hold(scheduleId, caller.getName(), queueToken, seatIds,
-					items.stream().map(i -> new ReservationScripts.ItemRequest(i.inventoryId(), i.quantity())).toList())
+					items.stream().map(i -> new HoldCall.Units(i.inventoryId(), i.quantity())).toList())
 			.map(ReservationController::toResponse);
 	}
 

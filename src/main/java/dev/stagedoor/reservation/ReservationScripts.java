@@ -71,11 +71,9 @@ class ReservationScripts {
 	}
 
 	Mono<Hold> hold(long scheduleId, String reservationId, String user, List<Long> seatIds,
-			List<ItemRequest> items, long ttlMillis, int maxSeats) {
-		HoldCall call = new HoldCall(scheduleId, reservationId, user, seatIds,
-				items.stream().map(item -> new HoldCall.Units(item.inventoryId(), item.quantity())).toList(),
-				ttlMillis, maxSeats, this.lapses.maxLapsedPerSchedule(), this.lapses.windowMillis(),
-				this.offers.context(scheduleId));
+			List<HoldCall.Units> items, long ttlMillis, int maxSeats) {
+		HoldCall call = new HoldCall(scheduleId, reservationId, user, seatIds, items, ttlMillis, maxSeats,
+				this.lapses.maxLapsedPerSchedule(), this.lapses.windowMillis(), this.offers.context(scheduleId));
 		return this.hold.run(this.redis, call.keys(this.keyspace), call.args()).map(Hold::of);
 	}
 
@@ -122,10 +120,6 @@ class ReservationScripts {
 			return new Hold(status, 0, 0, 0, List.of(), ids, 0, List.of(), List.of(), 0);
 		}
 
-	}
-
-	/** Units of one inventory asked for in a hold. */
-	record ItemRequest(long inventoryId, int quantity) {
 	}
 
 	Mono<StateReply<ReleaseStatus>> release(Reservation reservation, String user) {

@@ -74,7 +74,7 @@ public final class HeldReservations {
 			long ttlMillis) {
 		String id = ReservationIds.next(schedule);
 		ReservationScripts.Hold reply = this.scripts
-			.hold(schedule, id, user, seats, List.of(new ReservationScripts.ItemRequest(inventory, units)), ttlMillis, 10)
+			.hold(schedule, id, user, seats, List.of(new HoldCall.Units(inventory, units)), ttlMillis, 10)
 			.block();
 		assertThat(reply.status()).isEqualTo(ReservationScripts.Hold.Status.HELD);
 		return find(id);

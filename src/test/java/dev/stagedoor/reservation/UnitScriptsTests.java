@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.stagedoor.reservation.ReservationScripts.Hold;
-import dev.stagedoor.reservation.ReservationScripts.ItemRequest;
+import dev.stagedoor.reservation.HoldCall.Units;
 import dev.stagedoor.support.ScriptRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,17 +40,17 @@ class UnitScriptsTests {
 		long inventory = onSale(schedule, 7, 25, 10);
 		String early = ReservationIds.next(schedule);
 		Hold first = scripts.hold(schedule, early, "early", List.of(),
-				List.of(new ItemRequest(inventory, 5)), 400, 4).block();
+				List.of(new Units(inventory, 5)), 400, 4).block();
 		assertThat(first.status()).isEqualTo(Hold.Status.HELD);
 		assertThat(first.amount()).isEqualTo(5 * 25);
 		assertThat(scripts.hold(schedule, ReservationIds.next(schedule), "late", List.of(),
-				List.of(new ItemRequest(inventory, 7)), 60_000, 4).block().status())
+				List.of(new Units(inventory, 7)), 60_000, 4).block().status())
 			.isEqualTo(Hold.Status.INVENTORY_UNAVAILABLE);
 
 		redis.awaitPast(first.heldUntil());
 		// nobody marked the first hold EXPIRED: its units' deadline alone gave them back
 		Hold late = scripts.hold(schedule, ReservationIds.next(schedule), "late", List.of(),
-				List.of(new ItemRequest(inventory, 7)), 60_000, 4).block();
+				List.of(new Units(inventory, 7)), 60_000, 4).block();
 		assertThat(late.status()).isEqualTo(Hold.Status.HELD);
 		assertThat(counts(schedule, inventory)).containsEntry("held", "7").containsEntry("sold", "0");
 
@@ -69,7 +69,7 @@ class UnitScriptsTests {
 	void aHeldEventNamesItsItemsAndASeatOnlyEventHasNone() {
 		long schedule = held.newSchedule();
 		long inventory = onSale(schedule, 10, 3, 10);
-		scripts.hold(schedule, ReservationIds.next(schedule), "both", List.of(2L), List.of(new ItemRequest(inventory, 2)),
+		scripts.hold(schedule, ReservationIds.next(schedule), "both", List.of(2L), List.of(new Units(inventory, 2)),
 				60_000, 4).block();
 		scripts.hold(schedule, ReservationIds.next(schedule), "seats", List.of(3L), 60_000, 4).block();
 		List<Map<String, String>> events = held.events(schedule);
