@@ -83,7 +83,8 @@ public final class TransientFailures {
 		return false;
 	}
 
-	private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
+	/** Whether {@code ex} or one of its causes is a {@code type} (the test every rule here uses). */
+	public static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
 		for (Throwable t = ex; t != null; t = t.getCause()) {
 			if (type.isInstance(t)) {
 				return true;

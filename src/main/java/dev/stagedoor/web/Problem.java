@@ -54,14 +54,7 @@ public final class Problem {
 	 * {@code errors} ({@code ["<field>: <why>"]}, the shape bean validation errors have).
 	 */
 	public static ProblemDetail invalid(String field, String why) {
-		ProblemDetail problem = of(HttpStatus.BAD_REQUEST, "validation-failed", field + " " + why + ".");
-		problem.setProperty("field", field);
-		problem.setProperty("errors", List.of(field + ": " + why));
-		return problem;
-	}
-
-	public static ResponseEntity<Object> invalidResponse(String field, String why) {
-		return response(invalid(field, why));
+		return ValidationErrors.problem(List.of(new ValidationErrors.Violation(field, why)));
 	}
 
 	public static ProblemDetail concertNotFound() {

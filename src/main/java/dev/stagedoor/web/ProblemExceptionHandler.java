@@ -64,7 +64,7 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 		if (ex instanceof ProblemException problem) {
 			return problem.problem();
 		}
-		if (hasCause(ex, DataBufferLimitException.class)) {
+		if (TransientFailures.hasCause(ex, DataBufferLimitException.class)) {
 			return Problem.of(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "The request body is too large.");
 		}
 		if (ex instanceof WebExchangeBindException bind) {
@@ -87,15 +87,6 @@ class ProblemExceptionHandler implements WebExceptionHandler {
 							+ "a state change either happened or did not, as the resource shows.");
 		}
 		return Problem.of(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error.");
-	}
-
-	private static boolean hasCause(Throwable ex, Class<? extends Throwable> type) {
-		for (Throwable t = ex; t != null; t = t.getCause()) {
-			if (type.isInstance(t)) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

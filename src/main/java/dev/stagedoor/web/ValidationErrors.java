@@ -58,7 +58,8 @@ final class ValidationErrors {
 		return problem(violations);
 	}
 
-	private static ProblemDetail problem(List<Violation> unsorted) {
+	/** The body for these violations (any order); {@link Problem#invalid} is the one-violation case. */
+	static ProblemDetail problem(List<Violation> unsorted) {
 		List<Violation> violations = unsorted.stream()
 			.sorted(Comparator.comparing(Violation::field).thenComparing(Violation::why))
 			.toList();
@@ -72,7 +73,7 @@ final class ValidationErrors {
 		return problem;
 	}
 
-	private record Violation(String field, String why) {
+	record Violation(String field, String why) {
 
 		Violation {
 			why = String.valueOf(why);
