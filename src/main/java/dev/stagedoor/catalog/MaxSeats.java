@@ -28,7 +28,7 @@ public @interface MaxSeats {
 
 	long value();
 
-	/** Empty: the message tells the limit and the total. */
+	/** Unused: the message always tells the limit and the total. */
 	String message() default "";
 
 	Class<?>[] groups() default {};
@@ -39,12 +39,9 @@ public @interface MaxSeats {
 
 		private long max;
 
-		private boolean ownMessage;
-
 		@Override
 		public void initialize(MaxSeats annotation) {
 			this.max = annotation.value();
-			this.ownMessage = !annotation.message().isEmpty();
 		}
 
 		@Override
@@ -60,11 +57,9 @@ public @interface MaxSeats {
 			if (seats <= this.max) {
 				return true;
 			}
-			if (!this.ownMessage) {
-				context.disableDefaultConstraintViolation();
-				context.buildConstraintViolationWithTemplate("must have at most " + this.max + " seats in all, not " + seats)
-					.addConstraintViolation();
-			}
+			context.disableDefaultConstraintViolation();
+			context.buildConstraintViolationWithTemplate("must have at most " + this.max + " seats in all, not " + seats)
+				.addConstraintViolation();
 			return false;
 		}
 

@@ -6,27 +6,18 @@ import java.util.List;
 import java.util.stream.LongStream;
 
 import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validation;
 import jakarta.validation.Validator;
-import jakarta.validation.ValidatorFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import dev.stagedoor.reservation.ReservationController.HoldRequest;
 import dev.stagedoor.web.constraints.Consistency;
+import dev.stagedoor.web.constraints.SpringValidators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class HoldRequestConstraintsTests {
 
-	static final ValidatorFactory FACTORY = Validation.buildDefaultValidatorFactory();
-
-	static final Validator VALIDATOR = FACTORY.getValidator();
-
-	@AfterAll
-	static void close() {
-		FACTORY.close();
-	}
+	static final Validator VALIDATOR = SpringValidators.create();
 
 	@Test
 	void aRepeatedSeatIsRefusedNamingSeatIds() {

@@ -1,9 +1,6 @@
 package dev.stagedoor.web.constraints;
 
-import jakarta.validation.Validation;
 import jakarta.validation.Validator;
-import jakarta.validation.ValidatorFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,14 +19,7 @@ class EnumNameTests {
 	record OwnMessage(@EnumName(value = Light.class, message = "is no light") String light) {
 	}
 
-	static final ValidatorFactory FACTORY = Validation.buildDefaultValidatorFactory();
-
-	static final Validator VALIDATOR = FACTORY.getValidator();
-
-	@AfterAll
-	static void close() {
-		FACTORY.close();
-	}
+	static final Validator VALIDATOR = SpringValidators.create();
 
 	@Test
 	void theExactNameOfAConstantOrNothingIsValid() {

@@ -12,6 +12,11 @@ public final class SpringValidators {
 	private SpringValidators() {
 	}
 
+	/** {@link #withClock} on the system clock, for constraints that need no particular time. */
+	public static Validator create() {
+		return withClock(Clock.systemUTC());
+	}
+
 	/**
 	 * Spring's validator factory over a context holding only {@code clock}: constraint
 	 * validators are created with the context's beans, as in the application.
