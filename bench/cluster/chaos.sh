@@ -85,12 +85,19 @@ stop_kafka() {
   ( sleep "$delay"; "$here/kafka.sh" start; say "Kafka broker started" ) &
 }
 
+# A cut lasts 5 s from its own start: a cut that begins while another runs extends the outage
+# (only the last one's restorer lets connections in again), never shortens it.
 cut_postgres() {
+  local until=$(($(date +%s) + 5))
+  echo "$until" > "$STATE/pg-cut-until"
   say "PostgreSQL cut for 5s: $DATABASE refuses connections, open ones ended"
   psql -h 127.0.0.1 -U postgres -d test -qAt -c "ALTER DATABASE $DATABASE ALLOW_CONNECTIONS false" \
     -c "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '$DATABASE'" >/dev/null
-  ( sleep 5; psql -h 127.0.0.1 -U postgres -d test -qc "ALTER DATABASE $DATABASE ALLOW_CONNECTIONS true"
-    say "PostgreSQL back" ) &
+  ( sleep 5
+    if [[ "$(cat "$STATE/pg-cut-until")" == "$until" ]]; then
+      psql -h 127.0.0.1 -U postgres -d test -qc "ALTER DATABASE $DATABASE ALLOW_CONNECTIONS true"
+      say "PostgreSQL back"
+    fi ) &
 }
 
 # --- the plan: each kind once, EXTRA more at random, at sorted random moments ---------------------
