@@ -73,7 +73,9 @@ final class DriverProcess {
 		Path out = Files.createTempFile("stagedoor-driver", ".json");
 		Path log = Files.createTempFile("stagedoor-driver", ".log");
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xms" + heap, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
+				"-Xms" + heap, "-Xmx" + heap,
+				"-Dstagedoor.bench.admitted-connections=" + TicketDropDriver.ADMITTED_CONNECTIONS, "-cp",
+				System.getProperty("java.class.path"),
 				DriverProcess.class.getName(), String.valueOf(port), String.valueOf(cancelShare),
 				String.valueOf(unitShare), out.toString()));
 		for (DropBenchmark.Plan drop : List.of(warmup, plan)) {

@@ -20,6 +20,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ContextConfiguration;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
@@ -53,7 +54,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <pre>
  * ./mvnw test -Dtest=DropBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
  *     [-Dstagedoor.bench.fans=20000 -Dstagedoor.bench.seats=2000 -Dstagedoor.bench.arrivals=2000]
+ *     [-Dstagedoor.bench.drop-only=true]            the drop alone (no baselines, no HTTP hot seat)
+ *     [-Dstagedoor.bench.admitted-connections=0]    admitted fans share the crowd's connections
  * </pre>
+ * The report gives each operation's latency twice: as the fans saw it ({@code latency}) and
+ * inside the service ({@code drop.insideService}, {@link InsideTimes}).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "stagedoor.queue.admission-interval=100ms", "logging.level.root=warn",
@@ -72,6 +77,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"stagedoor.queue.max-entries-per-address-per-minute=1000000",
 				"stagedoor.hold.max-lapsed-per-schedule=0" })
 @ContextConfiguration(initializers = TestInfrastructure.Initializer.class)
+@Import(InsideTimes.class)
 class DropBenchmark {
 
 	private static final Logger log = LoggerFactory.getLogger(DropBenchmark.class);
@@ -85,6 +91,9 @@ class DropBenchmark {
 	private static final double UNIT_SHARE = Double.parseDouble(System.getProperty("stagedoor.bench.unit-share", "0.2"));
 
 	private static final long UNIT_PRICE = 60;
+
+	/** Only the drop: no hold or inventory baselines, no HTTP hot seat (for experiments on the drop). */
+	private static final boolean DROP_ONLY = Boolean.getBoolean("stagedoor.bench.drop-only");
 
 	@LocalServerPort
 	int port;
@@ -110,6 +119,12 @@ class DropBenchmark {
 	@Autowired
 	Reservations reservations;
 
+	@Autowired
+	InsideTimes inside;
+
+	@Autowired
+	io.micrometer.core.instrument.MeterRegistry meters;
+
 	@Test
 	void ticketDrop() throws Exception {
 		int fans = Integer.getInteger("stagedoor.bench.fans", 20_000);
@@ -128,6 +143,12 @@ class DropBenchmark {
 		report.put("drop", drop.result());
 		report.put("latency", recorder.latencySummary());
 
+		if (DROP_ONLY) {
+			Path out = Path.of("target", "bench");
+			Report.write(out, report, recorder.throughput());
+			log.info("{}", report);
+			return;
+		}
 		log.info("Hold baselines");
 		report.put("holdBaselines", baselines());
 		log.info("Inventory baselines (the essays' Q1 and Q2)");
@@ -186,12 +207,25 @@ class DropBenchmark {
 	/** Runs the warm-up drop, then the measured one, and checks and measures the latter. */
 	private DropRun drop(Plan warmup, Plan plan) throws Exception {
 		DriverProcess.Outcome outcome;
-		if (SAME_JVM) {
-			inThisJvm(warmup);
-			outcome = inThisJvm(plan);
+		Recorder inside = this.inside.measure(plan.concertId(), plan.scheduleId());
+		// each second: the limiter's lanes (limit / running / waiting for a permit), to see
+		// whether admitted work waited for permits or for the machine
+		reactor.core.Disposable lanes = Flux.interval(Duration.ofSeconds(1)).subscribe(tick -> log.info("lanes: {}",
+				java.util.stream.Stream.of("admitted", "waiting-room").map(lane -> lane + " " + gauge("stagedoor.web.limiter.limit", lane)
+						+ "/" + gauge("stagedoor.web.limiter.in.flight", lane) + "/" + gauge("stagedoor.web.limiter.queued", lane))
+					.toList()));
+		try {
+			if (SAME_JVM) {
+				inThisJvm(warmup);
+				outcome = inThisJvm(plan);
+			}
+			else {
+				outcome = DriverProcess.run(this.port, warmup, plan, 0.1, UNIT_SHARE, DRIVER_HEAP, Duration.ofMinutes(20));
+			}
 		}
-		else {
-			outcome = DriverProcess.run(this.port, warmup, plan, 0.1, UNIT_SHARE, DRIVER_HEAP, Duration.ofMinutes(20));
+		finally {
+			this.inside.stop();
+			lanes.dispose();
 		}
 		int fans = plan.fans();
 		long concert = plan.concertId();
@@ -205,7 +239,12 @@ class DropBenchmark {
 		result.put("seats", reader.seatStatuses().block().size());
 		result.put("arrivalsPerSecond", plan.perSecond());
 		result.put("admitPerSecond", plan.admitPerSecond());
-		result.put("driver", SAME_JVM ? "same JVM as the service" : "own JVM, heap " + DRIVER_HEAP);
+		result.put("driver", (SAME_JVM ? "same JVM as the service" : "own JVM, heap " + DRIVER_HEAP)
+				+ (TicketDropDriver.ADMITTED_CONNECTIONS > 0
+						? ", admitted fans on " + TicketDropDriver.ADMITTED_CONNECTIONS + " connections of their own"
+						: ", admitted fans share the crowd's " + TicketDropDriver.CROWD_CONNECTIONS + " connections"));
+		// the same requests as the service timed them, first filter to last byte (InsideTimes)
+		result.put("insideService", inside.latencySummary());
 		result.put("seconds", Recorder.round(seconds));
 		result.put("soldOutAfterSeconds", outcome.soldOutSeconds());
 		result.put("purchases", outcome.confirmed());
@@ -218,6 +257,11 @@ class DropBenchmark {
 		}
 		result.put("persistence", persistenceLag(schedule, outcome.reservations().size()));
 		return new DropRun(result, outcome.recorder());
+	}
+
+	private long gauge(String name, String lane) {
+		io.micrometer.core.instrument.Gauge gauge = this.meters.find(name).tag("lane", lane).gauge();
+		return gauge == null ? -1 : (long) gauge.value();
 	}
 
 	private DriverProcess.Outcome inThisJvm(Plan plan) {

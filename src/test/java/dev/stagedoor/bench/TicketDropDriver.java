@@ -50,6 +50,22 @@ final class TicketDropDriver {
 
 	private final StagedoorClient client;
 
+	/**
+	 * The connections of admitted fans' requests (points, seat map, hold, payment,
+	 * cancellation, leaving): a pool of their own, as each fan's browser has its own
+	 * connections. Sharing the crowd's pool (as the driver did before 2026-12-03,
+	 * {@code -Dstagedoor.bench.admitted-connections=0}) makes an admitted fan's hold wait in
+	 * the load generator behind thousands of strangers' queue polls for a free connection,
+	 * a wait no real fan has and that the service never sees.
+	 */
+	private final StagedoorClient shopClient;
+
+	/** Connections of the crowd's pool (entering and polling the waiting room). */
+	static final int CROWD_CONNECTIONS = 1024;
+
+	/** Connections of the admitted fans' pool; 0 shares the crowd's pool. */
+	static final int ADMITTED_CONNECTIONS = Integer.getInteger("stagedoor.bench.admitted-connections", 1024);
+
 	private final Recorder recorder;
 
 	private final long concertId;
@@ -109,8 +125,20 @@ final class TicketDropDriver {
 
 	TicketDropDriver(int port, Recorder recorder, long concertId, long scheduleId, double cancelShare, long inventoryId,
 			double unitShare) {
-		ConnectionProvider connections = ConnectionProvider.builder("drop-driver")
-			.maxConnections(1024)
+		this.client = StagedoorClient.on(port, pool("drop-driver", CROWD_CONNECTIONS));
+		this.shopClient = ADMITTED_CONNECTIONS > 0
+				? StagedoorClient.on(port, pool("drop-driver-admitted", ADMITTED_CONNECTIONS)) : this.client;
+		this.recorder = recorder;
+		this.concertId = concertId;
+		this.scheduleId = scheduleId;
+		this.cancelShare = cancelShare;
+		this.inventoryId = inventoryId;
+		this.unitShare = unitShare;
+	}
+
+	private static ConnectionProvider pool(String name, int connections) {
+		return ConnectionProvider.builder(name)
+			.maxConnections(connections)
 			.pendingAcquireMaxCount(-1)
 			.pendingAcquireTimeout(Duration.ofMinutes(2))
 			// a proxy in front (HAProxy's http-keep-alive timeout is 10 s in bench/cluster)
@@ -118,13 +146,6 @@ final class TicketDropDriver {
 			// (seen in the first chaos drop), so the driver lets them go sooner itself
 			.maxIdleTime(Duration.ofSeconds(8))
 			.build();
-		this.client = StagedoorClient.on(port, connections);
-		this.recorder = recorder;
-		this.concertId = concertId;
-		this.scheduleId = scheduleId;
-		this.cancelShare = cancelShare;
-		this.inventoryId = inventoryId;
-		this.unitShare = unitShare;
 	}
 
 	/** Runs {@code fans} fans arriving at {@code perSecond}; completes when every fan is done. */
@@ -168,9 +189,9 @@ final class TicketDropDriver {
 		String bearer = TestTokens.user(user);
 		return call("queue-enter", () -> this.client.enterQueue(bearer, this.concertId))
 			.flatMap(view -> admitted(bearer, view))
-			.flatMap(token -> call("charge", () -> this.client.charge(bearer, UUID.randomUUID().toString(), 1000))
+			.flatMap(token -> call("charge", () -> this.shopClient.charge(bearer, UUID.randomUUID().toString(), 1000))
 				.then(shop(user, bearer, token, unitsWanted(), 0))
-				.then(call("queue-leave", () -> this.client.leaveQueue(bearer, this.concertId)))
+				.then(call("queue-leave", () -> this.shopClient.leaveQueue(bearer, this.concertId)))
 				.then());
 	}
 
@@ -250,7 +271,7 @@ final class TicketDropDriver {
 		if (this.soldOut.get() || attempt >= 3) {
 			return Mono.empty();
 		}
-		return call("seat-map", () -> this.client.seats(bearer, this.scheduleId, "AVAILABLE", null))
+		return call("seat-map", () -> this.shopClient.seats(bearer, this.scheduleId, "AVAILABLE", null))
 			.flatMap(map -> {
 				if (map.status() != 200) {
 					// no seat map (an error the fan did not ask again after): not "sold out";
@@ -273,8 +294,8 @@ final class TicketDropDriver {
 					pick.add(available.remove(ThreadLocalRandom.current().nextInt(available.size())));
 				}
 				return call(units == 0 ? "hold" : "hold-units",
-						() -> units == 0 ? this.client.hold(bearer, queueToken, this.scheduleId, pick)
-								: this.client.hold(bearer, queueToken, this.scheduleId, pick,
+						() -> units == 0 ? this.shopClient.hold(bearer, queueToken, this.scheduleId, pick)
+								: this.shopClient.hold(bearer, queueToken, this.scheduleId, pick,
 										Map.of(this.inventoryId, units)))
 					.flatMap(held -> {
 						if (held.status() == 201) {
@@ -292,7 +313,7 @@ final class TicketDropDriver {
 
 	private Mono<Void> buy(String bearer, String reservationId, int units) {
 		this.reservations.add(reservationId);
-		return call("pay", () -> this.client.pay(bearer, reservationId))
+		return call("pay", () -> this.shopClient.pay(bearer, reservationId))
 			.flatMap(paid -> {
 				if (paid.status() != 200) {
 					return Mono.<Void>empty();
@@ -305,7 +326,7 @@ final class TicketDropDriver {
 				if (ThreadLocalRandom.current().nextDouble() >= this.cancelShare) {
 					return Mono.<Void>empty();
 				}
-				return call("cancel", () -> this.client.cancel(bearer, reservationId))
+				return call("cancel", () -> this.shopClient.cancel(bearer, reservationId))
 					.doOnNext(cancelled -> {
 						if (cancelled.status() == 202) {
 							this.cancelled.incrementAndGet();
