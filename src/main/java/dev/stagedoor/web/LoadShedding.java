@@ -3,7 +3,6 @@ package dev.stagedoor.web;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -122,19 +121,9 @@ class LoadShedding implements WebFilter {
 			return chain.filter(exchange);
 		}
 		LimiterLane lane = isAdmitted(request, endpoint) ? this.admitted : this.waitingRoom;
-		// a permit handed over (from another thread) just as the request is cancelled can still
-		// reach the flatMap, which would run the request detached from its caller and from the
-		// request timeout: such a permit is given back at once instead
-		AtomicBoolean cancelled = new AtomicBoolean();
-		return lane.acquire().flatMap(permit -> {
-			if (cancelled.get()) {
-				permit.abandoned();
-				return Mono.just(Boolean.TRUE);
-			}
-			return run(exchange, chain, permit).thenReturn(Boolean.TRUE);
-		})
+		return lane.acquire()
+			.flatMap(permit -> run(exchange, chain, permit).thenReturn(Boolean.TRUE))
 			.switchIfEmpty(Mono.defer(() -> shed(exchange, lane, endpoint).thenReturn(Boolean.FALSE)))
-			.doOnCancel(() -> cancelled.set(true))
 			.then();
 	}
 
