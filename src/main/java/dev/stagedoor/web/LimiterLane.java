@@ -24,6 +24,11 @@ import reactor.core.scheduler.Schedulers;
  * Permits are handed to waiters as running requests release theirs; one thread at a time
  * hands them out (the others leave a note), so a release never recurses into a chain of
  * requests that finish synchronously.
+ * <p>
+ * A lane may {@linkplain #yieldTo(LimiterLane) give way} to another: while the other has
+ * requests waiting for a permit, this lane starts no new request (its own requests queue up,
+ * and are shed after {@code max-wait} as usual); as soon as the other's queue is empty, this
+ * lane's waiters are served again. Requests already running are never interrupted.
  */
 final class LimiterLane {
 
@@ -42,6 +47,12 @@ final class LimiterLane {
 	private final Duration maxWait;
 
 	private final long retryAfterSeconds;
+
+	/** The lane this one gives way to: none of this lane's requests start while it has waiters. */
+	private volatile LimiterLane first;
+
+	/** The lane giving way to this one, woken when this lane's queue empties. */
+	private volatile LimiterLane yielding;
 
 	LimiterLane(String name, LimiterProperties.Lane settings) {
 		this.name = name;
@@ -78,10 +89,28 @@ final class LimiterLane {
 		return this.queued.get();
 	}
 
+	/**
+	 * From now on this lane gives way to {@code first}: while requests wait for a permit of
+	 * {@code first}, no request of this lane starts.
+	 */
+	void yieldTo(LimiterLane first) {
+		if (first == this || first.first == this) {
+			throw new IllegalArgumentException("a lane cannot give way to itself, nor two lanes to each other");
+		}
+		this.first = first;
+		first.yielding = this;
+	}
+
+	/** Whether this lane holds back now, for the lane it gives way to has requests waiting. */
+	boolean givingWay() {
+		LimiterLane first = this.first;
+		return first != null && first.queued.get() > 0;
+	}
+
 	/** A permit at once, or after waiting its turn within {@code max-wait}; empty: shed. */
 	Mono<Permit> acquire() {
 		return Mono.defer(() -> {
-			if (this.waiters.isEmpty()) {
+			if (this.waiters.isEmpty() && !givingWay()) {
 				Optional<Limiter.Listener> now = this.limiter.acquire(null);
 				if (now.isPresent()) {
 					return Mono.just(new Permit(now.get()));
@@ -113,7 +142,7 @@ final class LimiterLane {
 		});
 	}
 
-	/** Tries a permit without waiting (for tests): empty when the lane is full. */
+	/** Tries a permit without waiting or giving way (for tests): empty when the lane is full. */
 	Optional<Permit> tryAcquire() {
 		return this.limiter.acquire(null).map(Permit::new);
 	}
@@ -132,6 +161,9 @@ final class LimiterLane {
 
 	private void handOut() {
 		while (true) {
+			if (givingWay()) {
+				return;
+			}
 			Waiter next = this.waiters.peek();
 			while (next != null && next.isDone()) {
 				this.waiters.poll();
@@ -147,6 +179,16 @@ final class LimiterLane {
 			Waiter waiter = this.waiters.poll();
 			if (waiter == null || !waiter.grant(permit.get())) {
 				permit.get().onIgnore();
+			}
+		}
+	}
+
+	/** A waiter left the queue (served, gone or shed); the last one wakes the lane giving way to this one. */
+	private void leftQueue() {
+		if (this.queued.decrementAndGet() == 0) {
+			LimiterLane other = this.yielding;
+			if (other != null) {
+				other.drain();
 			}
 		}
 	}
@@ -172,7 +214,7 @@ final class LimiterLane {
 			if (!this.state.compareAndSet(WAITING, GRANTED)) {
 				return false;
 			}
-			LimiterLane.this.queued.decrementAndGet();
+			LimiterLane.this.leftQueue();
 			this.sink.success(permit);
 			return true;
 		}
@@ -180,14 +222,14 @@ final class LimiterLane {
 		/** The request went away while waiting (its client, the request timeout). */
 		void leave() {
 			if (this.state.compareAndSet(WAITING, GONE)) {
-				LimiterLane.this.queued.decrementAndGet();
+				LimiterLane.this.leftQueue();
 			}
 		}
 
 		/** No permit within {@code max-wait}: the request is shed. */
 		void timeOut() {
 			if (this.state.compareAndSet(WAITING, GONE)) {
-				LimiterLane.this.queued.decrementAndGet();
+				LimiterLane.this.leftQueue();
 				this.sink.success();
 			}
 		}

@@ -26,7 +26,9 @@ import reactor.core.publisher.SignalType;
 /**
  * Admitted fans first: every {@code /api} call but admin calls runs in one of two lanes, each
  * with its own adaptive concurrency limit ({@link LimiterLane}), so the waiting room's crowd
- * can never take the capacity of admitted fans' work. The admitted lane: holds carrying a
+ * can never take the capacity of admitted fans' work, and the waiting-room lane gives way to
+ * the admitted one: while admitted requests wait for a permit, no waiting-room request starts.
+ * The admitted lane: holds carrying a
  * genuine {@code Queue-Token}, every call on an existing reservation ({@code /api/reservations/**}:
  * read, stream, payment, cancellation) and points charges. The waiting-room lane: everything
  * else (queue entry, status and streams, listings, seat maps, inventories, stream tickets, a
@@ -76,6 +78,7 @@ class LoadShedding implements WebFilter {
 		this.enabled = properties.enabled();
 		this.admitted = new LimiterLane(ADMITTED, properties.admitted());
 		this.waitingRoom = new LimiterLane(WAITING_ROOM, properties.waitingRoom());
+		this.waitingRoom.yieldTo(this.admitted);
 		this.tokens = tokens;
 		this.problems = problems;
 		for (Endpoint endpoint : List.of(Endpoint.HOLD, Endpoint.RESERVATION, Endpoint.POINTS)) {

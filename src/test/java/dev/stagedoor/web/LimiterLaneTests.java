@@ -13,6 +13,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 /** One lane of the limiter on its own: permits, the bounded wait, shedding, nothing lost. */
@@ -125,6 +126,72 @@ class LimiterLaneTests {
 			assertThat(lane.queued()).isZero();
 		});
 		assertThat(takeAll(lane)).hasSize(lane.limit());
+	}
+
+	@Test
+	void aLaneThatGivesWayStartsNothingWhileTheOtherHasWaitersAndResumesWhenTheyAreServed() {
+		LimiterLane first = lane(1, 10, Duration.ofSeconds(5));
+		LimiterLane second = lane(4, 10, Duration.ofSeconds(5));
+		second.yieldTo(first);
+		LimiterLane.Permit running = first.tryAcquire().orElseThrow();
+		List<LimiterLane.Permit> firstGranted = new ArrayList<>();
+		first.acquire().subscribe(firstGranted::add);
+		assertThat(first.queued()).isEqualTo(1);
+		assertThat(second.givingWay()).isTrue();
+
+		// the second lane has room for four, yet starts nothing while the first lane has a waiter
+		List<LimiterLane.Permit> secondGranted = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			second.acquire().subscribe(permit -> {
+				synchronized (secondGranted) {
+					secondGranted.add(permit);
+				}
+			});
+		}
+		assertThat(second.queued()).isEqualTo(3);
+		assertThat(second.inFlight()).isZero();
+
+		// the first lane's waiter is served: its queue is empty, and the second lane's waiters start
+		running.done();
+		assertThat(firstGranted).hasSize(1);
+		assertThat(second.givingWay()).isFalse();
+		await().atMost(Duration.ofSeconds(5)).until(() -> second.inFlight() == 3);
+		assertThat(second.queued()).isZero();
+		// with no one waiting in the first lane, a full first lane holds nothing back
+		assertThat(second.acquire().block(Duration.ofSeconds(1))).isNotNull();
+		assertThat(second.inFlight()).isEqualTo(4);
+	}
+
+	@Test
+	void aWaiterOfTheFirstLaneThatIsShedOrLeavesAlsoReleasesTheLaneGivingWay() {
+		LimiterLane first = lane(1, 10, Duration.ofMillis(200));
+		LimiterLane second = lane(2, 10, Duration.ofSeconds(5));
+		second.yieldTo(first);
+		takeAll(first);
+		Disposable leaves = first.acquire().subscribe();
+		first.acquire().subscribe();
+		List<LimiterLane.Permit> secondGranted = new ArrayList<>();
+		second.acquire().subscribe(permit -> {
+			synchronized (secondGranted) {
+				secondGranted.add(permit);
+			}
+		});
+		leaves.dispose();
+		assertThat(first.queued()).isEqualTo(1);
+		assertThat(second.inFlight()).isZero();
+		// the other waiter of the first lane is shed after its max-wait: the second lane resumes
+		await().atMost(Duration.ofSeconds(5)).until(() -> second.inFlight() == 1);
+		assertThat(first.queued()).isZero();
+		assertThat(second.queued()).isZero();
+	}
+
+	@Test
+	void twoLanesCannotGiveWayToEachOther() {
+		LimiterLane one = lane(1, 1, Duration.ofSeconds(1));
+		LimiterLane other = lane(1, 1, Duration.ofSeconds(1));
+		one.yieldTo(other);
+		assertThatIllegalArgumentException().isThrownBy(() -> other.yieldTo(one));
+		assertThatIllegalArgumentException().isThrownBy(() -> one.yieldTo(one));
 	}
 
 	static List<LimiterLane.Permit> takeAll(LimiterLane lane) {

@@ -247,7 +247,7 @@ class LoadSheddingIntegrationTests {
 	}
 
 	@Test
-	void aShedHoldGets503OverloadedWithRetryAfterAndHoldsNothingWhileTheWaitingRoomStillAnswers() {
+	void aShedHoldGets503OverloadedWithRetryAfterAndHoldsNothingAndTheWaitingRoomGivesWayWhileAdmittedWorkWaits() {
 		Drop drop = Drops.create(this.port, "full admitted lane", 1, 4);
 		String token = Admissions.admit(this.room, drop.concertId(), "too-late");
 		double before = shed("admitted", "hold");
@@ -265,11 +265,17 @@ class LoadSheddingIntegrationTests {
 		assertThat(reply.status()).isEqualTo(503);
 		assertThat(reply.code()).isEqualTo("overloaded");
 		assertThat(shed("admitted", "hold")).isEqualTo(before + 1);
-		// the lanes share nothing: with the admitted lane full, the waiting room is served
-		Api.user(this.port, "browsing").get().uri("/api/concerts/{id}", drop.concertId()).exchange().expectStatus().isOk();
+		// the waiting room gives way: while admitted requests wait for a permit, its requests are held back and shed
+		double browsingShed = shed("waiting-room", "catalog");
+		Api.user(this.port, "browsing").get().uri("/api/concerts/{id}", drop.concertId()).exchange()
+			.expectStatus().isEqualTo(503)
+			.expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "3");
+		assertThat(shed("waiting-room", "catalog")).isEqualTo(browsingShed + 1);
 
 		queue.forEach(Disposable::dispose);
 		assertThat(lane.queued()).isZero();
+		// and is served again as soon as no admitted request waits, though the admitted lane is still full
+		Api.user(this.port, "browsing").get().uri("/api/concerts/{id}", drop.concertId()).exchange().expectStatus().isOk();
 		giveBack();
 		assertThat(Drops.statuses(this.port, drop.scheduleId()).values()).containsOnly("AVAILABLE");
 		assertThat(new Fans(this.port).hold("too-late", token, drop.scheduleId(), drop.seatIds().subList(0, 2))
