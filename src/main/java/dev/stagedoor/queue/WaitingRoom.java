@@ -155,7 +155,8 @@ public class WaitingRoom {
 	}
 
 	private QueueOutcome.Placed placed(QueueView waiting, boolean created, QueueScripts.Pace pace) {
-		return new QueueOutcome.Placed(waiting, created, this.pacing.waitingSeconds(waiting.etaSeconds(), pace.waiting()));
+		return new QueueOutcome.Placed(waiting, created,
+				this.pacing.waitingSeconds(waiting.etaSeconds(), pace.waiting(), rate(pace)));
 	}
 
 	private QueueView admitted(long concertId, String user, long expiresAtMillis) {
@@ -171,11 +172,16 @@ public class WaitingRoom {
 	 * admitted before an admission ends, however fast the room may admit.
 	 */
 	private QueueView waiting(long position, long placeFreeAtMillis, QueueScripts.Pace pace) {
-		double rate = pace.admittedLast10s() > 0 ? pace.admittedLast10s() / 10.0 : pace.perSecond();
+		double rate = rate(pace);
 		long byRate = (long) Math.ceil(position / rate);
 		long byPlaces = (long) Math.ceil(Math.max(0, placeFreeAtMillis - pace.now()) / 1000.0);
 		return QueueView.waiting(position, Math.max(byRate, byPlaces),
 				Instant.ofEpochMilli(pace.now() + this.scripts.idleTimeoutMillis()));
+	}
+
+	/** Fans admitted a second: as observed over the last ten seconds, else as configured. */
+	private static double rate(QueueScripts.Pace pace) {
+		return pace.admittedLast10s() > 0 ? pace.admittedLast10s() / 10.0 : pace.perSecond();
 	}
 
 	/** The admin view of a room: counters, then the settings in force. */
