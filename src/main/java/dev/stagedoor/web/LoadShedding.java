@@ -40,7 +40,7 @@ import reactor.core.publisher.SignalType;
  */
 @Component
 @Order(0)
-class LoadShedding implements WebFilter {
+public class LoadShedding implements WebFilter {
 
 	/** The endpoint classes the shed counter is tagged with ({@code endpoint}). */
 	enum Endpoint {
@@ -58,6 +58,13 @@ class LoadShedding implements WebFilter {
 	static final String ADMITTED = "admitted";
 
 	static final String WAITING_ROOM = "waiting-room";
+
+	/**
+	 * The exchange attribute a shed request carries (its lane's name), so that filters around
+	 * this one (access logs, the drop benchmark's timings) can tell a deliberate shed from
+	 * other 503 answers.
+	 */
+	public static final String SHED_ATTRIBUTE = LoadShedding.class.getName() + ".shed";
 
 	private final boolean enabled;
 
@@ -151,6 +158,7 @@ class LoadShedding implements WebFilter {
 
 	private Mono<Void> shed(ServerWebExchange exchange, LimiterLane lane, Endpoint endpoint) {
 		(lane == this.admitted ? this.admittedSheds : this.waitingRoomSheds).get(endpoint).increment();
+		exchange.getAttributes().put(SHED_ATTRIBUTE, lane.name());
 		ProblemDetail problem = Problem.of(HttpStatus.SERVICE_UNAVAILABLE, "overloaded",
 				"The service is at capacity and did not run this request (nothing changed); retry after "
 						+ lane.retryAfterSeconds() + " s, as Retry-After says.");

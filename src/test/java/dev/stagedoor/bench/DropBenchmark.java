@@ -245,6 +245,8 @@ class DropBenchmark {
 						: ", admitted fans share the crowd's " + TicketDropDriver.CROWD_CONNECTIONS + " connections"));
 		// the same requests as the service timed them, first filter to last byte (InsideTimes)
 		result.put("insideService", inside.latencySummary());
+		// of their 503s, those the limiter shed on purpose (overloaded); any other 5xx is a fault
+		result.put("overloadedSheds", this.inside.sheds());
 		result.put("seconds", Recorder.round(seconds));
 		result.put("soldOutAfterSeconds", outcome.soldOutSeconds());
 		result.put("purchases", outcome.confirmed());

@@ -1,5 +1,10 @@
 package dev.stagedoor.bench;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
@@ -10,6 +15,8 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+
+import dev.stagedoor.web.LoadShedding;
 
 /**
  * How long the measured drop's requests took inside the service, from the first web filter
@@ -30,14 +37,25 @@ class InsideTimes {
 
 	private volatile String reservationPrefix;
 
+	/** The measured requests the limiter shed (503 overloaded), by operation. */
+	private volatile Map<String, AtomicInteger> sheds = new ConcurrentHashMap<>();
+
 	/** From now on, records the requests of this concert and schedule (and its reservations). */
 	Recorder measure(long concertId, long scheduleId) {
 		Recorder measured = new Recorder();
 		this.concertPath = "/api/concerts/" + concertId + "/queue";
 		this.schedulePath = "/api/schedules/" + scheduleId + "/";
 		this.reservationPrefix = "/api/reservations/" + scheduleId + "-";
+		this.sheds = new ConcurrentHashMap<>();
 		this.recorder = measured;
 		return measured;
+	}
+
+	/** The measured requests answered 503 {@code overloaded} by the limiter, by operation (the rest of the 503s were not deliberate). */
+	Map<String, Integer> sheds() {
+		Map<String, Integer> counts = new TreeMap<>();
+		this.sheds.forEach((operation, count) -> counts.put(operation, count.get()));
+		return counts;
 	}
 
 	/** Records nothing more. */
@@ -58,9 +76,13 @@ class InsideTimes {
 			return chain.filter(exchange);
 		}
 		long began = System.nanoTime();
+		Map<String, AtomicInteger> shed = this.sheds;
 		return chain.filter(exchange).doFinally(signal -> {
 			HttpStatusCode status = exchange.getResponse().getStatusCode();
 			measured.record(operation, began, status == null ? 0 : status.value());
+			if (exchange.getAttribute(LoadShedding.SHED_ATTRIBUTE) != null) {
+				shed.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
+			}
 		});
 	}
 
