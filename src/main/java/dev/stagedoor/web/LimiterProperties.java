@@ -26,8 +26,13 @@ public record LimiterProperties(@DefaultValue("true") boolean enabled, Lane admi
 	/** Admitted work may wait its turn (a few seconds) rather than be shed. */
 	static final Lane ADMITTED = new Lane(100, 20, 1_000, 10_000, Duration.ofSeconds(5), Duration.ofSeconds(1));
 
-	/** Waiting-room work waits briefly, then is shed and asked back later. */
-	static final Lane WAITING_ROOM = new Lane(50, 10, 500, 2_000, Duration.ofSeconds(3), Duration.ofSeconds(5));
+	/**
+	 * Waiting-room work waits briefly, then is shed and asked back later. At most 100 run at
+	 * once: what two cores need to stay busy with Redis-bound calls is far less, and a drop
+	 * run with 500 (the earlier maximum) let the crowd's requests pile up inside the service
+	 * until Redis replies were read past their timeout.
+	 */
+	static final Lane WAITING_ROOM = new Lane(50, 10, 100, 2_000, Duration.ofSeconds(3), Duration.ofSeconds(5));
 
 	static final Duration LONGEST = Duration.ofMinutes(10);
 
