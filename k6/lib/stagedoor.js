@@ -694,14 +694,21 @@ export function queueStats(concertId) {
 /**
  * GET /api/schedules/{id}/seats (a snapshot at most 250 ms old); with `status`, only the
  * seats in that status (`?status=AVAILABLE` is what a shopper needs, and it shrinks as the
- * drop sells out).
+ * drop sells out). An admitted fan sends its `queueToken` (the Queue-Token header): the read
+ * then runs as admitted work, ahead of the waiting room's, when the service is overloaded.
  * @param {string} token
  * @param {number} scheduleId
  * @param {SeatStatus} [status]
+ * @param {string | null} [queueToken]
  * @returns {ApiResult<Seat[]>}
  */
-export function seatMap(token, scheduleId, status) {
-  return call('seat-map', { token, params: { scheduleId }, query: status ? { status } : {} });
+export function seatMap(token, scheduleId, status, queueToken) {
+  return call('seat-map', {
+    token,
+    params: { scheduleId },
+    query: status ? { status } : {},
+    headers: queueToken ? { 'Queue-Token': queueToken } : {},
+  });
 }
 
 /**
@@ -818,7 +825,7 @@ export function holdRandomSeats(token, queueToken, scheduleId, options) {
   while (outcome.attempts < options.attempts) {
     let candidates = available.filter((id) => !taken.has(id));
     if (!fetched || candidates.length < wanted) {
-      const map = seatMap(token, scheduleId, 'AVAILABLE');
+      const map = seatMap(token, scheduleId, 'AVAILABLE', queueToken);
       if (!map.ok || map.body === null) {
         outcome.error = map;
         return outcome;

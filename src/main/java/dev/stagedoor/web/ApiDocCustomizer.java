@@ -132,9 +132,18 @@ class ApiDocCustomizer implements OperationCustomizer, OpenApiCustomizer {
 				&& parameters.stream().noneMatch(p -> "If-None-Match".equals(p.getName()))) {
 			parameters.add(new HeaderParameter().name("If-None-Match").schema(Schemas.of("string")));
 		}
+		if (method == PathItem.HttpMethod.GET && path.startsWith("/api/schedules/")
+				&& parameters.stream().noneMatch(p -> "Queue-Token".equals(p.getName()))) {
+			// read by the overload limiter, not by the handler (LoadShedding)
+			parameters.add(new HeaderParameter().name("Queue-Token")
+				.schema(Schemas.of("string"))
+				.description("Optional: the admission token of an admitted fan (as for holds). With a genuine one the read "
+						+ "runs as admitted work when the service sheds load (see `overloaded`); nothing else changes, "
+						+ "and a token that is not genuine is ignored."));
+		}
 		for (Parameter parameter : parameters) {
 			String meaning = OpenApiConfiguration.REQUEST_HEADERS.get(parameter.getName());
-			if ("header".equals(parameter.getIn()) && meaning != null) {
+			if ("header".equals(parameter.getIn()) && meaning != null && parameter.getDescription() == null) {
 				parameter.description(meaning);
 				if ("Idempotency-Key".equals(parameter.getName())) {
 					parameter.required(true);

@@ -28,11 +28,11 @@ import reactor.core.publisher.SignalType;
  * with its own adaptive concurrency limit ({@link LimiterLane}), so the waiting room's crowd
  * can never take the capacity of admitted fans' work, and the waiting-room lane gives way to
  * the admitted one: while admitted requests wait for a permit, no waiting-room request starts.
- * The admitted lane: holds carrying a
+ * The admitted lane: holds and reads of a schedule (its seat map, its inventories) carrying a
  * genuine {@code Queue-Token}, every call on an existing reservation ({@code /api/reservations/**}:
  * read, stream, payment, cancellation) and points charges. The waiting-room lane: everything
- * else (queue entry, status and streams, listings, seat maps, inventories, stream tickets, a
- * hold without a genuine token). A request over its lane's limit waits its turn for a short
+ * else (queue entry, status and streams, listings, seat maps and inventories without a
+ * genuine token, stream tickets, a hold without a genuine token). A request over its lane's limit waits its turn for a short
  * while; if none comes, it is shed: 503 {@code overloaded} with {@code Retry-After}, before
  * anything of it ran. Streams hold a permit only while they open: it is given back when the
  * {@code text/event-stream} answer starts. Runs after authentication (an unauthenticated call
@@ -170,12 +170,18 @@ public class LoadShedding implements WebFilter {
 		if (endpoint == Endpoint.RESERVATION || endpoint == Endpoint.POINTS) {
 			return true;
 		}
-		if (endpoint != Endpoint.HOLD) {
+		if (endpoint != Endpoint.HOLD && !isScheduleRead(request, endpoint)) {
 			return false;
 		}
 		String token = request.getHeaders().getFirst("Queue-Token");
 		QueueTokenCheck check = this.tokens.getIfAvailable();
 		return token != null && (check == null || check.isGenuine(token));
+	}
+
+	/** A read of a schedule (the schedule, its seat map, its inventories): admitted work when it shows an admission. */
+	private static boolean isScheduleRead(ServerHttpRequest request, Endpoint endpoint) {
+		return endpoint == Endpoint.CATALOG && HttpMethod.GET.equals(request.getMethod())
+				&& request.getPath().pathWithinApplication().value().startsWith("/api/schedules/");
 	}
 
 	/** The endpoint class of an {@code /api} call, {@code null} for calls the limiter leaves alone. */

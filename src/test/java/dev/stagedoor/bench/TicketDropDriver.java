@@ -271,7 +271,7 @@ final class TicketDropDriver {
 		if (this.soldOut.get() || attempt >= 3) {
 			return Mono.empty();
 		}
-		return call("seat-map", () -> this.shopClient.seats(bearer, this.scheduleId, "AVAILABLE", null))
+		return call("seat-map", () -> this.shopClient.seats(bearer, this.scheduleId, "AVAILABLE", null, queueToken))
 			.flatMap(map -> {
 				if (map.status() != 200) {
 					// no seat map (an error the fan did not ask again after): not "sold out";

@@ -162,6 +162,14 @@ public final class StagedoorClient {
 	 * all), {@code If-None-Match: etag} when one is given (a 304 then when nothing changed).
 	 */
 	public Mono<ApiReply> seats(String bearer, long scheduleId, String status, String etag) {
+		return seats(bearer, scheduleId, status, etag, null);
+	}
+
+	/**
+	 * The same, by an admitted fan showing its {@code Queue-Token} (when not null): the read
+	 * then counts as admitted work in the service's limiter.
+	 */
+	public Mono<ApiReply> seats(String bearer, long scheduleId, String status, String etag, String queueToken) {
 		MultiValueMap<String, String> query = new LinkedMultiValueMap<>();
 		if (status != null) {
 			query.add("status", status);
@@ -169,6 +177,9 @@ public final class StagedoorClient {
 		return exchange(Endpoint.SEAT_MAP, bearer, query, h -> {
 			if (etag != null) {
 				h.setIfNoneMatch(etag);
+			}
+			if (queueToken != null) {
+				h.set("Queue-Token", queueToken);
 			}
 		}, null, scheduleId);
 	}

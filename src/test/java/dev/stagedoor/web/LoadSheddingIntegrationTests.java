@@ -37,6 +37,8 @@ import dev.stagedoor.Drops.Drop;
 import dev.stagedoor.Fans;
 import dev.stagedoor.IntegrationTest;
 import dev.stagedoor.TestTokens;
+import dev.stagedoor.client.ApiReply;
+import dev.stagedoor.client.StagedoorClient;
 import dev.stagedoor.queue.Admissions;
 import dev.stagedoor.queue.WaitingRoom;
 
@@ -304,6 +306,16 @@ class LoadSheddingIntegrationTests {
 			.block(Duration.ofSeconds(10));
 		assertThat(forged.status()).isEqualTo(503);
 		assertThat(forged.code()).isEqualTo("overloaded");
+		// the admitted fan's seat map read, showing its Queue-Token, is admitted work too; the same read
+		// without it is the crowd's, and is shed
+		StagedoorClient client = StagedoorClient.on(this.port);
+		String bearer = TestTokens.user("inside");
+		ApiReply map = client.seats(bearer, drop.scheduleId(), "AVAILABLE", null, token).block(Duration.ofSeconds(10));
+		assertThat(map.status()).as(map.raw()).isEqualTo(200);
+		assertThat(map.objects()).hasSize(drop.seatIds().size() - 1);
+		ApiReply crowd = client.seats(bearer, drop.scheduleId(), "AVAILABLE", null, null).block(Duration.ofSeconds(10));
+		assertThat(crowd.status()).isEqualTo(503);
+		assertThat(crowd.body().get("code")).isEqualTo("overloaded");
 	}
 
 	@Test
