@@ -2,9 +2,11 @@ package dev.stagedoor.queue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -56,7 +58,7 @@ class QueueStreams {
 	 */
 	Flux<ServerSentEvent<QueueView>> follow(long concertId, String user, QueueView first) {
 		Flux<Object> statuses = Flux.defer(() -> {
-			Follower follower = new Follower(user, Sinks.many().replay().latest());
+			Follower follower = new Follower(user, Sinks.many().replay().latest(), first);
 			Set<Follower> set = this.followers.computeIfAbsent(concertId, id -> ConcurrentHashMap.newKeySet());
 			set.add(follower);
 			Pacing pacing = new Pacing(this.properties);
@@ -86,17 +88,23 @@ class QueueStreams {
 			.then();
 	}
 
+	/**
+	 * Asks about the followers front first (by the position each was last told), so a tick
+	 * that takes longer than its interval, with thousands of followers, still sends the
+	 * admissions it finds in its first call; each chunk's answers go to that chunk's followers.
+	 */
 	private Mono<Void> refresh(long concertId, Set<Follower> followers) {
-		List<String> users = followers.stream().map(Follower::user).distinct().toList();
-		return Flux.fromIterable(chunks(users))
+		List<Follower> ordered = new ArrayList<>(followers);
+		ordered.sort(Comparator.comparingLong(Follower::position));
+		Map<String, List<Follower>> byUser = new LinkedHashMap<>();
+		for (Follower follower : ordered) {
+			byUser.computeIfAbsent(follower.user(), user -> new ArrayList<>(1)).add(follower);
+		}
+		return Flux.fromIterable(chunks(new ArrayList<>(byUser.keySet())))
 			.concatMap(chunk -> this.room.statusOf(concertId, chunk))
-			.doOnNext(statuses -> followers.forEach(follower -> {
-				QueueOutcome outcome = statuses.get(follower.user);
-				if (outcome instanceof QueueOutcome.Placed placed) {
-					follower.sink.tryEmitNext(placed.view());
-				}
-				else if (outcome != null) {
-					follower.sink.tryEmitComplete();
+			.doOnNext(statuses -> statuses.forEach((user, outcome) -> {
+				for (Follower follower : byUser.getOrDefault(user, List.of())) {
+					follower.tell(outcome);
 				}
 			}))
 			.then();
@@ -106,7 +114,7 @@ class QueueStreams {
 		if (users.size() <= USERS_PER_CALL) {
 			return List.of(users);
 		}
-		List<List<String>> chunks = new java.util.ArrayList<>();
+		List<List<String>> chunks = new ArrayList<>();
 		for (int i = 0; i < users.size(); i += USERS_PER_CALL) {
 			chunks.add(users.subList(i, Math.min(users.size(), i + USERS_PER_CALL)));
 		}
@@ -163,16 +171,42 @@ class QueueStreams {
 
 	}
 
-	private record Follower(String user, Sinks.Many<QueueView> sink) {
+	/** One open stream: its user, its views, and the position it was last told (0 once admitted). */
+	private static final class Follower {
 
-		@Override
-		public boolean equals(Object other) {
-			return this == other;
+		private final String user;
+
+		private final Sinks.Many<QueueView> sink;
+
+		private volatile long position;
+
+		Follower(String user, Sinks.Many<QueueView> sink, QueueView first) {
+			this.user = user;
+			this.sink = sink;
+			this.position = positionOf(first);
 		}
 
-		@Override
-		public int hashCode() {
-			return Objects.hashCode(System.identityHashCode(this));
+		String user() {
+			return this.user;
+		}
+
+		long position() {
+			return this.position;
+		}
+
+		/** A refresh's answer: the newest view, or the end (no longer in the queue). */
+		void tell(QueueOutcome outcome) {
+			if (outcome instanceof QueueOutcome.Placed placed) {
+				this.position = positionOf(placed.view());
+				this.sink.tryEmitNext(placed.view());
+			}
+			else if (outcome != null) {
+				this.sink.tryEmitComplete();
+			}
+		}
+
+		private static long positionOf(QueueView view) {
+			return view.isAdmitted() || view.position() == null ? 0 : view.position();
 		}
 
 	}

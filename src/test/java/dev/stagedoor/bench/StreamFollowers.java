@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -91,6 +92,7 @@ final class StreamFollowers {
 	private static Mono<Void> follow(StagedoorClient client, long concert, String user, Map<String, Long> admittedAt,
 			AtomicInteger opened, AtomicInteger failed, CountDownLatch allOpen) {
 		AtomicInteger events = new AtomicInteger();
+		long giveUpAt = System.nanoTime() + Duration.ofMinutes(5).toNanos();
 		return client.queueEvents(TestTokens.user(user), concert, StagedoorClient.OBJECT_EVENTS)
 			.filter(event -> event.data() != null)
 			.doOnNext(event -> {
@@ -103,14 +105,20 @@ final class StreamFollowers {
 				}
 			})
 			.takeUntil(event -> "ADMITTED".equals(event.data().get("status")))
-			// shed while opening (503 overloaded), or the connection refused or reset (a full
-			// accept queue during the burst): open again a second later, for up to 5 minutes, as
-			// an EventSource keeps reconnecting
-			.retryWhen(Retry.fixedDelay(300, Duration.ofSeconds(1))
-				.filter(ex -> events.get() == 0 && (ex instanceof WebClientResponseException.ServiceUnavailable
-						|| ex instanceof WebClientRequestException))
-				.doBeforeRetry(signal -> (signal.failure() instanceof WebClientRequestException ? RESET : SHED)
-					.incrementAndGet()))
+			// shed while opening (503 overloaded): open again after its Retry-After plus up to a
+			// fifth, as the web client does; the connection refused or reset (a full accept queue
+			// during the burst): again a second later; for up to 5 minutes
+			.retryWhen(Retry.from(signals -> signals.concatMap(signal -> {
+				Throwable failure = signal.failure();
+				boolean again = events.get() == 0 && System.nanoTime() < giveUpAt
+						&& (failure instanceof WebClientResponseException.ServiceUnavailable
+								|| failure instanceof WebClientRequestException);
+				if (!again) {
+					return Mono.error(failure);
+				}
+				(failure instanceof WebClientRequestException ? RESET : SHED).incrementAndGet();
+				return Mono.delay(reopenAfter(failure));
+			})))
 			.then()
 			.onErrorResume(ex -> {
 				failed.incrementAndGet();
@@ -122,6 +130,16 @@ final class StreamFollowers {
 				}
 				return Mono.empty();
 			});
+	}
+
+	/** A shed opening's Retry-After (5 s when absent) plus up to a fifth; a failed connection: 1 s. */
+	static Duration reopenAfter(Throwable failure) {
+		if (failure instanceof WebClientResponseException shed) {
+			String told = shed.getHeaders().getFirst("Retry-After");
+			long millis = (told == null ? 5 : Long.parseLong(told.trim())) * 1_000;
+			return Duration.ofMillis(millis + ThreadLocalRandom.current().nextLong(millis / 5 + 1));
+		}
+		return Duration.ofSeconds(1);
 	}
 
 }
