@@ -21,8 +21,8 @@ class AdmissionScheduler {
 	private static final Logger log = LoggerFactory.getLogger(AdmissionScheduler.class);
 
 	@Bean
-	Ticker admissionTicker(QueueProperties properties, OpenQueues queues, WaitingRoom room) {
-		return new Ticker("admission", properties.admissionInterval(), () -> admitAll(queues, room));
+	Ticker admissionTicker(QueueProperties properties, OpenQueues queues, WaitingRoom room, QueueStreams streams) {
+		return new Ticker("admission", properties.admissionInterval(), () -> admitAll(queues, room, streams));
 	}
 
 	@Bean
@@ -36,13 +36,25 @@ class AdmissionScheduler {
 		return new Ticker("waiting-room refresh", OpenQueues.REFRESH, queues::refresh);
 	}
 
-	static Mono<Void> admitAll(OpenQueues queues, WaitingRoom room) {
+	/**
+	 * One admission step per open room; a step that admitted someone tells this instance's
+	 * followers of that room at once ({@link QueueStreams#refreshFront}; a failure there is
+	 * logged and the step stands).
+	 */
+	static Mono<Void> admitAll(OpenQueues queues, WaitingRoom room, QueueStreams streams) {
 		return Flux.fromIterable(queues.all())
-			.flatMap(concertId -> room.admit(concertId).doOnNext(step -> {
+			.flatMap(concertId -> room.admit(concertId).flatMap(step -> {
 				if (step.admitted() > 0 || step.abandoned() > 0) {
 					log.debug("concert {}: admitted {}, expired {}, abandoned {}", concertId, step.admitted(),
 							step.expired(), step.abandoned());
 				}
+				if (step.admitted() == 0 || streams == null) {
+					return Mono.empty();
+				}
+				return streams.refreshFront(concertId).onErrorResume(ex -> {
+					log.warn("telling the followers of concert {} of admissions failed: {}", concertId, ex.toString());
+					return Mono.empty();
+				});
 			}), 16)
 			.then();
 	}

@@ -29,7 +29,8 @@ import dev.stagedoor.support.Ticker;
  * less often the further back it is (every eta / 5, between the poll interval and
  * {@code stream-max-interval}; see {@link QueueProperties#streamUpdateEvery}), so 100,000
  * followers do not mean 200,000 events a second; admission is sent at the first tick that
- * sees it, and a waiting place's {@code expiresAt} again every half idle timeout.
+ * sees it, or at once when this instance made it ({@link #refreshFront}), and a waiting
+ * place's {@code expiresAt} again every half idle timeout.
  */
 @Component
 class QueueStreams {
@@ -89,11 +90,29 @@ class QueueStreams {
 	}
 
 	/**
+	 * Right after an admission step of this instance admitted fans of {@code concertId}: asks
+	 * at once about the front of that room's followers (the first call's worth), so they hear
+	 * of their admission without waiting for the next tick. Followers on other instances hear
+	 * of it at their own instance's next tick.
+	 */
+	Mono<Void> refreshFront(long concertId) {
+		Set<Follower> following = this.followers.get(concertId);
+		if (following == null || following.isEmpty()) {
+			return Mono.empty();
+		}
+		return refresh(concertId, following, 1);
+	}
+
+	private Mono<Void> refresh(long concertId, Set<Follower> followers) {
+		return refresh(concertId, followers, Integer.MAX_VALUE);
+	}
+
+	/**
 	 * Asks about the followers front first (by the position each was last told), so a tick
 	 * that takes longer than its interval, with thousands of followers, still sends the
 	 * admissions it finds in its first call; each chunk's answers go to that chunk's followers.
 	 */
-	private Mono<Void> refresh(long concertId, Set<Follower> followers) {
+	private Mono<Void> refresh(long concertId, Set<Follower> followers, int calls) {
 		List<Follower> ordered = new ArrayList<>(followers);
 		ordered.sort(Comparator.comparingLong(Follower::position));
 		Map<String, List<Follower>> byUser = new LinkedHashMap<>();
@@ -101,6 +120,7 @@ class QueueStreams {
 			byUser.computeIfAbsent(follower.user(), user -> new ArrayList<>(1)).add(follower);
 		}
 		return Flux.fromIterable(chunks(new ArrayList<>(byUser.keySet())))
+			.take(calls)
 			.concatMap(chunk -> this.room.statusOf(concertId, chunk))
 			.doOnNext(statuses -> statuses.forEach((user, outcome) -> {
 				for (Follower follower : byUser.getOrDefault(user, List.of())) {

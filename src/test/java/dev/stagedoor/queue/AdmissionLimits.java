@@ -49,8 +49,8 @@ public final class AdmissionLimits {
 
 		OpenQueues only = new OpenQueues(null, null);
 		only.add(concert);
-		Ticker one = new Ticker("scheduler-1", Duration.ofMillis(40), () -> AdmissionScheduler.admitAll(only, first));
-		Ticker two = new Ticker("scheduler-2", Duration.ofMillis(55), () -> AdmissionScheduler.admitAll(only, second));
+		Ticker one = new Ticker("scheduler-1", Duration.ofMillis(40), () -> AdmissionScheduler.admitAll(only, first, null));
+		Ticker two = new Ticker("scheduler-2", Duration.ofMillis(55), () -> AdmissionScheduler.admitAll(only, second, null));
 		AtomicLong maxActiveSeen = new AtomicLong();
 		Disposable sampler = Flux.interval(Duration.ofMillis(20))
 			.onBackpressureDrop()
