@@ -54,7 +54,10 @@ import static org.awaitility.Awaitility.await;
 				"logging.level.dev.stagedoor.bench=info",
 				// every follower comes from 127.0.0.1 and opens its stream within seconds of the others
 				"stagedoor.rate-limit.seats.per-address.capacity=1000000",
-				"stagedoor.rate-limit.seats.per-user.capacity=1000000" })
+				"stagedoor.rate-limit.seats.per-user.capacity=1000000",
+				// a room whose fans follow streams: at the default of 100 running waiting-room requests,
+				// 15,000 openings at once took ~2 minutes and some fans lost their places to the idle timeout
+				"stagedoor.web.limiter.waiting-room.max-limit=250" })
 @ContextConfiguration(initializers = TestInfrastructure.Initializer.class)
 class QueueStreamsBenchmark {
 
