@@ -30,7 +30,8 @@ public record LimiterProperties(@DefaultValue("true") boolean enabled, Lane admi
 	 * Waiting-room work waits briefly, then is shed and asked back later. At most 100 run at
 	 * once: what two cores need to stay busy with Redis-bound calls is far less, and a drop
 	 * run with 500 (the earlier maximum) let the crowd's requests pile up inside the service
-	 * until Redis replies were read past their timeout.
+	 * until Redis replies were read past their timeout. A room whose fans follow streams
+	 * should allow more (250): each opening holds a permit until its first event.
 	 */
 	static final Lane WAITING_ROOM = new Lane(50, 10, 100, 2_000, Duration.ofSeconds(3), Duration.ofSeconds(5));
 
