@@ -113,11 +113,15 @@ class QueueStreams {
 	 * admissions it finds in its first call; each chunk's answers go to that chunk's followers.
 	 */
 	private Mono<Void> refresh(long concertId, Set<Follower> followers, int calls) {
-		List<Follower> ordered = new ArrayList<>(followers);
-		ordered.sort(Comparator.comparingLong(Follower::position));
+		// sorted by a snapshot of the positions: another refresh may move them meanwhile
+		List<Ranked> ordered = new ArrayList<>(followers.size());
+		for (Follower follower : followers) {
+			ordered.add(new Ranked(follower.position(), follower));
+		}
+		ordered.sort(Comparator.comparingLong(Ranked::position));
 		Map<String, List<Follower>> byUser = new LinkedHashMap<>();
-		for (Follower follower : ordered) {
-			byUser.computeIfAbsent(follower.user(), user -> new ArrayList<>(1)).add(follower);
+		for (Ranked ranked : ordered) {
+			byUser.computeIfAbsent(ranked.follower().user(), user -> new ArrayList<>(1)).add(ranked.follower());
 		}
 		return Flux.fromIterable(chunks(new ArrayList<>(byUser.keySet())))
 			.take(calls)
@@ -189,6 +193,10 @@ class QueueStreams {
 				.isNegative();
 		}
 
+	}
+
+	/** A follower and its position when a refresh began. */
+	private record Ranked(long position, Follower follower) {
 	}
 
 	/** One open stream: its user, its views, and the position it was last told (0 once admitted). */
