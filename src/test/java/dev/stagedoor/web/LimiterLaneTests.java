@@ -185,6 +185,36 @@ class LimiterLaneTests {
 		assertThat(second.queued()).isZero();
 	}
 
+	/**
+	 * Both lanes raced from many threads: admitted requests come and go while crowd requests
+	 * queue behind them. Every crowd request must run in the end (max-wait is far longer than
+	 * the test): one stranded in its queue after the admitted queue emptied (a lost wake-up)
+	 * would be shed after its max-wait instead. Both lanes end with nothing running or waiting.
+	 */
+	@Test
+	void racedFromManyThreadsAGivingWayLaneStrandsNoWaiter() {
+		LimiterLane first = lane(4, 10_000, Duration.ofSeconds(30));
+		LimiterLane second = lane(4, 10_000, Duration.ofSeconds(30));
+		second.yieldTo(first);
+		List<Boolean> ran = Flux.range(0, 6_000)
+			.flatMap(i -> {
+				// crowd requests only in the first half: the last of them wait behind admitted work
+				// that arrives after them, and nothing but the admitted queue emptying can wake them
+				LimiterLane lane = i % 3 == 0 && i < 3_000 ? second : first;
+				return lane.acquire()
+					.flatMap(permit -> Mono.delay(Duration.ofMillis(ThreadLocalRandom.current().nextInt(2)))
+						.doFinally(signal -> permit.done())
+						.thenReturn(true))
+					.defaultIfEmpty(false)
+					.subscribeOn(Schedulers.parallel());
+			}, 256)
+			.collectList()
+			.block(Duration.ofSeconds(25));
+		assertThat(ran).hasSize(6_000).containsOnly(true);
+		assertThat(first.inFlight() + first.queued() + second.inFlight() + second.queued()).isZero();
+		assertThat(takeAll(second)).hasSize(4);
+	}
+
 	@Test
 	void twoLanesCannotGiveWayToEachOther() {
 		LimiterLane one = lane(1, 1, Duration.ofSeconds(1));
