@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -91,7 +92,7 @@ class QueueStreams {
 
 	/**
 	 * Right after an admission step of this instance admitted fans of {@code concertId}: asks
-	 * at once about the front of that room's followers (the first call's worth), so they hear
+	 * at once about the front of that room's followers (one call's worth), so they hear
 	 * of their admission without waiting for the next tick. Followers on other instances hear
 	 * of it at their own instance's next tick.
 	 */
@@ -100,7 +101,7 @@ class QueueStreams {
 		if (following == null || following.isEmpty()) {
 			return Mono.empty();
 		}
-		return refresh(concertId, following, 1);
+		return refresh(concertId, following, USERS_PER_CALL);
 	}
 
 	private Mono<Void> refresh(long concertId, Set<Follower> followers) {
@@ -112,19 +113,12 @@ class QueueStreams {
 	 * that takes longer than its interval, with thousands of followers, still sends the
 	 * admissions it finds in its first call; each chunk's answers go to that chunk's followers.
 	 */
-	private Mono<Void> refresh(long concertId, Set<Follower> followers, int calls) {
-		// sorted by a snapshot of the positions: another refresh may move them meanwhile
-		List<Ranked> ordered = new ArrayList<>(followers.size());
-		for (Follower follower : followers) {
-			ordered.add(new Ranked(follower.position(), follower));
-		}
-		ordered.sort(Comparator.comparingLong(Ranked::position));
+	private Mono<Void> refresh(long concertId, Set<Follower> followers, int most) {
 		Map<String, List<Follower>> byUser = new LinkedHashMap<>();
-		for (Ranked ranked : ordered) {
+		for (Ranked ranked : front(followers, most)) {
 			byUser.computeIfAbsent(ranked.follower().user(), user -> new ArrayList<>(1)).add(ranked.follower());
 		}
 		return Flux.fromIterable(chunks(new ArrayList<>(byUser.keySet())))
-			.take(calls)
 			.concatMap(chunk -> this.room.statusOf(concertId, chunk))
 			.doOnNext(statuses -> statuses.forEach((user, outcome) -> {
 				for (Follower follower : byUser.getOrDefault(user, List.of())) {
@@ -132,6 +126,32 @@ class QueueStreams {
 				}
 			}))
 			.then();
+	}
+
+	/**
+	 * The {@code most} followers nearest the front, front first, by a snapshot of their
+	 * positions (another refresh may move them meanwhile); when that is fewer than all, only
+	 * they are kept and sorted (an admission step's refresh, ten a second, of a few hundred out
+	 * of thousands).
+	 */
+	static List<Ranked> front(Set<Follower> followers, int most) {
+		Comparator<Ranked> frontFirst = Comparator.comparingLong(Ranked::position);
+		if (followers.size() <= most) {
+			List<Ranked> all = new ArrayList<>(followers.size());
+			followers.forEach(follower -> all.add(new Ranked(follower.position(), follower)));
+			all.sort(frontFirst);
+			return all;
+		}
+		PriorityQueue<Ranked> nearest = new PriorityQueue<>(most + 1, frontFirst.reversed());
+		for (Follower follower : followers) {
+			nearest.add(new Ranked(follower.position(), follower));
+			if (nearest.size() > most) {
+				nearest.poll();
+			}
+		}
+		List<Ranked> kept = new ArrayList<>(nearest);
+		kept.sort(frontFirst);
+		return kept;
 	}
 
 	private static List<List<String>> chunks(List<String> users) {
@@ -196,11 +216,11 @@ class QueueStreams {
 	}
 
 	/** A follower and its position when a refresh began. */
-	private record Ranked(long position, Follower follower) {
+	record Ranked(long position, Follower follower) {
 	}
 
 	/** One open stream: its user, its views, and the position it was last told (0 once admitted). */
-	private static final class Follower {
+	static final class Follower {
 
 		private final String user;
 
