@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -137,7 +136,7 @@ final class StreamFollowers {
 		if (failure instanceof WebClientResponseException shed) {
 			String told = shed.getHeaders().getFirst("Retry-After");
 			long millis = (told == null ? 5 : Long.parseLong(told.trim())) * 1_000;
-			return Duration.ofMillis(millis + ThreadLocalRandom.current().nextLong(millis / 5 + 1));
+			return TicketDropDriver.plusUpToAFifth(millis);
 		}
 		return Duration.ofSeconds(1);
 	}

@@ -247,7 +247,7 @@ final class TicketDropDriver {
 	 * do not all come back at once.
 	 */
 	static Duration shedRetry() {
-		return Duration.ofMillis(5_000 + ThreadLocalRandom.current().nextLong(1_001));
+		return plusUpToAFifth(5_000);
 	}
 
 	/** How many units this fan puts in its hold: 1–2 for {@code unitShare} of the fans, else none. */
@@ -264,6 +264,11 @@ final class TicketDropDriver {
 	static Duration pollAfter(ApiReply view) {
 		Number told = (Number) view.body().get("pollAfterSeconds");
 		long millis = Math.max(1, told == null ? 1 : told.longValue()) * 1_000;
+		return plusUpToAFifth(millis);
+	}
+
+	/** {@code millis} plus up to a fifth more, so clients told the same wait do not all come back at once. */
+	static Duration plusUpToAFifth(long millis) {
 		return Duration.ofMillis(millis + ThreadLocalRandom.current().nextLong(millis / 5 + 1));
 	}
 
