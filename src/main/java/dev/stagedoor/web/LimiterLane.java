@@ -107,7 +107,11 @@ final class LimiterLane {
 		return first != null && first.queued.get() > 0;
 	}
 
-	/** A permit at once, or after waiting its turn within {@code max-wait}; empty: shed. */
+	/**
+	 * A permit at once, or after waiting its turn within {@code max-wait}; empty: shed. A
+	 * permit that never reaches its caller (gone in the instant between the lane taking the
+	 * permit and handing it over) is given back, never lost.
+	 */
 	Mono<Permit> acquire() {
 		return Mono.defer(() -> {
 			if (this.waiters.isEmpty() && !givingWay()) {
@@ -124,7 +128,7 @@ final class LimiterLane {
 				return Mono.empty();
 			}
 			Waiter waiter = new Waiter();
-			return Mono.<Limiter.Listener>create(sink -> {
+			return Mono.<Permit>create(sink -> {
 				waiter.sink = sink;
 				sink.onCancel(waiter::leave);
 				Disposable timer = Schedulers.parallel()
@@ -132,14 +136,8 @@ final class LimiterLane {
 				sink.onDispose(timer);
 				this.waiters.add(waiter);
 				drain();
-			})
-				// a permit handed over to a request that has just gone is given back, never lost
-				.doOnDiscard(Limiter.Listener.class, permit -> {
-					permit.onIgnore();
-					drain();
-				})
-				.map(Permit::new);
-		});
+			});
+		}).doOnDiscard(Permit.class, Permit::abandoned);
 	}
 
 	/** Tries a permit without waiting or giving way (for tests): empty when the lane is full. */
@@ -177,7 +175,7 @@ final class LimiterLane {
 				return;
 			}
 			Waiter waiter = this.waiters.poll();
-			if (waiter == null || !waiter.grant(permit.get())) {
+			if (waiter == null || !waiter.grant(new Permit(permit.get()))) {
 				permit.get().onIgnore();
 			}
 		}
@@ -204,25 +202,38 @@ final class LimiterLane {
 
 		private final AtomicInteger state = new AtomicInteger(WAITING);
 
-		private volatile MonoSink<Limiter.Listener> sink;
+		private volatile MonoSink<Permit> sink;
+
+		/** The permit granted, once {@link #GRANTED}. */
+		private volatile Permit permit;
 
 		boolean isDone() {
 			return this.state.get() != WAITING;
 		}
 
-		boolean grant(Limiter.Listener permit) {
+		boolean grant(Permit permit) {
+			this.permit = permit;
 			if (!this.state.compareAndSet(WAITING, GRANTED)) {
 				return false;
 			}
 			LimiterLane.this.leftQueue();
+			// delivered, or (the request gone meanwhile) discarded or dropped: see leave()
 			this.sink.success(permit);
 			return true;
 		}
 
-		/** The request went away while waiting (its client, the request timeout). */
+		/**
+		 * The request went away (its client, the request timeout): while waiting, it leaves the
+		 * queue; once granted, this is only called when the sink was cancelled before the permit
+		 * reached the request (a sink cancelled after delivering calls nothing), and a sink
+		 * cancelled in that instant drops the permit without discarding it: it is given back here.
+		 */
 		void leave() {
 			if (this.state.compareAndSet(WAITING, GONE)) {
 				LimiterLane.this.leftQueue();
+			}
+			else if (this.state.get() == GRANTED) {
+				this.permit.abandoned();
 			}
 		}
 

@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -93,6 +95,76 @@ class LimiterLaneTests {
 		permit.abandoned();
 		assertThat(lane.inFlight()).isZero();
 		assertThat(takeAll(lane)).hasSize(3);
+	}
+
+	/**
+	 * The caller goes away in the instant between the lane taking a permit for it and the
+	 * permit reaching it (it cancels before asking for the value): nobody can release that
+	 * permit but the lane. A service saw it as a waiting-room permit still out 20 s after a
+	 * flood of polls stopped, the lane one request smaller for good.
+	 */
+	@Test
+	void aCallerGoneBeforeItsPermitReachedItLeavesNoPermitBehind() {
+		LimiterLane lane = lane(2, 10, Duration.ofSeconds(5));
+		lane.acquire().subscribe(new BaseSubscriber<LimiterLane.Permit>() {
+
+			@Override
+			protected void hookOnSubscribe(Subscription subscription) {
+				cancel();
+			}
+
+		});
+		assertThat(lane.inFlight()).isZero();
+		assertThat(takeAll(lane)).hasSize(2);
+	}
+
+	/** The same, raced: requests taking permits on other threads while their callers go away. */
+	@Test
+	void requestsCancelledFromAnotherThreadWhileTakingTheirPermitsLeaveNoPermitBehind() {
+		LimiterLane lane = lane(4, 16, Duration.ofMillis(20));
+		List<Disposable> requests = new ArrayList<>();
+		for (int i = 0; i < 50_000; i++) {
+			requests.add(lane.acquire()
+				.flatMap(permit -> Mono.delay(Duration.ofMillis(1)).doFinally(signal -> permit.done()))
+				.subscribeOn(Schedulers.parallel())
+				.subscribe());
+			if (requests.size() == 64) {
+				requests.forEach(Disposable::dispose);
+				requests.clear();
+			}
+		}
+		requests.forEach(Disposable::dispose);
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			assertThat(lane.inFlight()).isZero();
+			assertThat(lane.queued()).isZero();
+		});
+		assertThat(takeAll(lane)).hasSize(4);
+	}
+
+	@Test
+	void aWaiterGoneAsItsPermitArrivesLeavesNoPermitBehind() {
+		LimiterLane lane = lane(1, 10, Duration.ofSeconds(5));
+		LimiterLane.Permit running = lane.tryAcquire().orElseThrow();
+		List<BaseSubscriber<LimiterLane.Permit>> waiters = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			// each asks for nothing, so a permit handed to it stays with the lane's sink until it goes
+			BaseSubscriber<LimiterLane.Permit> waiter = new BaseSubscriber<>() {
+
+				@Override
+				protected void hookOnSubscribe(Subscription subscription) {
+				}
+
+			};
+			lane.acquire().subscribe(waiter);
+			waiters.add(waiter);
+		}
+		running.done();
+		waiters.forEach(BaseSubscriber::dispose);
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			assertThat(lane.inFlight()).isZero();
+			assertThat(lane.queued()).isZero();
+		});
+		assertThat(takeAll(lane)).hasSize(1);
 	}
 
 	@Test
