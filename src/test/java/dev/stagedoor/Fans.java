@@ -23,6 +23,11 @@ public final class Fans {
 		this.client = StagedoorClient.on(port);
 	}
 
+	/** Fans whose requests go through {@code client} (over a connection pool of its own, say). */
+	public Fans(StagedoorClient client) {
+		this.client = client;
+	}
+
 	public Mono<Reply> charge(String user, String idempotencyKey, long amount) {
 		return this.client.charge(TestTokens.user(user), idempotencyKey, amount).map(Reply::of);
 	}
