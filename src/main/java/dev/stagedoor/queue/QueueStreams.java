@@ -64,7 +64,7 @@ class QueueStreams {
 			Set<Follower> set = this.followers.computeIfAbsent(concertId, id -> ConcurrentHashMap.newKeySet());
 			set.add(follower);
 			Pacing pacing = new Pacing(this.properties);
-			return Flux.concat(Mono.just(first), follower.sink.asFlux())
+			return Flux.concat(Mono.just(first), follower.views())
 				.filter(pacing::due)
 				.takeUntil(QueueView::isAdmitted)
 				.<Object>map(view -> view)
@@ -242,8 +242,16 @@ class QueueStreams {
 			return this.position;
 		}
 
-		/** A refresh's answer: the newest view, or the end (no longer in the queue). */
-		void tell(QueueOutcome outcome) {
+		Flux<QueueView> views() {
+			return this.sink.asFlux();
+		}
+
+		/**
+		 * A refresh's answer: the newest view, or the end (no longer in the queue). One teller at a
+		 * time: a tick and an admission step's refresh may answer at once, and a sink emitted to
+		 * from two threads at once refuses one of them (the view was lost until the next tick).
+		 */
+		synchronized void tell(QueueOutcome outcome) {
 			if (outcome instanceof QueueOutcome.Placed placed) {
 				this.position = positionOf(placed.view());
 				this.sink.tryEmitNext(placed.view());
