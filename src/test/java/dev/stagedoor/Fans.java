@@ -20,7 +20,7 @@ public final class Fans {
 	private final StagedoorClient client;
 
 	public Fans(int port) {
-		this.client = StagedoorClient.on(port);
+		this(StagedoorClient.on(port));
 	}
 
 	/** Fans whose requests go through {@code client} (over a connection pool of its own, say). */

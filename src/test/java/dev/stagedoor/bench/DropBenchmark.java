@@ -576,7 +576,8 @@ class DropBenchmark {
 	/**
 	 * A warm-up, then 3 rounds of {@code attempts}; the round with the median attempts per
 	 * second, with every round's rate beside it, and the warm-up's attempts
-	 * ({@code warmUpAttempts}). The warm-up runs batches of 1,000 until {@link #BASELINE_WARM_UP}
+	 * ({@code warmUpAttempts}). The warm-up runs batches of 1,000 (fewer for rounds smaller
+	 * than that) until {@link #BASELINE_WARM_UP}
 	 * has passed (at least one batch, at most {@code 3 × attempts}): 1,000 alone lasted a tenth
 	 * of a second for the Lua hold, whose rounds then still sped up as the JIT caught up (Q2
 	 * unrelayed: 6,433, 8,511 and 16,958/s, the median reported), while the SQL approaches had
@@ -586,13 +587,14 @@ class DropBenchmark {
 	 */
 	private static Map<String, Object> medianOf3(int attempts, java.util.function.Function<Integer, Mono<Boolean>> attempt) {
 		long warmUpStarted = System.nanoTime();
+		int batch = Math.min(1_000, attempts);
 		int warmed = 0;
 		do {
 			int first = 3 * attempts + warmed;
-			HoldBaselines.measure(1_000, 64, i -> attempt.apply(first + i));
-			warmed += 1_000;
+			HoldBaselines.measure(batch, 64, i -> attempt.apply(first + i));
+			warmed += batch;
 		}
-		while (System.nanoTime() - warmUpStarted < BASELINE_WARM_UP.toNanos() && warmed + 1_000 <= 3 * attempts);
+		while (System.nanoTime() - warmUpStarted < BASELINE_WARM_UP.toNanos() && warmed + batch <= 3 * attempts);
 		List<Map<String, Object>> rounds = new java.util.ArrayList<>();
 		for (int round = 0; round < 3; round++) {
 			int offset = round * attempts;
