@@ -9,7 +9,9 @@
 --       4 idle timeout ms, 5 idle removals per step
 -- Reply: {'UNKNOWN'} (no such waiting room)
 --      | {'OK', 'admitted', n, 'expired', n (active users past their expiry removed),
---         'idle', n (waiting users removed for idleness)}
+--         'idle', n (waiting users removed for idleness), 'until', ms (when the admissions
+--         of this step end; 0 when it admitted nobody), then 'user:1' .. 'user:<admitted>',
+--         the users this step admitted, front first}
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return {'UNKNOWN'}
 end
@@ -31,6 +33,7 @@ redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - 10000)
 local inLastSecond = redis.call('ZCOUNT', KEYS[5], now - 999, '+inf')
 local slots = math.min(maxActive - redis.call('ZCARD', KEYS[4]), perSecond - inLastSecond)
 local admitted = 0
+local users = {}
 if slots > 0 then
   local head = redis.call('ZPOPMIN', KEYS[2], slots)
   for i = 1, #head, 2 do
@@ -40,6 +43,13 @@ if slots > 0 then
     local n = redis.call('INCR', KEYS[6])
     redis.call('ZADD', KEYS[5], now, n)
     admitted = admitted + 1
+    users[#users + 1] = user
   end
 end
-return {'OK', 'admitted', tostring(admitted), 'expired', tostring(expired), 'idle', tostring(#idle)}
+local reply = {'OK', 'admitted', tostring(admitted), 'expired', tostring(expired), 'idle', tostring(#idle),
+  'until', tostring(admitted > 0 and now + ttl or 0)}
+for i = 1, #users do
+  reply[#reply + 1] = 'user:' .. i
+  reply[#reply + 1] = users[i]
+end
+return reply

@@ -21,8 +21,8 @@ class AdmissionScheduler {
 	private static final Logger log = LoggerFactory.getLogger(AdmissionScheduler.class);
 
 	@Bean
-	Ticker admissionTicker(QueueProperties properties, OpenQueues queues, WaitingRoom room, QueueStreams streams) {
-		return new Ticker("admission", properties.admissionInterval(), () -> admitAll(queues, room, streams));
+	Ticker admissionTicker(QueueProperties properties, OpenQueues queues, WaitingRoom room, AdmissionNews news) {
+		return new Ticker("admission", properties.admissionInterval(), () -> admitAll(queues, room, news));
 	}
 
 	@Bean
@@ -37,24 +37,18 @@ class AdmissionScheduler {
 	}
 
 	/**
-	 * One admission step per open room; a step that admitted someone tells this instance's
-	 * followers of that room at once ({@link QueueStreams#refreshFront}; a failure there is
-	 * logged and the step stands).
+	 * One admission step per open room; a step that admitted fans tells the followers of
+	 * every instance at once ({@link AdmissionNews#announce}; {@code news} may be null in
+	 * tests of admission alone).
 	 */
-	static Mono<Void> admitAll(OpenQueues queues, WaitingRoom room, QueueStreams streams) {
+	static Mono<Void> admitAll(OpenQueues queues, WaitingRoom room, AdmissionNews news) {
 		return Flux.fromIterable(queues.all())
 			.flatMap(concertId -> room.admit(concertId).flatMap(step -> {
 				if (step.admitted() > 0 || step.abandoned() > 0) {
 					log.debug("concert {}: admitted {}, expired {}, abandoned {}", concertId, step.admitted(),
 							step.expired(), step.abandoned());
 				}
-				if (step.admitted() == 0 || streams == null) {
-					return Mono.empty();
-				}
-				return streams.refreshFront(concertId).onErrorResume(ex -> {
-					log.warn("telling the followers of concert {} of admissions failed: {}", concertId, ex.toString());
-					return Mono.empty();
-				});
+				return news == null ? Mono.empty() : news.announce(concertId, step);
 			}), 16)
 			.then();
 	}

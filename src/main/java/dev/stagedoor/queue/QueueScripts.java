@@ -214,8 +214,18 @@ class QueueScripts {
 		args.add(String.valueOf(IDLE_REMOVALS_PER_STEP));
 		return run(this.admit, List.of(k.cfg(), k.waiting(), k.seen(), k.active(), k.admits(), k.admittedTotal()),
 				args)
-			.map(reply -> "UNKNOWN".equals(reply.status()) ? new AdmissionStep(0, 0, 0)
-					: new AdmissionStep(ok(reply).number("admitted"), reply.number("expired"), reply.number("idle")));
+			.map(reply -> "UNKNOWN".equals(reply.status()) ? AdmissionStep.NONE : step(ok(reply)));
+	}
+
+	/** {@code admit_from_queue.lua}'s OK reply: the counts, and who was admitted until when. */
+	private static AdmissionStep step(ScriptReply reply) {
+		long admitted = reply.number("admitted");
+		List<String> users = new ArrayList<>((int) admitted);
+		for (int i = 1; i <= admitted; i++) {
+			users.add(reply.text("user:" + i));
+		}
+		return new AdmissionStep(admitted, reply.number("expired"), reply.number("idle"), List.copyOf(users),
+				reply.number("until"));
 	}
 
 	/** The counters and settings of a room; empty when there is no such room. */

@@ -3,11 +3,13 @@ package dev.stagedoor.queue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -29,9 +31,10 @@ import dev.stagedoor.support.Ticker;
  * Following a stream keeps the waiting place alive. A follower hears about its progress
  * less often the further back it is (every eta / 5, between the poll interval and
  * {@code stream-max-interval}; see {@link QueueProperties#streamUpdateEvery}), so 100,000
- * followers do not mean 200,000 events a second; admission is sent at the first tick that
- * sees it, or at once when this instance made it ({@link #refreshFront}), and a waiting
- * place's {@code expiresAt} again every half idle timeout.
+ * followers do not mean 200,000 events a second; admission is sent as soon as an admission
+ * step of any instance made it ({@link #admitted}, {@link AdmissionNews}), or else at the
+ * first tick that sees it, and a waiting place's {@code expiresAt} again every half idle
+ * timeout.
  */
 @Component
 class QueueStreams {
@@ -91,21 +94,29 @@ class QueueStreams {
 	}
 
 	/**
-	 * Right after an admission step of this instance admitted fans of {@code concertId}: asks
-	 * at once about the front of that room's followers (one call's worth), so they hear
-	 * of their admission without waiting for the next tick. Followers on other instances hear
-	 * of it at their own instance's next tick.
+	 * Tells this instance's followers among {@code users} that they are admitted until
+	 * {@code untilMillis} (each with a Queue-Token of its own), without asking Redis: an
+	 * admission step (of this instance or, through {@link AdmissionNews}, of another) has
+	 * just admitted them. Costs one pass over the room's followers here. Returns how many
+	 * streams were told.
 	 */
-	Mono<Void> refreshFront(long concertId) {
+	int admitted(long concertId, Collection<String> users, long untilMillis) {
 		Set<Follower> following = this.followers.get(concertId);
-		if (following == null || following.isEmpty()) {
-			return Mono.empty();
+		if (following == null || following.isEmpty() || users.isEmpty()) {
+			return 0;
 		}
-		return refresh(concertId, following, USERS_PER_CALL);
-	}
-
-	private Mono<Void> refresh(long concertId, Set<Follower> followers) {
-		return refresh(concertId, followers, Integer.MAX_VALUE);
+		Set<String> admitted = new HashSet<>(users);
+		Map<String, QueueOutcome> outcomes = new HashMap<>();
+		int told = 0;
+		for (Follower follower : following) {
+			if (admitted.contains(follower.user())) {
+				follower.tell(outcomes.computeIfAbsent(follower.user(),
+						user -> new QueueOutcome.Placed(this.room.admitted(concertId, user, untilMillis), false,
+								PollPacing.ADMITTED_SECONDS)));
+				told++;
+			}
+		}
+		return told;
 	}
 
 	/**
@@ -113,9 +124,9 @@ class QueueStreams {
 	 * that takes longer than its interval, with thousands of followers, still sends the
 	 * admissions it finds in its first call; each chunk's answers go to that chunk's followers.
 	 */
-	private Mono<Void> refresh(long concertId, Set<Follower> followers, int most) {
+	private Mono<Void> refresh(long concertId, Set<Follower> followers) {
 		Map<String, List<Follower>> byUser = new LinkedHashMap<>();
-		for (Ranked ranked : front(followers, most)) {
+		for (Ranked ranked : front(followers)) {
 			byUser.computeIfAbsent(ranked.follower().user(), user -> new ArrayList<>(1)).add(ranked.follower());
 		}
 		return Flux.fromIterable(chunks(new ArrayList<>(byUser.keySet())))
@@ -129,29 +140,14 @@ class QueueStreams {
 	}
 
 	/**
-	 * The {@code most} followers nearest the front, front first, by a snapshot of their
-	 * positions (another refresh may move them meanwhile); when that is fewer than all, only
-	 * they are kept and sorted (an admission step's refresh, ten a second, of a few hundred out
-	 * of thousands).
+	 * The followers front first, by a snapshot of their positions (another refresh may move
+	 * them meanwhile).
 	 */
-	static List<Ranked> front(Set<Follower> followers, int most) {
-		Comparator<Ranked> frontFirst = Comparator.comparingLong(Ranked::position);
-		if (followers.size() <= most) {
-			List<Ranked> all = new ArrayList<>(followers.size());
-			followers.forEach(follower -> all.add(new Ranked(follower.position(), follower)));
-			all.sort(frontFirst);
-			return all;
-		}
-		PriorityQueue<Ranked> nearest = new PriorityQueue<>(most + 1, frontFirst.reversed());
-		for (Follower follower : followers) {
-			nearest.add(new Ranked(follower.position(), follower));
-			if (nearest.size() > most) {
-				nearest.poll();
-			}
-		}
-		List<Ranked> kept = new ArrayList<>(nearest);
-		kept.sort(frontFirst);
-		return kept;
+	static List<Ranked> front(Set<Follower> followers) {
+		List<Ranked> all = new ArrayList<>(followers.size());
+		followers.forEach(follower -> all.add(new Ranked(follower.position(), follower)));
+		all.sort(Comparator.comparingLong(Ranked::position));
+		return all;
 	}
 
 	private static List<List<String>> chunks(List<String> users) {

@@ -159,7 +159,11 @@ public class WaitingRoom {
 				this.pacing.waitingSeconds(waiting.etaSeconds(), pace.waiting(), rate(pace)));
 	}
 
-	private QueueView admitted(long concertId, String user, long expiresAtMillis) {
+	/**
+	 * The view of a user admitted until {@code expiresAtMillis}, with a new Queue-Token (for a
+	 * stream told of an admission it did not ask about).
+	 */
+	QueueView admitted(long concertId, String user, long expiresAtMillis) {
 		Instant expiresAt = Instant.ofEpochMilli(expiresAtMillis);
 		return QueueView.admitted(this.tokens.issue(user, concertId, expiresAt), expiresAt);
 	}
@@ -189,7 +193,15 @@ public class WaitingRoom {
 			long activeTtlSeconds) {
 	}
 
-	record AdmissionStep(long admitted, long expired, long abandoned) {
+	/**
+	 * What one admission step did: how many it admitted, how many admissions it found ended
+	 * and waiting places abandoned; the users it admitted, front first, and when their
+	 * admissions end (epoch ms; 0 when it admitted nobody).
+	 */
+	record AdmissionStep(long admitted, long expired, long abandoned, List<String> users, long until) {
+
+		static final AdmissionStep NONE = new AdmissionStep(0, 0, 0, List.of(), 0);
+
 	}
 
 }

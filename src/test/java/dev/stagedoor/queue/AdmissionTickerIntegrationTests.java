@@ -26,8 +26,10 @@ import static org.awaitility.Awaitility.await;
 // run next to the shared context's
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 // queue streams never tick here (the first tick would come after an hour): a follower can only
-// hear of its admission from the admission step itself
-@TestPropertySource(properties = { "stagedoor.queue.admission-interval=50ms", "stagedoor.queue.poll-interval=1h" })
+// hear of its admission from the admission step itself; nor does a tick see the follower, so
+// its place must outlast the wait without being seen (an idle timeout of a minute, not 2 s)
+@TestPropertySource(properties = { "stagedoor.queue.admission-interval=50ms", "stagedoor.queue.poll-interval=1h",
+		"stagedoor.queue.idle-timeout=1m" })
 class AdmissionTickerIntegrationTests {
 
 	@LocalServerPort

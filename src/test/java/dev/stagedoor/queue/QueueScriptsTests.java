@@ -64,7 +64,7 @@ class QueueScriptsTests {
 		Statuses statuses = scripts.status(concert, List.of("fan")).block();
 		assertThat(statuses.known()).isFalse();
 		assertThat(scripts.stats(concert).blockOptional()).isEmpty();
-		assertThat(scripts.admit(concert).block()).isEqualTo(new AdmissionStep(0, 0, 0));
+		assertThat(scripts.admit(concert).block()).isEqualTo(AdmissionStep.NONE);
 		assertThat(scripts.isActive(concert, "fan").block()).isFalse();
 	}
 
@@ -94,12 +94,30 @@ class QueueScriptsTests {
 	void anAdmittedUserEntersAsAdmitted() {
 		long concert = room(null);
 		scripts.enter(concert, "fan").block();
-		assertThat(scripts.admit(concert).block()).isEqualTo(new AdmissionStep(1, 0, 0));
+		AdmissionStep step = scripts.admit(concert).block();
+		assertThat(step.admitted()).isEqualTo(1);
+		assertThat(step.users()).containsExactly("fan");
 		Entry entry = scripts.enter(concert, "fan").block();
 		assertThat(entry.status()).isEqualTo(EntryStatus.ADMITTED);
 		assertThat(entry.created()).isFalse();
 		assertThat(entry.expiresAt()).isGreaterThan(System.currentTimeMillis() + Duration.ofMinutes(9).toMillis());
+		assertThat(step.until()).isEqualTo(entry.expiresAt());
 		assertThat(scripts.isActive(concert, "fan").block()).isTrue();
+	}
+
+	@Test
+	void anAdmissionStepNamesWhomItAdmittedFrontFirstAndUntilWhen() {
+		long concert = room(new QueueSettings(100, 3, Duration.ofMinutes(1)));
+		for (String user : List.of("first", "user:2,odd", "third", "fourth")) {
+			scripts.enter(concert, user).block();
+		}
+		AdmissionStep step = scripts.admit(concert).block();
+		assertThat(step.admitted()).isEqualTo(3);
+		assertThat(step.users()).containsExactly("first", "user:2,odd", "third");
+		Statuses statuses = scripts.status(concert, step.users()).block();
+		assertThat(statuses.users().values()).extracting(UserStatus::expiresAt).containsOnly(step.until());
+		// the room admits 3 a second: the next step admits nobody and names no one
+		assertThat(scripts.admit(concert).block()).isEqualTo(AdmissionStep.NONE);
 	}
 
 	@Test
@@ -135,10 +153,12 @@ class QueueScriptsTests {
 		long concert = room(new QueueSettings(1, 100, Duration.ofMillis(50)));
 		scripts.enter(concert, "brief").block();
 		scripts.enter(concert, "idle").block();
-		assertThat(scripts.admit(concert).block()).isEqualTo(new AdmissionStep(1, 0, 0));
+		assertThat(scripts.admit(concert).block()).extracting(AdmissionStep::admitted, AdmissionStep::expired,
+				AdmissionStep::abandoned, AdmissionStep::users)
+			.containsExactly(1L, 0L, 0L, List.of("brief"));
 		redis.awaitPast(redis.now() + IDLE.toMillis() + 100);
 		// "brief"'s admission ended; "idle" was not seen for the idle timeout and loses its place
-		assertThat(scripts.admit(concert).block()).isEqualTo(new AdmissionStep(0, 1, 1));
+		assertThat(scripts.admit(concert).block()).isEqualTo(new AdmissionStep(0, 1, 1, List.of(), 0));
 	}
 
 	@Test
