@@ -74,7 +74,8 @@ final class DriverProcess {
 		Path log = Files.createTempFile("stagedoor-driver", ".log");
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xms" + heap, "-Xmx" + heap,
-				"-Dstagedoor.bench.admitted-connections=" + TicketDropDriver.ADMITTED_CONNECTIONS, "-cp",
+				"-Dstagedoor.bench.admitted-connections=" + TicketDropDriver.ADMITTED_CONNECTIONS,
+				"-Dstagedoor.bench.admitted-loops=" + TicketDropDriver.ADMITTED_LOOPS, "-cp",
 				System.getProperty("java.class.path"),
 				DriverProcess.class.getName(), String.valueOf(port), String.valueOf(cancelShare),
 				String.valueOf(unitShare), out.toString()));

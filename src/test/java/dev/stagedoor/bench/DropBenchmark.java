@@ -56,6 +56,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *     [-Dstagedoor.bench.fans=20000 -Dstagedoor.bench.seats=2000 -Dstagedoor.bench.arrivals=2000]
  *     [-Dstagedoor.bench.drop-only=true]            the drop alone (no baselines, no HTTP hot seat)
  *     [-Dstagedoor.bench.admitted-connections=0]    admitted fans share the crowd's connections
+ *     [-Dstagedoor.bench.admitted-loops=0]          admitted fans' connections on the crowd's event loops
  * </pre>
  * The report gives each operation's latency twice: as the fans saw it ({@code latency}) and
  * inside the service ({@code drop.insideService}, {@link InsideTimes}).
@@ -242,6 +243,9 @@ class DropBenchmark {
 		result.put("driver", (SAME_JVM ? "same JVM as the service" : "own JVM, heap " + DRIVER_HEAP)
 				+ (TicketDropDriver.ADMITTED_CONNECTIONS > 0
 						? ", admitted fans on " + TicketDropDriver.ADMITTED_CONNECTIONS + " connections of their own"
+								+ (TicketDropDriver.ADMITTED_LOOPS > 0
+										? " and " + TicketDropDriver.ADMITTED_LOOPS + " event loops of their own"
+										: ", on the crowd's event loops")
 						: ", admitted fans share the crowd's " + TicketDropDriver.CROWD_CONNECTIONS + " connections"));
 		// the same requests as the service timed them, first filter to last byte (InsideTimes)
 		result.put("insideService", inside.latencySummary());

@@ -21,6 +21,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 import reactor.util.retry.Retry;
 
 import dev.stagedoor.TestTokens;
@@ -65,6 +66,14 @@ final class TicketDropDriver {
 
 	/** Connections of the admitted fans' pool; 0 shares the crowd's pool. */
 	static final int ADMITTED_CONNECTIONS = Integer.getInteger("stagedoor.bench.admitted-connections", 1024);
+
+	/**
+	 * Event-loop threads of the admitted fans' connections; 0 shares the crowd's (Reactor
+	 * Netty's global loops, as before 2026-12-04). On a loop of its own, an admitted fan's
+	 * answer is read as it arrives, not after the answers of thousands of strangers' polls
+	 * that reached the same loop first, a wait no fan with a device of their own has.
+	 */
+	static final int ADMITTED_LOOPS = Integer.getInteger("stagedoor.bench.admitted-loops", 2);
 
 	private final Recorder recorder;
 
@@ -126,8 +135,10 @@ final class TicketDropDriver {
 	TicketDropDriver(int port, Recorder recorder, long concertId, long scheduleId, double cancelShare, long inventoryId,
 			double unitShare) {
 		this.client = StagedoorClient.on(port, pool("drop-driver", CROWD_CONNECTIONS));
-		this.shopClient = ADMITTED_CONNECTIONS > 0
-				? StagedoorClient.on(port, pool("drop-driver-admitted", ADMITTED_CONNECTIONS)) : this.client;
+		this.shopClient = ADMITTED_CONNECTIONS == 0 ? this.client
+				: ADMITTED_LOOPS == 0 ? StagedoorClient.on(port, pool("drop-driver-admitted", ADMITTED_CONNECTIONS))
+						: StagedoorClient.on(port, pool("drop-driver-admitted", ADMITTED_CONNECTIONS),
+								LoopResources.create("drop-admitted", ADMITTED_LOOPS, true));
 		this.recorder = recorder;
 		this.concertId = concertId;
 		this.scheduleId = scheduleId;

@@ -16,6 +16,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.LoopResources;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
@@ -62,6 +63,17 @@ public final class StagedoorClient {
 	public static StagedoorClient on(int port, ConnectionProvider connections) {
 		return new StagedoorClient(
 				builder(port).clientConnector(new ReactorClientHttpConnector(HttpClient.create(connections))).build());
+	}
+
+	/**
+	 * A client of the service on localhost:{@code port}, over a connection pool and event loops
+	 * of the caller's (its requests and answers are not handled behind other clients' in the
+	 * same JVM).
+	 */
+	public static StagedoorClient on(int port, ConnectionProvider connections, LoopResources loops) {
+		return new StagedoorClient(builder(port)
+			.clientConnector(new ReactorClientHttpConnector(HttpClient.create(connections).runOn(loops)))
+			.build());
 	}
 
 	private static WebClient.Builder builder(int port) {
