@@ -86,16 +86,24 @@ class AdmissionNews {
 		return this.listening;
 	}
 
-	/** The messages of other instances, told to this instance's followers; resubscribes after a failure. */
-	Flux<Void> listen(ReactiveRedisMessageListenerContainer container) {
-		return container.receiveLater(this.channel)
-			.doOnNext(subscribed -> this.listening = true)
-			.flatMapMany(messages -> messages)
-			.doOnNext(message -> received(message.getMessage()))
-			.doOnError(ex -> {
-				this.listening = false;
-				log.warn("listening for other instances' admissions failed, listening again: {}", ex.toString());
-			})
+	/**
+	 * The messages of other instances, told to this instance's followers, over a listener
+	 * container (one Redis pub/sub connection) of each subscription's own: after a failure,
+	 * the container is destroyed and a new one subscribes, after 1 s at first and at most
+	 * 10 s apart.
+	 */
+	Flux<Void> listen(ReactiveRedisConnectionFactory connections) {
+		return Flux
+			.usingWhen(Mono.fromSupplier(() -> new ReactiveRedisMessageListenerContainer(connections)),
+					container -> container.receiveLater(this.channel)
+						.doOnNext(subscribed -> this.listening = true)
+						.flatMapMany(messages -> messages)
+						.doOnNext(message -> received(message.getMessage())),
+					ReactiveRedisMessageListenerContainer::destroyLater,
+					(container, ex) -> container.destroyLater(), ReactiveRedisMessageListenerContainer::destroyLater)
+			.doOnError(ex -> log.warn("listening for other instances' admissions failed, listening again: {}",
+					ex.toString()))
+			.doFinally(signal -> this.listening = false)
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(10)))
 			.thenMany(Flux.empty());
 	}
@@ -111,7 +119,13 @@ class AdmissionNews {
 			return;
 		}
 		if (!this.instance.equals(admitted.from()) && admitted.users() != null) {
-			this.streams.admitted(admitted.concert(), admitted.users(), admitted.until());
+			try {
+				this.streams.admitted(admitted.concert(), admitted.users(), admitted.until());
+			}
+			catch (RuntimeException ex) {
+				log.warn("telling this instance's followers of {} admissions to concert {} failed: {}",
+						admitted.users().size(), admitted.concert(), ex.toString());
+			}
 		}
 	}
 
@@ -123,13 +137,8 @@ class AdmissionNews {
 	static class Listening {
 
 		@Bean
-		ReactiveRedisMessageListenerContainer admissionNewsContainer(ReactiveRedisConnectionFactory connections) {
-			return new ReactiveRedisMessageListenerContainer(connections);
-		}
-
-		@Bean
-		Background admissionNewsListener(AdmissionNews news, ReactiveRedisMessageListenerContainer admissionNewsContainer) {
-			return new Background("admission news", () -> news.listen(admissionNewsContainer));
+		Background admissionNewsListener(AdmissionNews news, ReactiveRedisConnectionFactory connections) {
+			return new Background("admission news", () -> news.listen(connections));
 		}
 
 	}

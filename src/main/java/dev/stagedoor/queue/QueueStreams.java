@@ -102,7 +102,10 @@ class QueueStreams {
 	 */
 	int admitted(long concertId, Collection<String> users, long untilMillis) {
 		Set<Follower> following = this.followers.get(concertId);
-		if (following == null || following.isEmpty() || users.isEmpty()) {
+		// news that arrives after the admissions ended has nothing to tell (the next tick tells
+		// their followers they are no longer in the queue)
+		if (following == null || following.isEmpty() || users.isEmpty()
+				|| untilMillis <= System.currentTimeMillis()) {
 			return 0;
 		}
 		Set<String> admitted = new HashSet<>(users);
