@@ -3,10 +3,14 @@
 -- 2. waiting users not seen for the idle timeout lose their place (at most ARGV[5] per step);
 -- 3. the head of the queue is admitted while fewer than maxActive are active and fewer than
 --    admitPerSecond were admitted in the last 1000 ms (a sliding window, so no one-second
---    window anywhere ever holds more).
+--    window anywhere ever holds more), and, within the second, at the room's pace: a token
+--    bucket of admitPerSecond x burst ms / 1000 admissions (at least 1), refilled at
+--    admitPerSecond, kept in cfg ('paceTokens', 'paceAt' ms), so a room admitting 1,000 a
+--    second with a 200 ms burst admits at most 200 at once and then ~100 per 100 ms step,
+--    not its whole second in one step (a burst of 1000 ms behaves as the window alone).
 -- KEYS: 1 cfg, 2 waiting, 3 seen, 4 active, 5 admits (admission no -> ms), 6 admitted total
 -- ARGV: 1 default maxActive, 2 default admitPerSecond, 3 default active TTL ms,
---       4 idle timeout ms, 5 idle removals per step
+--       4 idle timeout ms, 5 idle removals per step, 6 burst ms
 -- Reply: {'UNKNOWN'} (no such waiting room)
 --      | {'OK', 'admitted', n, 'expired', n (active users past their expiry removed),
 --         'idle', n (waiting users removed for idleness), 'until', ms (when the admissions
@@ -32,6 +36,13 @@ end
 redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now - 10000)
 local inLastSecond = redis.call('ZCOUNT', KEYS[5], now - 999, '+inf')
 local slots = math.min(maxActive - redis.call('ZCARD', KEYS[4]), perSecond - inLastSecond)
+local capacity = math.max(1, math.floor(perSecond * tonumber(ARGV[6]) / 1000))
+local pace = redis.call('HMGET', KEYS[1], 'paceTokens', 'paceAt')
+local tokens = capacity
+if pace[1] and pace[2] then
+  tokens = math.min(capacity, tonumber(pace[1]) + math.max(0, now - tonumber(pace[2])) * perSecond / 1000)
+end
+slots = math.min(slots, math.floor(tokens))
 local admitted = 0
 local users = {}
 if slots > 0 then
@@ -46,6 +57,7 @@ if slots > 0 then
     users[#users + 1] = user
   end
 end
+redis.call('HSET', KEYS[1], 'paceTokens', tostring(tokens - admitted), 'paceAt', tostring(now))
 local reply = {'OK', 'admitted', tostring(admitted), 'expired', tostring(expired), 'idle', tostring(#idle),
   'until', tostring(admitted > 0 and now + ttl or 0)}
 for i = 1, #users do

@@ -11,7 +11,9 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * The application on a random port against the run's isolated infrastructure. Background
  * admission is switched off (a one-hour period) so tests drive admission steps themselves
- * and see exact positions; {@code AdmissionTickerIntegrationTests} covers the ticker. Waiting
+ * and see exact positions, a whole second's admissions in one step (an admission burst of 1 s;
+ * {@code QueueScriptsTests} covers the pace within the second); {@code
+ * AdmissionTickerIntegrationTests} covers the ticker. Waiting
  * places lapse after 2 s unseen, so abandonment is testable; outbox entries pending for 1 s
  * with a dead relay are claimed, so takeover is testable. Early status polls are answered
  * from Redis like any other (no early-poll answers), since tests poll right after the steps
@@ -23,7 +25,8 @@ import org.springframework.test.context.ContextConfiguration;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "stagedoor.queue.admission-interval=1h", "stagedoor.queue.poll-interval=100ms",
+		properties = { "stagedoor.queue.admission-interval=1h", "stagedoor.queue.admission-burst=1s",
+				"stagedoor.queue.poll-interval=100ms",
 				"stagedoor.queue.heartbeat=200ms", "stagedoor.queue.idle-timeout=2s",
 				// stream pacing is unit-tested (QueueStreamPacingTests); here streams must keep
 				// up with steps that run faster than the 2 s idle timeout

@@ -58,7 +58,8 @@ class TwoInstancesOnClusterIntegrationTests {
 		// they win over application.yaml as they do for A
 		Map<String, Object> properties = new HashMap<>(TestInfrastructure.properties());
 		properties.putAll(TestInfrastructure.clusterProperties());
-		for (String name : List.of("stagedoor.queue.admission-interval", "stagedoor.queue.poll-interval",
+		for (String name : List.of("stagedoor.queue.admission-interval", "stagedoor.queue.admission-burst",
+				"stagedoor.queue.poll-interval",
 				"stagedoor.queue.heartbeat", "stagedoor.queue.idle-timeout", "stagedoor.queue.stream-max-interval",
 				"stagedoor.queue.early-poll-fraction", "stagedoor.kafka.claim-idle")) {
 			properties.put(name, this.contextA.getEnvironment().getRequiredProperty(name));

@@ -40,6 +40,10 @@ import org.springframework.validation.annotation.Validated;
  * @param earlyPollFraction a status poll arriving before this fraction of the interval its
  * fan was told has passed is answered from that fan's last answer, without Redis
  * ({@link EarlyPolls}); 0 answers every poll from Redis
+ * @param admissionBurst the most one room admits at once, as time at its rate: a room
+ * admitting {@code admitPerSecond} admits at most {@code admitPerSecond} x this at once (at
+ * least one), then at its rate as time passes, within the one-second limit; {@code 1s} admits
+ * a whole second's worth at once
  */
 @Validated
 @ConfigurationProperties("stagedoor.queue")
@@ -50,13 +54,15 @@ public record QueueProperties(@DefaultValue("1000") @Min(1) @Max(1_000_000) int 
 		@DefaultValue("100ms") @NotNull Duration admissionInterval, @DefaultValue("500ms") @NotNull Duration pollInterval,
 		@DefaultValue("15s") @NotNull Duration heartbeat, @DefaultValue("15s") @NotNull Duration streamMaxInterval,
 		@DefaultValue("500") @Min(1) @Max(1_000_000) int pollBudgetPerSecond,
-		@DefaultValue("0.5") @DecimalMin("0") @DecimalMax("1") double earlyPollFraction) {
+		@DefaultValue("0.5") @DecimalMin("0") @DecimalMax("1") double earlyPollFraction,
+		@DefaultValue("200ms") @NotNull Duration admissionBurst) {
 
-	@AssertTrue(message = "active-ttl, idle-timeout, admission-interval, poll-interval, heartbeat and "
-			+ "stream-max-interval must be at least 1ms")
+	@AssertTrue(message = "active-ttl, idle-timeout, admission-interval, poll-interval, heartbeat, "
+			+ "stream-max-interval and admission-burst must be at least 1ms")
 	boolean isDurationsPositive() {
 		return positive(this.activeTtl) && positive(this.idleTimeout) && positive(this.admissionInterval)
-				&& positive(this.pollInterval) && positive(this.heartbeat) && positive(this.streamMaxInterval);
+				&& positive(this.pollInterval) && positive(this.heartbeat) && positive(this.streamMaxInterval)
+				&& positive(this.admissionBurst);
 	}
 
 	/** How often a waiting follower with this ETA hears about its progress. */

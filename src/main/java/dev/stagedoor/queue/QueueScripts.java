@@ -212,6 +212,7 @@ class QueueScripts {
 		List<String> args = new ArrayList<>(defaultSettings());
 		args.add(idleMillis());
 		args.add(String.valueOf(IDLE_REMOVALS_PER_STEP));
+		args.add(String.valueOf(this.properties.admissionBurst().toMillis()));
 		return run(this.admit, List.of(k.cfg(), k.waiting(), k.seen(), k.active(), k.admits(), k.admittedTotal()),
 				args)
 			.map(reply -> "UNKNOWN".equals(reply.status()) ? AdmissionStep.NONE : step(ok(reply)));

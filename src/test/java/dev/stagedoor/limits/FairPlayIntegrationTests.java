@@ -86,7 +86,7 @@ class FairPlayIntegrationTests {
 	static ConfigurableApplicationContext start(String... extra) {
 		SpringApplication app = new SpringApplication(StagedoorApplication.class);
 		app.addInitializers(new TestInfrastructure.Initializer());
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--stagedoor.queue.admission-interval=1h",
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--stagedoor.queue.admission-interval=1h", "--stagedoor.queue.admission-burst=1s",
 				"--stagedoor.queue.early-poll-fraction=0", "--stagedoor.hold.max-seats-per-user=10",
 				"--stagedoor.rate-limit.queue.per-user.capacity=20", "--stagedoor.rate-limit.queue.per-user.refill-per-second=2",
 				"--stagedoor.rate-limit.queue.per-address.capacity=0",

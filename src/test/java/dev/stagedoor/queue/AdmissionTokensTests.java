@@ -89,7 +89,7 @@ class AdmissionTokensTests {
 	static AdmissionTokens tokens(String secret, Instant now) {
 		QueueProperties properties = new QueueProperties(1000, 100, Duration.ofMinutes(10), Duration.ofMinutes(2),
 				secret, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(15), Duration.ofSeconds(15),
-				500, 0.5);
+				500, 0.5, Duration.ofMillis(200));
 		return new AdmissionTokens(properties, Clock.fixed(now, ZoneOffset.UTC));
 	}
 

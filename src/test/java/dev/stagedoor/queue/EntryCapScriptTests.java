@@ -42,7 +42,7 @@ class EntryCapScriptTests {
 		redis = ScriptRedis.open(EntryCapScriptTests.class);
 		QueueProperties properties = new QueueProperties(1000, 100, Duration.ofMinutes(10), Duration.ofMinutes(2),
 				"entry-cap-tests-secret-0123456789abcdefgh", Duration.ofMillis(100), Duration.ofMillis(500),
-				Duration.ofSeconds(15), Duration.ofSeconds(15), 500, 0.5);
+				Duration.ofSeconds(15), Duration.ofSeconds(15), 500, 0.5, Duration.ofMillis(200));
 		scripts = new QueueScripts(redis.template(), redis.keyspace(), properties);
 	}
 

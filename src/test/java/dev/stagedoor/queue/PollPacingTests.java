@@ -186,7 +186,7 @@ class PollPacingTests {
 	private static PollPacing pacing(int budget, Duration idleTimeout) {
 		return new PollPacing(new QueueProperties(1000, 100, Duration.ofMinutes(10), idleTimeout, "q".repeat(32),
 				Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(15), Duration.ofSeconds(15), budget,
-				0.5));
+				0.5, Duration.ofMillis(200)));
 	}
 
 }

@@ -59,7 +59,7 @@ class QueueEntryOutageTests {
 	void anEntryWithoutRedisIsAStoreFailureCountedAsTheLimiterUnavailable() {
 		QueueProperties properties = new QueueProperties(1000, 100, Duration.ofMinutes(10), Duration.ofMinutes(2),
 				"queue-outage-tests-secret-0123456789abcdef", Duration.ofMillis(100), Duration.ofMillis(500),
-				Duration.ofSeconds(15), Duration.ofSeconds(15), 500, 0.5);
+				Duration.ofSeconds(15), Duration.ofSeconds(15), 500, 0.5, Duration.ofMillis(200));
 		QueueScripts scripts = new QueueScripts(new ReactiveStringRedisTemplate(deadRedis), new RedisKeyspace(""),
 				properties);
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -113,7 +113,7 @@ class QueueEntryOutageTests {
 	private static QueueProperties properties() {
 		return new QueueProperties(1000, 100, Duration.ofMinutes(10), Duration.ofMinutes(2),
 				"queue-outage-tests-secret-0123456789abcdef", Duration.ofMillis(100), Duration.ofMillis(500),
-				Duration.ofSeconds(15), Duration.ofSeconds(15), 500, 0.5);
+				Duration.ofSeconds(15), Duration.ofSeconds(15), 500, 0.5, Duration.ofMillis(200));
 	}
 
 	private static WaitingRoom room(QueueScripts scripts, QueueProperties properties, SimpleMeterRegistry meters) {

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 import dev.stagedoor.queue.QueueScripts.Entry;
 import dev.stagedoor.queue.QueueScripts.EntryStatus;
@@ -41,7 +42,7 @@ class QueueScriptsTests {
 		redis = ScriptRedis.open(QueueScriptsTests.class);
 		QueueProperties properties = new QueueProperties(1000, 100, Duration.ofMinutes(10), IDLE,
 				"queue-scripts-tests-secret-0123456789abcdef", Duration.ofMillis(100), Duration.ofMillis(500),
-				Duration.ofSeconds(15), Duration.ofSeconds(15), 500, 0.5);
+				Duration.ofSeconds(15), Duration.ofSeconds(15), 500, 0.5, Duration.ofSeconds(1));
 		scripts = new QueueScripts(redis.template(), redis.keyspace(), properties);
 	}
 
@@ -138,6 +139,33 @@ class QueueScriptsTests {
 		assertThat(statuses.users().get("in").state()).isEqualTo(UserState.ADMITTED);
 		assertThat(statuses.users().get("in").expiresAt()).isGreaterThan(statuses.pace().now());
 		assertThat(statuses.users().get("nobody")).isEqualTo(new UserStatus(UserState.NOT_IN_QUEUE, 0, 0, 0));
+	}
+
+	@Test
+	void aRoomAdmitsAtItsPaceNotItsWholeSecondAtOnce() {
+		QueueScripts paced = new QueueScripts(redis.template(), redis.keyspace(),
+				new QueueProperties(1000, 100, Duration.ofMinutes(10), Duration.ofMinutes(1),
+						"queue-scripts-tests-secret-0123456789abcdef", Duration.ofMillis(100), Duration.ofMillis(500),
+						Duration.ofSeconds(15), Duration.ofSeconds(15), 500, 0.5, Duration.ofMillis(200)));
+		long concert = room(new QueueSettings(100_000, 1000, Duration.ofMinutes(1)));
+		Flux.range(1, 1_200).flatMap(i -> paced.enter(concert, "paced-" + i), 64).blockLast();
+
+		long before = redis.now();
+		// a 200 ms burst of a room admitting 1,000 a second: 200 at once, not 1,000
+		assertThat(paced.admit(concert).block().admitted()).isEqualTo(200);
+		long admitted = 200;
+		long elapsed;
+		do {
+			admitted += paced.admit(concert).block().admitted();
+			elapsed = redis.now() - before;
+			// then one a millisecond: never more than the time since the first step allows
+			assertThat(admitted).isLessThanOrEqualTo(200 + elapsed);
+		}
+		while (elapsed < 600);
+		// and no fewer: steps back to back for 600 ms admit about 600 more (the last step's
+		// fraction and the time of one step short)
+		assertThat(admitted).isGreaterThanOrEqualTo(700);
+		assertThat(paced.stats(concert).block().active()).isEqualTo(admitted);
 	}
 
 	@Test

@@ -16,7 +16,7 @@ class QueueStreamPacingTests {
 
 	private final QueueProperties properties = new QueueProperties(1000, 100, Duration.ofMinutes(10),
 			Duration.ofMinutes(2), "q".repeat(32), Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(15),
-			Duration.ofSeconds(15), 500, 0.5);
+			Duration.ofSeconds(15), 500, 0.5, Duration.ofMillis(200));
 
 	@Test
 	void updateIntervalGrowsWithTheWaitBetweenThePollIntervalAndTheMaximum() {
