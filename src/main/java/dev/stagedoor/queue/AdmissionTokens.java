@@ -61,13 +61,20 @@ public class AdmissionTokens implements QueueTokenCheck {
 		this.clock = clock;
 	}
 
+	/**
+	 * A token of the admission ending at {@code expiresAt}. Redis decides whether a user is
+	 * admitted by its own clock: an admission it still saw may have ended by this JVM's clock a
+	 * moment later; its token is then issued a millisecond before that end (already expired,
+	 * never accepted) rather than failing the answer, or a stream tick, with it.
+	 */
 	String issue(String user, long concertId, Instant expiresAt) {
+		Instant now = this.clock.instant();
 		JwtClaimsSet claims = JwtClaimsSet.builder()
 			.issuer(ISSUER)
 			.subject(user)
 			.claim(CONCERT_CLAIM, String.valueOf(concertId))
 			.claim(ADMISSION_CLAIM, String.valueOf(expiresAt.toEpochMilli()))
-			.issuedAt(this.clock.instant())
+			.issuedAt(now.isBefore(expiresAt) ? now : expiresAt.minusMillis(1))
 			.expiresAt(expiresAt)
 			.build();
 		JwsHeader header = JwsHeader.with(MacAlgorithm.HS256).type("JWT").build();

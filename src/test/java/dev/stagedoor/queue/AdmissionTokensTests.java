@@ -48,6 +48,15 @@ class AdmissionTokensTests {
 	}
 
 	@Test
+	void anAdmissionThatEndedByThisClockAMomentAgoGetsAnExpiredTokenNotAnError() {
+		// Redis still saw the admission; by this JVM's clock it ended 5 ms ago
+		String token = this.tokens.issue("alice", 7, NOW.minusMillis(5));
+
+		assertThat(this.tokens.verify(token, "alice", 7)).isEqualTo(new TokenVerdict.Invalid("token is invalid or expired"));
+		assertThat(this.tokens.isGenuine(token)).isFalse();
+	}
+
+	@Test
 	void tokenOfAnotherUserFails() {
 		String token = this.tokens.issue("alice", 7, NOW.plusSeconds(600));
 
