@@ -75,10 +75,14 @@ final class DriverProcess {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xms" + heap, "-Xmx" + heap,
 				"-Dstagedoor.bench.admitted-connections=" + TicketDropDriver.ADMITTED_CONNECTIONS,
-				"-Dstagedoor.bench.admitted-loops=" + TicketDropDriver.ADMITTED_LOOPS, "-cp",
-				System.getProperty("java.class.path"),
-				DriverProcess.class.getName(), String.valueOf(port), String.valueOf(cancelShare),
-				String.valueOf(unitShare), out.toString()));
+				"-Dstagedoor.bench.admitted-loops=" + TicketDropDriver.ADMITTED_LOOPS));
+		// e.g. -Dstagedoor.bench.driver-jvm-args=-Xlog:gc:file=/tmp/driver-gc.log to see the fans' JVM's pauses
+		String extra = System.getProperty("stagedoor.bench.driver-jvm-args", "").trim();
+		if (!extra.isEmpty()) {
+			command.addAll(List.of(extra.split("\\s+")));
+		}
+		command.addAll(List.of("-cp", System.getProperty("java.class.path"), DriverProcess.class.getName(),
+				String.valueOf(port), String.valueOf(cancelShare), String.valueOf(unitShare), out.toString()));
 		for (DropBenchmark.Plan drop : List.of(warmup, plan)) {
 			command.addAll(List.of(String.valueOf(drop.concertId()), String.valueOf(drop.scheduleId()),
 					String.valueOf(drop.fans()), String.valueOf(drop.perSecond()), String.valueOf(drop.inventoryId())));
