@@ -66,13 +66,7 @@ class AdmissionNews {
 		if (step.users().isEmpty()) {
 			return Mono.empty();
 		}
-		try {
-			this.streams.admitted(concertId, step.users(), step.until());
-		}
-		catch (RuntimeException ex) {
-			log.warn("telling this instance's followers of {} admissions to concert {} failed: {}", step.admitted(),
-					concertId, ex.toString());
-		}
+		tellFollowers(concertId, step.users(), step.until());
 		String message = this.json.writeValueAsString(new Admitted(this.instance, concertId, step.until(), step.users()));
 		return this.redis.convertAndSend(this.channel.getTopic(), message).onErrorResume(ex -> {
 			log.warn("telling other instances of {} admissions to concert {} failed: {}", step.admitted(), concertId,
@@ -119,13 +113,18 @@ class AdmissionNews {
 			return;
 		}
 		if (!this.instance.equals(admitted.from()) && admitted.users() != null) {
-			try {
-				this.streams.admitted(admitted.concert(), admitted.users(), admitted.until());
-			}
-			catch (RuntimeException ex) {
-				log.warn("telling this instance's followers of {} admissions to concert {} failed: {}",
-						admitted.users().size(), admitted.concert(), ex.toString());
-			}
+			tellFollowers(admitted.concert(), admitted.users(), admitted.until());
+		}
+	}
+
+	/** Tells this instance's followers among {@code users}; a failure is logged, never passed on. */
+	private void tellFollowers(long concertId, List<String> users, long until) {
+		try {
+			this.streams.admitted(concertId, users, until);
+		}
+		catch (RuntimeException ex) {
+			log.warn("telling this instance's followers of {} admissions to concert {} failed: {}", users.size(),
+					concertId, ex.toString());
 		}
 	}
 

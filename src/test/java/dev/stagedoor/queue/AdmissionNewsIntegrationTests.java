@@ -17,6 +17,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -28,6 +29,7 @@ import dev.stagedoor.TestInfrastructure;
 import dev.stagedoor.TestTokens;
 import dev.stagedoor.client.StagedoorClient;
 import dev.stagedoor.queue.AdmissionTokens.TokenVerdict;
+import dev.stagedoor.support.RedisKeyspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -53,6 +55,12 @@ class AdmissionNewsIntegrationTests {
 
 	@Autowired
 	AdmissionTokens tokens;
+
+	@Autowired
+	ReactiveStringRedisTemplate redis;
+
+	@Autowired
+	RedisKeyspace keyspace;
 
 	ConfigurableApplicationContext contextB;
 
@@ -109,6 +117,9 @@ class AdmissionNewsIntegrationTests {
 			await().atMost(Duration.ofSeconds(10)).until(newsB::listening);
 			OpenQueues only = new OpenQueues(null, null);
 			only.add(concert);
+
+			// a message that is not news on the channel is logged and ignored: B keeps listening
+			this.redis.convertAndSend(this.keyspace.keyPrefix() + "stagedoor:admissions", "not news").block();
 
 			// A's step admits the first three; B hears it from A. (A's idle timeout is 2 s and
 			// B's followers are seen only at B's hourly tick: they are seen here first.)
