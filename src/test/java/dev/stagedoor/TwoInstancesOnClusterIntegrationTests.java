@@ -1,7 +1,6 @@
 package dev.stagedoor;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
@@ -64,11 +61,9 @@ class TwoInstancesOnClusterIntegrationTests {
 				"stagedoor.queue.early-poll-fraction", "stagedoor.kafka.claim-idle")) {
 			properties.put(name, this.contextA.getEnvironment().getRequiredProperty(name));
 		}
-		properties.put("server.port", 0);
-		List<String> args = new ArrayList<>();
-		properties.forEach((name, value) -> args.add("--" + name + "=" + value));
-		this.contextB = new SpringApplicationBuilder(StagedoorApplication.class).run(args.toArray(String[]::new));
-		this.portB = ((WebServerApplicationContext) this.contextB).getWebServer().getPort();
+		OtherInstance b = OtherInstance.start(properties);
+		this.contextB = b.context();
+		this.portB = b.port();
 	}
 
 	@AfterAll

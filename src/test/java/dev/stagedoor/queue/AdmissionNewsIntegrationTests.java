@@ -1,7 +1,6 @@
 package dev.stagedoor.queue;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,10 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.codec.ServerSentEvent;
 import reactor.core.Disposable;
@@ -24,7 +20,7 @@ import reactor.core.Disposables;
 
 import dev.stagedoor.Concerts;
 import dev.stagedoor.IntegrationTest;
-import dev.stagedoor.StagedoorApplication;
+import dev.stagedoor.OtherInstance;
 import dev.stagedoor.TestInfrastructure;
 import dev.stagedoor.TestTokens;
 import dev.stagedoor.client.StagedoorClient;
@@ -62,9 +58,8 @@ class AdmissionNewsIntegrationTests {
 	@Autowired
 	RedisKeyspace keyspace;
 
-	ConfigurableApplicationContext contextB;
-
-	int portB;
+	/** The second instance: streams and admission steps once an hour. */
+	OtherInstance b;
 
 	/** The stores B shares with A: the run's (and, on a cluster, the cluster's). */
 	Map<String, Object> storeProperties() {
@@ -78,17 +73,13 @@ class AdmissionNewsIntegrationTests {
 		properties.put("stagedoor.queue.admission-interval", "1h");
 		properties.put("stagedoor.queue.stream-max-interval", "1h");
 		properties.put("stagedoor.warmup.duration", "0s");
-		properties.put("server.port", 0);
-		List<String> args = new ArrayList<>();
-		properties.forEach((name, value) -> args.add("--" + name + "=" + value));
-		this.contextB = new SpringApplicationBuilder(StagedoorApplication.class).run(args.toArray(String[]::new));
-		this.portB = ((WebServerApplicationContext) this.contextB).getWebServer().getPort();
+		this.b = OtherInstance.start(properties);
 	}
 
 	@AfterAll
 	void stopInstanceB() {
-		if (this.contextB != null) {
-			this.contextB.close();
+		if (this.b != null) {
+			this.b.close();
 		}
 	}
 
@@ -104,13 +95,13 @@ class AdmissionNewsIntegrationTests {
 		for (String fan : fans) {
 			List<QueueView> views = new CopyOnWriteArrayList<>();
 			heard.put(fan, views);
-			streams.add(StagedoorClient.on(this.portB)
+			streams.add(StagedoorClient.on(this.b.port())
 				.queueEvents(TestTokens.user(fan), concert, QueueStreamIntegrationTests.EVENT)
 				.filter(event -> "status".equals(event.event()))
 				.map(ServerSentEvent::data)
 				.subscribe(views::add));
 		}
-		AdmissionNews newsB = this.contextB.getBean(AdmissionNews.class);
+		AdmissionNews newsB = this.b.bean(AdmissionNews.class);
 		try {
 			await().atMost(Duration.ofSeconds(20))
 				.untilAsserted(() -> assertThat(heard.values()).allSatisfy(views -> assertThat(views).hasSize(1)));
@@ -130,7 +121,7 @@ class AdmissionNewsIntegrationTests {
 			assertThat(heard.get("news-5")).singleElement().extracting(QueueView::status).isEqualTo(QueueView.Status.WAITING);
 
 			// B's own steps admit the other two (once the room's one-second window allows)
-			WaitingRoom roomB = this.contextB.getBean(WaitingRoom.class);
+			WaitingRoom roomB = this.b.bean(WaitingRoom.class);
 			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
 				AdmissionScheduler.admitAll(only, roomB, newsB).block();
 				assertAdmitted(concert, heard, fans);
