@@ -240,7 +240,7 @@ class DropBenchmark {
 		result.put("seats", reader.seatStatuses().block().size());
 		result.put("arrivalsPerSecond", plan.perSecond());
 		result.put("admitPerSecond", plan.admitPerSecond());
-		result.put("driver", (SAME_JVM ? "same JVM as the service" : "own JVM, heap " + DRIVER_HEAP)
+		result.put("driver", (SAME_JVM ? "same JVM as the service" : "own JVM, heap " + DRIVER_HEAP + ", " + DriverProcess.GC)
 				+ (TicketDropDriver.ADMITTED_CONNECTIONS > 0
 						? ", admitted fans on " + TicketDropDriver.ADMITTED_CONNECTIONS + " connections of their own"
 								+ (TicketDropDriver.ADMITTED_LOOPS > 0
