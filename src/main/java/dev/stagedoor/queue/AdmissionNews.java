@@ -75,7 +75,7 @@ class AdmissionNews {
 		}).then();
 	}
 
-	/** Whether this instance's subscription to the channel is in place (for tests and health). */
+	/** Whether this instance's subscription to the channel is in place (for tests). */
 	boolean listening() {
 		return this.listening;
 	}

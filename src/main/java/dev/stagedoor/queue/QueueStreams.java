@@ -114,8 +114,7 @@ class QueueStreams {
 		for (Follower follower : following) {
 			if (admitted.contains(follower.user())) {
 				follower.tell(outcomes.computeIfAbsent(follower.user(),
-						user -> new QueueOutcome.Placed(this.room.admitted(concertId, user, untilMillis), false,
-								PollPacing.ADMITTED_SECONDS)));
+						user -> this.room.admitted(concertId, user, untilMillis)));
 				told++;
 			}
 		}

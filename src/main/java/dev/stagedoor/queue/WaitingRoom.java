@@ -91,8 +91,7 @@ public class WaitingRoom {
 				yield new QueueOutcome.AddressLimited(Math.max(1, BucketState.seconds(entry.retryAfterMs())));
 			}
 			case UNKNOWN -> new QueueOutcome.UnknownConcert();
-			case ADMITTED -> new QueueOutcome.Placed(admitted(concertId, user, entry.expiresAt()), false,
-					PollPacing.ADMITTED_SECONDS);
+			case ADMITTED -> admitted(concertId, user, entry.expiresAt());
 			case WAITING -> placed(waiting(entry.position(), entry.placeFreeAt(), entry.pace()), entry.created(),
 					entry.pace());
 		}, entry.buckets()
@@ -130,8 +129,7 @@ public class WaitingRoom {
 			statuses.users().forEach((user, place) -> result.put(user, switch (place.state()) {
 				case WAITING -> placed(waiting(place.position(), place.placeFreeAt(), statuses.pace()), false,
 						statuses.pace());
-				case ADMITTED -> new QueueOutcome.Placed(admitted(concertId, user, place.expiresAt()), false,
-						PollPacing.ADMITTED_SECONDS);
+				case ADMITTED -> admitted(concertId, user, place.expiresAt());
 				case NOT_IN_QUEUE -> new QueueOutcome.NotInQueue();
 			}));
 			return result;
@@ -160,12 +158,13 @@ public class WaitingRoom {
 	}
 
 	/**
-	 * The view of a user admitted until {@code expiresAtMillis}, with a new Queue-Token (for a
-	 * stream told of an admission it did not ask about).
+	 * The place of a user admitted until {@code expiresAtMillis}, with a new Queue-Token (also
+	 * for a stream told of an admission it did not ask about).
 	 */
-	QueueView admitted(long concertId, String user, long expiresAtMillis) {
+	QueueOutcome.Placed admitted(long concertId, String user, long expiresAtMillis) {
 		Instant expiresAt = Instant.ofEpochMilli(expiresAtMillis);
-		return QueueView.admitted(this.tokens.issue(user, concertId, expiresAt), expiresAt);
+		return new QueueOutcome.Placed(QueueView.admitted(this.tokens.issue(user, concertId, expiresAt), expiresAt),
+				false, PollPacing.ADMITTED_SECONDS);
 	}
 
 	/**
